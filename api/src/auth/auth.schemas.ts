@@ -1,0 +1,53 @@
+import { z } from '@hono/zod-openapi';
+
+const email = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'));
+// Bounded so that hashing cost per request is bounded too.
+const password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
+
+export const RegisterSchema = z
+  .strictObject({
+    email: email.openapi({ example: 'ada@example.com' }),
+    password: password.openapi({ example: 'correct horse battery' }),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      .optional()
+      .openapi({ example: 'Ada' }),
+  })
+  .openapi('RegisterRequest');
+
+export const LoginSchema = z
+  .strictObject({
+    email: email.openapi({ example: 'ada@example.com' }),
+    // On login any length is "wrong", not "invalid": only the bounds that protect the server apply.
+    password: z
+      .string()
+      .min(1, 'is required')
+      .max(128, 'must be at most 128 characters')
+      .openapi({ example: 'correct horse battery' }),
+  })
+  .openapi('LoginRequest');
+
+export const UserSchema = z
+  .object({
+    id: z.number().int().openapi({ example: 1 }),
+    email: z.string().openapi({ example: 'ada@example.com' }),
+    name: z.string().nullable().openapi({ example: 'Ada' }),
+    isActive: z.boolean(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('User');
+
+export const AccessTokenSchema = z
+  .object({
+    accessToken: z.string(),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.number().int().openapi({ description: 'Seconds until the token expires', example: 3600 }),
+  })
+  .openapi('AccessToken');

@@ -1,0 +1,61 @@
+/** Categories: a user's own labels for todos. Changes reach the graph through the outbox. */
+import type { Database } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import type { CategoryRow } from '../db/schema.ts';
+import { ProblemError } from '../http/problem.ts';
+import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
+import { createCategoriesRepository } from './categories.repository.ts';
+import type { Category } from './categories.schemas.ts';
+
+function toCategory(row: CategoryRow): Category {
+  return { id: row.id, name: row.name, createdAt: row.createdAt.toISOString() };
+}
+
+export function createCategoryService(deps: { db: Database }) {
+  const { db } = deps;
+  return {
+    async create(userId: number, name: string): Promise<Category> {
+      try {
+        return await db.transaction(async (tx) => {
+          const row = await createCategoriesRepository(tx).insert({ userId, name });
+          const category = toCategory(row);
+          await appendOutboxEvent(tx, {
+            aggregateType: 'category',
+            aggregateId: row.id,
+            eventType: 'category.created',
+            payload: { userId, category },
+          });
+          return category;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, 'categories_user_name_unique')) {
+          throw new ProblemError('duplicate-category', {
+            detail: `You already have a category named "${name}".`,
+            errors: [{ path: 'name', message: 'is already used by another of your categories' }],
+          });
+        }
+        throw error;
+      }
+    },
+
+    async list(userId: number): Promise<Category[]> {
+      return (await createCategoriesRepository(db).list(userId)).map(toCategory);
+    },
+
+    /** Deleting a category removes it from its todos (the join rows cascade); the todos stay. */
+    async remove(userId: number, id: number): Promise<void> {
+      await db.transaction(async (tx) => {
+        const deleted = await createCategoriesRepository(tx).delete(userId, id);
+        if (!deleted) throw new ProblemError('not-found', { detail: `Category ${id} does not exist.` });
+        await appendOutboxEvent(tx, {
+          aggregateType: 'category',
+          aggregateId: id,
+          eventType: 'category.deleted',
+          payload: { userId, categoryId: id },
+        });
+      });
+    },
+  };
+}
+
+export type CategoryService = ReturnType<typeof createCategoryService>;

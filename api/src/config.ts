@@ -1,0 +1,70 @@
+/**
+ * Configuration: the environment, parsed and validated once at start-up.
+ * Nothing else in the API reads process.env; everything receives a Config.
+ */
+import { z } from 'zod';
+
+/** The development secret. The API refuses to start with it outside development. */
+export const DEFAULT_JWT_SECRET = 'flowlab-development-secret-change-me-0123456789';
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // PostgreSQL. When unset, the API runs on the embedded default: PGlite.
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Where PGlite keeps its data; "memory://" keeps nothing between runs.
+  PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEFAULT_JWT_SECRET),
+  JWT_ISSUER: z.string().min(1).default('flowlab'),
+  JWT_AUDIENCE: z.string().min(1).default('flowlab-api'),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  // log2 of scrypt's cost N. 15 with p=3 is one of OWASP's recommended scrypt settings.
+  PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(15),
+
+  // The create rate limit: this many todos per user per window.
+  TODO_CREATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  TODO_CREATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+  // Apply pending migrations when the API starts (the default), or leave it to `npm run db:migrate`.
+  MIGRATE_ON_START: flag.default(true),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly issues: string[];
+  constructor(issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** Parses the environment; throws a ConfigError that names every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as in most shells' `FOO= command`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV !== 'development' && config.JWT_SECRET === DEFAULT_JWT_SECRET) {
+    throw new ConfigError([
+      `JWT_SECRET: the development default is refused when NODE_ENV=${config.NODE_ENV}; set a secret of at least 32 characters`,
+    ]);
+  }
+  return config;
+}

@@ -1,0 +1,91 @@
+/**
+ * The database factory: a real PostgreSQL through node-postgres when DATABASE_URL
+ * is set, otherwise the embedded default, PGlite (PostgreSQL compiled to WebAssembly,
+ * running inside this process). Both speak the same SQL and run the same migrations.
+ */
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** Either the database or a transaction on it: repositories accept both. */
+export type Executor = Database | Transaction;
+
+export type DatabaseKind = 'postgresql' | 'pglite';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** Where the data lives, without credentials: shown at start-up and in /readyz. */
+  location: string;
+  /** A cheap round trip, for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  url: string;
+  poolMax?: number;
+  applicationName?: string;
+}
+
+export function connectPostgres({
+  url,
+  poolMax = 10,
+  applicationName = 'flowlab-api',
+}: PostgresOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    application_name: applicationName,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection (PostgreSQL restarted) must not crash the process;
+  // the pool drops it and the next query reconnects.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Database;
+  const parsed = new URL(url);
+  return {
+    db,
+    kind: 'postgresql',
+    location: `postgresql://${parsed.host}${parsed.pathname}`,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** The embedded default. `dataDir` is a folder, or "memory://" for a throwaway database. */
+export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  const client = await PGlite.create(inMemory ? undefined : dataDir);
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    location: inMemory ? 'pglite (in memory)' : `pglite (${dataDir})`,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.close(),
+  };
+}
+
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  poolMax?: number;
+  pgliteDataDir: string;
+}): Promise<DatabaseHandle> {
+  return options.databaseUrl
+    ? connectPostgres({ url: options.databaseUrl, poolMax: options.poolMax })
+    : openPglite(options.pgliteDataDir);
+}

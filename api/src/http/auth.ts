@@ -1,0 +1,43 @@
+/**
+ * Authentication middleware: the step between "a request arrived" and "we know who sent it".
+ * A missing, malformed, expired or wrongly signed token is a 401 with WWW-Authenticate: Bearer;
+ * a valid token for a deactivated account is a 403.
+ */
+import { createMiddleware } from 'hono/factory';
+import { InvalidTokenError, type TokenIssuer } from '../auth/tokens.ts';
+import type { UsersRepository } from '../auth/users.repository.ts';
+import type { HonoEnv } from './env.ts';
+import { ProblemError } from './problem.ts';
+
+const REALM = 'flowlab';
+
+function unauthorized(detail: string, error?: 'invalid_request' | 'invalid_token'): ProblemError {
+  // RFC 6750 section 3: no error code when the request simply carried no credentials.
+  const challenge = error
+    ? `Bearer realm="${REALM}", error="${error}", error_description="${detail}"`
+    : `Bearer realm="${REALM}"`;
+  return new ProblemError('invalid-token', { detail, headers: { 'WWW-Authenticate': challenge } });
+}
+
+export function requireUser(deps: { tokens: TokenIssuer; users: UsersRepository }) {
+  return createMiddleware<HonoEnv>(async function requireUser(c, next) {
+    const header = c.req.header('Authorization');
+    if (!header) throw unauthorized('This endpoint needs a bearer token: Authorization: Bearer <accessToken>.');
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+    if (!match?.[1]) throw unauthorized('The Authorization header must be "Bearer <accessToken>".', 'invalid_token');
+
+    let userId: number;
+    try {
+      userId = await deps.tokens.verify(match[1]);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw unauthorized(`${error.message}.`, 'invalid_token');
+      throw error;
+    }
+
+    const user = await deps.users.findById(userId);
+    if (!user) throw unauthorized('The access token is for an account that no longer exists.', 'invalid_token');
+    if (!user.isActive) throw new ProblemError('account-inactive', { detail: 'This account is deactivated.' });
+    c.set('user', { id: user.id, email: user.email, name: user.name });
+    await next();
+  });
+}

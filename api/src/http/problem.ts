@@ -1,0 +1,149 @@
+/**
+ * The one error shape: RFC 9457 problem details (application/problem+json).
+ *
+ * Every error the API answers with is a ProblemError thrown somewhere below and turned
+ * into a response in one place (error-handler.ts). Each problem type has a slug, and its
+ * `type` URI (/problems/<slug>) is served by the API itself, so a learner can follow it.
+ */
+export const problemTypes = {
+  'malformed-json': {
+    status: 400,
+    title: 'Malformed JSON',
+    description: 'The request body could not be parsed as JSON.',
+  },
+  'invalid-token': {
+    status: 401,
+    title: 'Authentication required',
+    description:
+      'The request has no bearer token, or the token is malformed, expired, wrongly signed or for an unknown user. Log in again with POST /auth/login.',
+  },
+  'invalid-credentials': {
+    status: 401,
+    title: 'Invalid email or password',
+    description:
+      'The email and password do not match an account. The answer is the same for an unknown email and a wrong password, on purpose.',
+  },
+  'account-inactive': {
+    status: 403,
+    title: 'Account inactive',
+    description: 'The account exists but is deactivated, so it may not use the API.',
+  },
+  'not-found': {
+    status: 404,
+    title: 'Not found',
+    description:
+      'Nothing exists here for you. Another user\'s todo is "not found" too, never "forbidden", so that ids reveal nothing.',
+  },
+  'email-taken': {
+    status: 409,
+    title: 'Email already registered',
+    description: 'An account with this email already exists.',
+  },
+  'duplicate-title': {
+    status: 409,
+    title: 'Duplicate todo title',
+    description: 'You already have a todo with this title (titles are compared case-insensitively).',
+  },
+  'duplicate-category': {
+    status: 409,
+    title: 'Duplicate category name',
+    description: 'You already have a category with this name (compared case-insensitively).',
+  },
+  'payload-too-large': {
+    status: 413,
+    title: 'Request body too large',
+    description: 'The request body is larger than the API accepts.',
+  },
+  'unsupported-media-type': {
+    status: 415,
+    title: 'Unsupported media type',
+    description: 'Send the request body as JSON, with Content-Type: application/json.',
+  },
+  'validation-failed': {
+    status: 422,
+    title: 'Request validation failed',
+    description: 'The request is well-formed but breaks a rule; `errors` lists each field and what is wrong with it.',
+  },
+  'rate-limited': {
+    status: 429,
+    title: 'Too many requests',
+    description: 'You went over a rate limit. Retry-After says how many seconds to wait.',
+  },
+  'internal-error': {
+    status: 500,
+    title: 'Internal server error',
+    description:
+      'Something unexpected failed. The response carries a request id; the server logged the details under it.',
+  },
+  'dependency-unavailable': {
+    status: 503,
+    title: 'Dependency unavailable',
+    description: 'A service the API depends on did not answer; the `dependency` field names it.',
+  },
+} as const satisfies Record<string, { status: number; title: string; description: string }>;
+
+export type ProblemSlug = keyof typeof problemTypes;
+
+export interface FieldError {
+  /** The field, as a dotted path: `title`, `categoryIds.0`, `query.limit`. */
+  path: string;
+  message: string;
+}
+
+export interface ProblemOptions {
+  detail?: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  /** Extra members of the problem object, e.g. `dependency` for a 503. */
+  extensions?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class ProblemError extends Error {
+  readonly slug: ProblemSlug;
+  readonly status: number;
+  readonly detail?: string;
+  readonly errors?: FieldError[];
+  readonly headers: Record<string, string>;
+  readonly extensions: Record<string, unknown>;
+
+  constructor(slug: ProblemSlug, options: ProblemOptions = {}) {
+    super(options.detail ?? problemTypes[slug].title, { cause: options.cause });
+    this.name = 'ProblemError';
+    this.slug = slug;
+    this.status = problemTypes[slug].status;
+    this.detail = options.detail;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+    this.extensions = options.extensions ?? {};
+  }
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  requestId: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export function problemTypeUri(slug: ProblemSlug): string {
+  return `/problems/${slug}`;
+}
+
+export function toProblemBody(problem: ProblemError, context: { instance: string; requestId: string }): ProblemBody {
+  const type = problemTypes[problem.slug];
+  return {
+    ...problem.extensions,
+    type: problemTypeUri(problem.slug),
+    title: type.title,
+    status: problem.status,
+    detail: problem.detail ?? type.description,
+    instance: context.instance,
+    requestId: context.requestId,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+  };
+}

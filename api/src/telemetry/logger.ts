@@ -1,0 +1,37 @@
+/**
+ * Structured logs: pino, one JSON object per line on stdout.
+ * Secrets never reach a log line: the redaction list below is applied to every line.
+ */
+import { type Logger, pino } from 'pino';
+
+export const redactedPaths = [
+  'password',
+  '*.password',
+  'passwordHash',
+  '*.passwordHash',
+  'accessToken',
+  '*.accessToken',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  'JWT_SECRET',
+  '*.JWT_SECRET',
+];
+
+export function createLogger(options: { level: string; name?: string }, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      name: options.name ?? 'flowlab-api',
+      level: options.level,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
+
+export type { Logger };

@@ -1,0 +1,89 @@
+/**
+ * The todo business rules that need no I/O, kept pure so they are unit-tested alone.
+ * (The rules that need the database, duplicate titles and the rate limit, are enforced by
+ * a unique index and by the rate limiter; see todos.service.ts.)
+ */
+
+export const TITLE_MAX_LENGTH = 200;
+export const DESCRIPTION_MAX_LENGTH = 2000;
+export const MAX_CATEGORIES_PER_TODO = 20;
+
+/** Completing sets completedAt (keeping the first completion time); reopening clears it. */
+export function applyCompletion(
+  current: { completed: boolean; completedAt: Date | null },
+  requested: boolean | undefined,
+  now: Date,
+): { completed: boolean; completedAt: Date | null } {
+  if (requested === undefined || requested === current.completed) {
+    return { completed: current.completed, completedAt: current.completedAt };
+  }
+  return requested ? { completed: true, completedAt: now } : { completed: false, completedAt: null };
+}
+
+/** What an update means for the graph and the metrics: the most telling of the changes. */
+export function changeKind(before: { completed: boolean }, after: { completed: boolean }) {
+  if (!before.completed && after.completed) return 'todo.completed' as const;
+  if (before.completed && !after.completed) return 'todo.reopened' as const;
+  return 'todo.updated' as const;
+}
+
+/**
+ * The list cursor: opaque to clients, it carries the id of the last todo of the page
+ * (the list is ordered by id, newest first, so it is stable under inserts).
+ */
+export function encodeCursor(lastId: number): string {
+  return Buffer.from(`v1:${lastId}`).toString('base64url');
+}
+
+/** Returns the id inside a cursor, or undefined when the cursor was not made by encodeCursor. */
+export function decodeCursor(cursor: string): number | undefined {
+  const match = /^v1:([1-9][0-9]{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const id = match?.[1] ? Number(match[1]) : undefined;
+  return id !== undefined && id <= 2_147_483_647 ? id : undefined;
+}
+
+/** Escapes LIKE's wildcards so that a search for "50%" finds "50%", not "50 anything". */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the oldest creation in the window leaves it, freeing a slot. */
+  resetSeconds: number;
+}
+
+/**
+ * The create rate limit over a sliding window: `count` creations in the last window,
+ * the oldest of which leaves the window in `oldestExpiresInSeconds`.
+ */
+export function decideRateLimit(input: {
+  count: number;
+  limit: number;
+  windowSeconds: number;
+  oldestExpiresInSeconds: number;
+}): RateLimitDecision {
+  const allowed = input.count < input.limit;
+  // With an empty window, the slot this request takes is the one that frees up first.
+  const resetSeconds = input.count === 0 ? input.windowSeconds : Math.max(1, Math.ceil(input.oldestExpiresInSeconds));
+  return {
+    allowed,
+    limit: input.limit,
+    // This request uses one slot when it is allowed.
+    remaining: allowed ? input.limit - input.count - 1 : 0,
+    resetSeconds,
+  };
+}
+
+/** The IETF RateLimit header fields, plus Retry-After when the request was refused. */
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  const headers: Record<string, string> = {
+    'RateLimit-Limit': String(decision.limit),
+    'RateLimit-Remaining': String(decision.remaining),
+    'RateLimit-Reset': String(decision.resetSeconds),
+  };
+  if (!decision.allowed) headers['Retry-After'] = String(Math.max(1, decision.resetSeconds));
+  return headers;
+}

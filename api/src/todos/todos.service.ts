@@ -1,0 +1,187 @@
+/**
+ * The todo lifecycle's business rules: create, list, read, change, complete, delete.
+ *
+ * Every change runs in one transaction with its outbox event, so the graph (Neo4j) can
+ * never miss a change that PostgreSQL kept. Every query is scoped to the user: another
+ * user's todo is simply not found.
+ */
+import { createCategoriesRepository } from '../categories/categories.repository.ts';
+import type { Database, Executor } from '../db/database.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import type { TodoRow } from '../db/schema.ts';
+import { ProblemError } from '../http/problem.ts';
+import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
+import type { CreateRateLimiter } from './create-rate-limit.ts';
+import { type CategoryRef, createTodosRepository } from './todos.repository.ts';
+import {
+  applyCompletion,
+  changeKind,
+  decodeCursor,
+  encodeCursor,
+  type RateLimitDecision,
+  rateLimitHeaders,
+} from './todos.rules.ts';
+import type { CreateTodoInput, ListTodosQuery, Todo, TodoPage, UpdateTodoInput } from './todos.schemas.ts';
+
+export function toTodo(row: TodoRow, categories: CategoryRef[]): Todo {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    completed: row.completed,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    dueAt: row.dueAt?.toISOString() ?? null,
+    categories,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function notFound(id: number): ProblemError {
+  return new ProblemError('not-found', { detail: `Todo ${id} does not exist.` });
+}
+
+function duplicateTitle(title: string): ProblemError {
+  return new ProblemError('duplicate-title', {
+    detail: `You already have a todo titled "${title}".`,
+    errors: [{ path: 'title', message: 'is already used by another of your todos' }],
+  });
+}
+
+/** Unknown (or someone else's) category ids are a validation error on the field, not a 404. */
+async function checkCategoriesOwned(db: Executor, userId: number, ids: number[]): Promise<void> {
+  const owned = await createCategoriesRepository(db).ownedIds(userId, ids);
+  const unknown = ids.filter((id) => !owned.has(id));
+  if (unknown.length > 0) {
+    throw new ProblemError('validation-failed', {
+      detail: `Unknown category ids: ${unknown.join(', ')}.`,
+      errors: [{ path: 'categoryIds', message: `unknown category ids: ${unknown.join(', ')}` }],
+    });
+  }
+}
+
+export function createTodoService(deps: { db: Database; rateLimiter: CreateRateLimiter }) {
+  const { db, rateLimiter } = deps;
+
+  async function withCategories(executor: Executor, row: TodoRow): Promise<Todo> {
+    const categories = await createTodosRepository(executor).categoriesOf([row.id]);
+    return toTodo(row, categories.get(row.id) ?? []);
+  }
+
+  return {
+    async create(userId: number, input: CreateTodoInput): Promise<{ todo: Todo; rateLimit: RateLimitDecision }> {
+      const rateLimit = await rateLimiter.consume(userId);
+      if (!rateLimit.allowed) {
+        throw new ProblemError('rate-limited', {
+          detail: `You can create at most ${rateLimit.limit} todos per minute; try again in ${rateLimit.resetSeconds} s.`,
+          headers: rateLimitHeaders(rateLimit),
+        });
+      }
+      try {
+        const todo = await db.transaction(async (tx) => {
+          const todos = createTodosRepository(tx);
+          const categoryIds = input.categoryIds ?? [];
+          await checkCategoriesOwned(tx, userId, categoryIds);
+          const row = await todos.insert({
+            userId,
+            title: input.title,
+            description: input.description ?? null,
+            dueAt: input.dueAt ?? null,
+          });
+          await todos.setCategories(row.id, categoryIds);
+          const created = await withCategories(tx, row);
+          await appendOutboxEvent(tx, {
+            aggregateType: 'todo',
+            aggregateId: row.id,
+            eventType: 'todo.created',
+            payload: { userId, todo: created },
+          });
+          return created;
+        });
+        return { todo, rateLimit };
+      } catch (error) {
+        if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(input.title);
+        throw error;
+      }
+    },
+
+    async list(userId: number, query: ListTodosQuery): Promise<TodoPage> {
+      const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      if (query.cursor !== undefined && beforeId === undefined) {
+        throw new ProblemError('validation-failed', {
+          detail: 'The cursor is not one this API issued.',
+          errors: [{ path: 'query.cursor', message: 'is not a valid cursor; use nextCursor from the previous page' }],
+        });
+      }
+      const todos = createTodosRepository(db);
+      // One extra row tells whether another page follows.
+      const rows = await todos.list(userId, {
+        completed: query.completed,
+        categoryId: query.category,
+        q: query.q,
+        beforeId,
+        limit: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      const categories = await todos.categoriesOf(page.map((r) => r.id));
+      const last = page.at(-1);
+      return {
+        items: page.map((row) => toTodo(row, categories.get(row.id) ?? [])),
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
+      };
+    },
+
+    async get(userId: number, id: number): Promise<Todo> {
+      const row = await createTodosRepository(db).find(userId, id);
+      if (!row) throw notFound(id);
+      return withCategories(db, row);
+    },
+
+    async update(userId: number, id: number, patch: UpdateTodoInput): Promise<Todo> {
+      try {
+        return await db.transaction(async (tx) => {
+          const todos = createTodosRepository(tx);
+          // Locked so that two concurrent changes to one todo apply (and reach the outbox) in order.
+          const before = await todos.find(userId, id, { forUpdate: true });
+          if (!before) throw notFound(id);
+          if (patch.categoryIds) await checkCategoriesOwned(tx, userId, patch.categoryIds);
+          const completion = applyCompletion(before, patch.completed, new Date());
+          const after = await todos.update(userId, id, {
+            ...(patch.title !== undefined && { title: patch.title }),
+            ...(patch.description !== undefined && { description: patch.description }),
+            ...(patch.dueAt !== undefined && { dueAt: patch.dueAt }),
+            ...completion,
+          });
+          if (!after) throw notFound(id);
+          if (patch.categoryIds) await todos.setCategories(id, patch.categoryIds);
+          const updated = await withCategories(tx, after);
+          await appendOutboxEvent(tx, {
+            aggregateType: 'todo',
+            aggregateId: id,
+            eventType: changeKind(before, after),
+            payload: { userId, todo: updated },
+          });
+          return updated;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(patch.title ?? '');
+        throw error;
+      }
+    },
+
+    async remove(userId: number, id: number): Promise<void> {
+      await db.transaction(async (tx) => {
+        const deleted = await createTodosRepository(tx).delete(userId, id);
+        if (!deleted) throw notFound(id);
+        await appendOutboxEvent(tx, {
+          aggregateType: 'todo',
+          aggregateId: id,
+          eventType: 'todo.deleted',
+          payload: { userId, todoId: id },
+        });
+      });
+    },
+  };
+}
+
+export type TodoService = ReturnType<typeof createTodoService>;
