@@ -56,7 +56,13 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     if ('closeAllConnections' in server) server.closeAllConnections();
   }, config.SHUTDOWN_TIMEOUT_MS);
   deadline.unref();
+  // close() drops the connections idle now; a keep-alive connection that goes idle after
+  // its last in-flight response would otherwise hold the exit until its keep-alive timeout.
+  const sweep = setInterval(() => {
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  }, 100);
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  clearInterval(sweep);
   clearTimeout(deadline);
   await database.close();
   logger.info('stopped');

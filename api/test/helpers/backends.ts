@@ -1,0 +1,66 @@
+/**
+ * The databases the HTTP suites run against: a REAL PostgreSQL server and PGlite.
+ * Each call makes a fresh, migrated database that belongs to one test file alone.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { connectPostgres, type DatabaseHandle, openPglite } from '../../src/db/database.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+
+/** The database `scripts/services.sh` creates; TEST_DATABASE_URL points elsewhere. */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://flowlab:flowlab@127.0.0.1:5432/flowlab';
+
+export interface TestDatabase extends DatabaseHandle {
+  /** Closes the connections and removes the database. */
+  destroy(): Promise<void>;
+}
+
+export interface Backend {
+  name: 'postgresql' | 'pglite';
+  create(): Promise<TestDatabase>;
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export const postgresBackend: Backend = {
+  name: 'postgresql',
+  async create() {
+    const name = `flowlab_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
+    const url = new URL(testDatabaseUrl);
+    url.pathname = `/${name}`;
+    const handle = connectPostgres({ url: url.toString(), poolMax: 10 });
+    await runMigrations(handle);
+    return {
+      ...handle,
+      async destroy() {
+        await handle.close().catch(() => {});
+        await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      },
+    };
+  },
+};
+
+export const pgliteBackend: Backend = {
+  name: 'pglite',
+  async create() {
+    const handle = await openPglite('memory://');
+    await runMigrations(handle);
+    return {
+      ...handle,
+      async destroy() {
+        await handle.close().catch(() => {});
+      },
+    };
+  },
+};
+
+export const backends: Backend[] = [postgresBackend, pgliteBackend];

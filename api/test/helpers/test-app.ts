@@ -1,0 +1,68 @@
+/**
+ * Builds the real app on a real database for HTTP tests, plus the few calls that
+ * nearly every test makes (register, log in, send JSON).
+ */
+import { createApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
+import type { TestDatabase } from './backends.ts';
+
+export const TEST_JWT_SECRET = 'flowlab-test-secret-0123456789abcdef-0123456789';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    // The lowest scrypt cost the config accepts keeps hundreds of registrations fast;
+    // the production cost is exercised by the smoke test.
+    PASSWORD_SCRYPT_LOG_N: '10',
+    ...overrides,
+  });
+}
+
+export type TestApp = ReturnType<typeof createTestApp>;
+
+export function createTestApp(database: TestDatabase, overrides: Record<string, string> = {}) {
+  const config = testConfig(overrides);
+  const app = createApp({ config, database, logger: createLogger({ level: 'silent' }) });
+  let counter = 0;
+
+  async function send(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.Authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['Content-Type'] ??= 'application/json';
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    }
+    const response = await app.request(path, { method, headers, body });
+    const text = await response.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the API answered.
+    const json: any = text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined;
+    return { status: response.status, headers: response.headers, json, text };
+  }
+
+  /** Registers a fresh user and logs in; returns the user and a token. */
+  async function signUp(prefix = 'user') {
+    counter += 1;
+    const email = `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const password = 'correct horse battery';
+    const registered = await send('POST', '/auth/register', { body: { email, password, name: prefix } });
+    if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${registered.text}`);
+    const login = await send('POST', '/auth/login', { body: { email, password } });
+    if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
+    return {
+      user: registered.json as { id: number; email: string },
+      email,
+      password,
+      token: login.json.accessToken as string,
+    };
+  }
+
+  return { app, config, send, signUp };
+}

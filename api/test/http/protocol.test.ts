@@ -1,0 +1,189 @@
+/**
+ * The HTTP contract around every route: request ids, the problem+json shape for each
+ * kind of bad request, body limits, health and readiness, the OpenAPI document.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, type TestDatabase } from '../helpers/backends.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe.each(backends)('the HTTP contract on $name', (backend) => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    database = await backend.create();
+    t = createTestApp(database);
+    ({ token } = await t.signUp());
+  });
+  afterAll(async () => database?.destroy());
+
+  describe('X-Request-ID', () => {
+    it('keeps a valid incoming id, on success and on error', async () => {
+      const ok = await t.send('GET', '/healthz', { headers: { 'X-Request-ID': 'lab-exercise-42' } });
+      expect(ok.headers.get('x-request-id')).toBe('lab-exercise-42');
+      const problem = await t.send('GET', '/todos', { headers: { 'X-Request-ID': 'lab-exercise-43' } });
+      expect(problem.headers.get('x-request-id')).toBe('lab-exercise-43');
+      expect(problem.json.requestId).toBe('lab-exercise-43');
+    });
+
+    it('replaces a missing or invalid id with a new UUID', async () => {
+      const missing = await t.send('GET', '/healthz');
+      expect(missing.headers.get('x-request-id')).toMatch(UUID);
+      const invalid = await t.send('GET', '/healthz', { headers: { 'X-Request-ID': 'bad id; drop table' } });
+      expect(invalid.headers.get('x-request-id')).toMatch(UUID);
+      const tooLong = await t.send('GET', '/healthz', { headers: { 'X-Request-ID': 'a'.repeat(256) } });
+      expect(tooLong.headers.get('x-request-id')).toMatch(UUID);
+    });
+  });
+
+  describe('bad requests', () => {
+    it('answers malformed JSON with 400', async () => {
+      const response = await t.send('POST', '/todos', { token, body: '{"title": "unterminated' });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.json).toMatchObject({ type: '/problems/malformed-json', status: 400, instance: '/todos' });
+    });
+
+    it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml'])(
+      'answers a %s body with 415',
+      async (contentType) => {
+        const response = await t.send('POST', '/todos', {
+          token,
+          body: 'title=x',
+          headers: { 'Content-Type': contentType },
+        });
+        expect(response.status).toBe(415);
+        expect(response.json.type).toBe('/problems/unsupported-media-type');
+      },
+    );
+
+    it('accepts JSON with a charset parameter', async () => {
+      const response = await t.send('POST', '/todos', {
+        token,
+        body: { title: 'charset' },
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      });
+      expect(response.status).toBe(201);
+    });
+
+    it('answers a body over 64 KiB with 413, before reading it all', async () => {
+      const body = JSON.stringify({ title: 'big', description: 'x'.repeat(64 * 1024) });
+      const response = await t.send('POST', '/todos', { token, body });
+      expect(response.status).toBe(413);
+      expect(response.json.type).toBe('/problems/payload-too-large');
+    });
+
+    it('answers a chunked body over the limit with 413 too', async () => {
+      const chunk = new TextEncoder().encode('x'.repeat(16 * 1024));
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 8) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const response = await t.app.request('/todos', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: stream,
+        // Node's fetch needs duplex for a streamed body (not yet in the DOM RequestInit type).
+        duplex: 'half',
+      });
+      expect(response.status).toBe(413);
+    });
+
+    it('answers an unknown route with a 404 problem', async () => {
+      const response = await t.send('GET', '/nothing/here');
+      expect(response.status).toBe(404);
+      expect(response.json).toMatchObject({ type: '/problems/not-found', instance: '/nothing/here' });
+    });
+
+    it('serves the meaning of every problem type it links to', async () => {
+      const catalogue = await t.send('GET', '/problems');
+      expect(catalogue.json.items.length).toBeGreaterThanOrEqual(10);
+      for (const type of catalogue.json.items) {
+        const response = await t.send('GET', type.type);
+        expect(response.status).toBe(200);
+        expect(response.json).toEqual(type);
+      }
+      expect((await t.send('GET', '/problems/no-such-problem')).status).toBe(404);
+    });
+  });
+
+  describe('health', () => {
+    it('answers /healthz and /readyz while the database is up', async () => {
+      expect((await t.send('GET', '/healthz')).json).toEqual({ status: 'ok' });
+      const ready = await t.send('GET', '/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.json).toMatchObject({ status: 'ready', checks: { postgresql: { status: 'up' } } });
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('serves an OpenAPI 3.1 document generated from the validation schemas', async () => {
+      const doc = await t.send('GET', '/openapi.json');
+      expect(doc.status).toBe(200);
+      expect(doc.json.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.json.paths)).toEqual(
+        expect.arrayContaining([
+          '/auth/register',
+          '/auth/login',
+          '/auth/me',
+          '/todos',
+          '/todos/{id}',
+          '/categories',
+          '/categories/{id}',
+        ]),
+      );
+      const createTodo = doc.json.components.schemas.CreateTodoRequest;
+      expect(createTodo.properties.title).toMatchObject({ type: 'string', minLength: 1, maxLength: 200 });
+      expect(createTodo.additionalProperties).toBe(false);
+      expect(doc.json.paths['/todos'].post.responses).toHaveProperty('429');
+      expect(doc.json.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    });
+
+    it('serves an API reference page', async () => {
+      const page = await t.send('GET', '/reference');
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(page.text).toContain('/openapi.json');
+    });
+  });
+});
+
+describe.each(backends)('when the database fails, on $name', (backend) => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    database = await backend.create();
+    t = createTestApp(database);
+    ({ token } = await t.signUp());
+    // A real failure: the connections are closed under the running app.
+    await database.close();
+  });
+  afterAll(async () => database?.destroy());
+
+  it('answers /readyz with 503 naming PostgreSQL', async () => {
+    const response = await t.send('GET', '/readyz');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.json).toMatchObject({
+      type: '/problems/dependency-unavailable',
+      dependency: 'postgresql',
+      checks: { postgresql: { status: 'down' } },
+    });
+  });
+
+  it('answers an unexpected failure with a 500 carrying the request id, and no stack or SQL', async () => {
+    const response = await t.send('GET', '/auth/me', { token, headers: { 'X-Request-ID': 'broken-db-1' } });
+    expect(response.status).toBe(500);
+    expect(response.json).toMatchObject({ type: '/problems/internal-error', status: 500, requestId: 'broken-db-1' });
+    expect(response.json.detail).toContain('broken-db-1');
+    expect(response.text).not.toMatch(/\bat \S+ \(|select |from "users"|node_modules/i);
+  });
+});

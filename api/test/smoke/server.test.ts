@@ -1,0 +1,155 @@
+/**
+ * The smoke test: the real `npm start`, on PGlite, on a free port, driven over real HTTP,
+ * then stopped with SIGTERM while a request is still in flight.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+describe('npm start (the embedded default)', () => {
+  let child: ChildProcess;
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let base: string;
+  let port: number;
+  let dataDir: string;
+  let output = '';
+
+  beforeAll(async () => {
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    dataDir = await mkdtemp(join(tmpdir(), 'flowlab-smoke-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PGLITE_DATA_DIR: dataDir };
+    // The smoke test checks the embedded default, so nothing may point it at a real server.
+    delete env.DATABASE_URL;
+    delete env.NODE_ENV;
+    child = spawn('npm', ['start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    exited = exitOf(child);
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+
+    const deadline = Date.now() + 45_000;
+    while (Date.now() < deadline) {
+      const up = await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) return;
+      if (child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`npm start did not become healthy:\n${output}`);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the URLs it serves', () => {
+    expect(output).toContain(`http://localhost:${port}/reference`);
+    expect(output).toContain(`http://localhost:${port}/openapi.json`);
+    expect(output).toContain('pglite');
+  });
+
+  it('runs register, login, create, list, complete and delete over HTTP', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const credentials = { email: 'smoke@example.com', password: 'smoke test password' };
+    const registered = await fetch(`${base}/auth/register`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(credentials),
+    });
+    expect(registered.status).toBe(201);
+    const login = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(credentials),
+    });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const auth = { ...json, Authorization: `Bearer ${accessToken}` };
+
+    const created = await fetch(`${base}/todos`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ title: 'Smoke' }),
+    });
+    expect(created.status).toBe(201);
+    const todo = (await created.json()) as { id: number };
+    const list = (await (await fetch(`${base}/todos`, { headers: auth })).json()) as { items: { id: number }[] };
+    expect(list.items.map((t) => t.id)).toEqual([todo.id]);
+    const completed = await fetch(`${base}/todos/${todo.id}`, {
+      method: 'PATCH',
+      headers: auth,
+      body: JSON.stringify({ completed: true }),
+    });
+    expect(((await completed.json()) as { completed: boolean }).completed).toBe(true);
+    expect((await fetch(`${base}/todos/${todo.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    expect((await fetch(`${base}/todos/${todo.id}`, { headers: auth })).status).toBe(404);
+  });
+
+  it('finishes an in-flight request after SIGTERM, then exits 0 within 10 s', async () => {
+    // Half a request: the headers and part of the body are on the wire when the signal arrives.
+    const body = JSON.stringify({ email: 'late@example.com', password: 'arrived before the signal' });
+    let resolveResponse: (value: { status: number; body: string }) => void = () => {};
+    const response = new Promise<{ status: number; body: string }>((resolve) => (resolveResponse = resolve));
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/auth/register',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolveResponse({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.write(body.slice(0, 10));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    req.end(body.slice(10));
+
+    const answered = await response;
+    expect(answered.status).toBe(201);
+    expect(JSON.parse(answered.body)).toMatchObject({ email: 'late@example.com' });
+
+    const { code } = await exited;
+    expect(code).toBe(0);
+    const stoppedInMs = Date.now() - signalledAt;
+    expect(stoppedInMs).toBeLessThan(10_000);
+    console.info(`npm start stopped ${stoppedInMs} ms after SIGTERM`);
+    expect(output).toContain('"msg":"stopped"');
+    // And it no longer accepts connections.
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  }, 20_000);
+});

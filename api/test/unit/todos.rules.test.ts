@@ -1,0 +1,122 @@
+/** The todo rules that need no I/O. */
+import { describe, expect, it } from 'vitest';
+import {
+  applyCompletion,
+  changeKind,
+  decideRateLimit,
+  decodeCursor,
+  encodeCursor,
+  escapeLikePattern,
+  rateLimitHeaders,
+} from '../../src/todos/todos.rules.ts';
+import { CreateTodoSchema, ListTodosQuerySchema, UpdateTodoSchema } from '../../src/todos/todos.schemas.ts';
+
+describe('title validation', () => {
+  it('trims the title before checking its length', () => {
+    expect(CreateTodoSchema.parse({ title: `  ${'a'.repeat(200)}\n` }).title).toHaveLength(200);
+    expect(CreateTodoSchema.safeParse({ title: 'a'.repeat(201) }).success).toBe(false);
+    expect(CreateTodoSchema.safeParse({ title: ' \t\n ' }).success).toBe(false);
+  });
+
+  it('refuses unknown fields and dedupes category ids', () => {
+    expect(CreateTodoSchema.safeParse({ title: 'x', userId: 2 }).success).toBe(false);
+    expect(CreateTodoSchema.parse({ title: 'x', categoryIds: [3, 1, 3] }).categoryIds).toEqual([3, 1]);
+  });
+
+  it('requires at least one field in a patch, and allows clearing description and due date', () => {
+    expect(UpdateTodoSchema.safeParse({}).success).toBe(false);
+    expect(UpdateTodoSchema.parse({ description: null, dueAt: null })).toEqual({ description: null, dueAt: null });
+  });
+
+  it('parses the list query with a default limit', () => {
+    expect(ListTodosQuerySchema.parse({})).toEqual({ limit: 20 });
+    expect(ListTodosQuerySchema.parse({ completed: 'false', limit: '100', category: '4' })).toEqual({
+      completed: false,
+      limit: 100,
+      category: 4,
+    });
+  });
+});
+
+describe('completion', () => {
+  const now = new Date('2026-11-26T12:00:00Z');
+  const earlier = new Date('2026-11-25T08:00:00Z');
+
+  it('sets completedAt when completing and clears it when reopening', () => {
+    expect(applyCompletion({ completed: false, completedAt: null }, true, now)).toEqual({
+      completed: true,
+      completedAt: now,
+    });
+    expect(applyCompletion({ completed: true, completedAt: earlier }, false, now)).toEqual({
+      completed: false,
+      completedAt: null,
+    });
+  });
+
+  it('keeps the state when completion is not asked to change', () => {
+    expect(applyCompletion({ completed: true, completedAt: earlier }, true, now).completedAt).toBe(earlier);
+    expect(applyCompletion({ completed: true, completedAt: earlier }, undefined, now).completedAt).toBe(earlier);
+  });
+
+  it('names the change for the outbox', () => {
+    expect(changeKind({ completed: false }, { completed: true })).toBe('todo.completed');
+    expect(changeKind({ completed: true }, { completed: false })).toBe('todo.reopened');
+    expect(changeKind({ completed: true }, { completed: true })).toBe('todo.updated');
+  });
+});
+
+describe('the list cursor', () => {
+  it('round-trips an id and looks opaque', () => {
+    const cursor = encodeCursor(12345);
+    expect(cursor).not.toContain('12345');
+    expect(decodeCursor(cursor)).toBe(12345);
+  });
+
+  it.each([
+    '',
+    'garbage',
+    Buffer.from('v1:-3').toString('base64url'),
+    Buffer.from('v1:99999999999').toString('base64url'),
+    Buffer.from('v2:5').toString('base64url'),
+  ])('refuses %j', (cursor) => {
+    expect(decodeCursor(cursor)).toBeUndefined();
+  });
+});
+
+describe('title search', () => {
+  it('escapes LIKE wildcards and the escape character', () => {
+    expect(escapeLikePattern('50%_off\\')).toBe('50\\%\\_off\\\\');
+  });
+});
+
+describe('the create rate limit', () => {
+  it('allows the 10th create and refuses the 11th', () => {
+    expect(decideRateLimit({ count: 9, limit: 10, windowSeconds: 60, oldestExpiresInSeconds: 30 })).toEqual({
+      allowed: true,
+      limit: 10,
+      remaining: 0,
+      resetSeconds: 30,
+    });
+    expect(decideRateLimit({ count: 10, limit: 10, windowSeconds: 60, oldestExpiresInSeconds: 12.2 })).toEqual({
+      allowed: false,
+      limit: 10,
+      remaining: 0,
+      resetSeconds: 13,
+    });
+  });
+
+  it('resets after a whole window when the window was empty', () => {
+    expect(decideRateLimit({ count: 0, limit: 10, windowSeconds: 60, oldestExpiresInSeconds: 0 })).toMatchObject({
+      allowed: true,
+      remaining: 9,
+      resetSeconds: 60,
+    });
+  });
+
+  it('adds Retry-After only to a refusal', () => {
+    const allowed = rateLimitHeaders({ allowed: true, limit: 10, remaining: 3, resetSeconds: 40 });
+    expect(allowed).toEqual({ 'RateLimit-Limit': '10', 'RateLimit-Remaining': '3', 'RateLimit-Reset': '40' });
+    const refused = rateLimitHeaders({ allowed: false, limit: 10, remaining: 0, resetSeconds: 7 });
+    expect(refused['Retry-After']).toBe('7');
+  });
+});
