@@ -2,77 +2,26 @@
  * The smoke test: the real `npm start`, on PGlite, on a free port, driven over real HTTP,
  * then stopped with SIGTERM while a request is still in flight.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
+import { type StartedServer, startServer } from '../helpers/start-server.ts';
 
 describe('npm start (the embedded default)', () => {
-  let child: ChildProcess;
-  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let server: StartedServer;
   let base: string;
   let port: number;
-  let dataDir: string;
-  let output = '';
 
   beforeAll(async () => {
-    port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    dataDir = await mkdtemp(join(tmpdir(), 'flowlab-smoke-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PGLITE_DATA_DIR: dataDir };
-    // The smoke test checks the embedded default, so nothing may point it at a real server.
-    delete env.DATABASE_URL;
-    delete env.NODE_ENV;
-    child = spawn('npm', ['start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    exited = exitOf(child);
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
-
-    const deadline = Date.now() + 45_000;
-    while (Date.now() < deadline) {
-      const up = await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) return;
-      if (child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`npm start did not become healthy:\n${output}`);
+    server = await startServer();
+    ({ base, port } = server);
   }, 60_000);
 
-  afterAll(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => server?.stop());
 
   it('prints the URLs it serves', () => {
-    expect(output).toContain(`http://localhost:${port}/reference`);
-    expect(output).toContain(`http://localhost:${port}/openapi.json`);
-    expect(output).toContain('pglite');
+    expect(server.output()).toContain(`http://localhost:${port}/reference`);
+    expect(server.output()).toContain(`http://localhost:${port}/openapi.json`);
+    expect(server.output()).toContain('pglite');
   });
 
   it('runs register, login, create, list, complete and delete over HTTP', async () => {
@@ -135,7 +84,7 @@ describe('npm start (the embedded default)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const signalledAt = Date.now();
-    child.kill('SIGTERM');
+    server.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
     req.end(body.slice(10));
 
@@ -143,12 +92,12 @@ describe('npm start (the embedded default)', () => {
     expect(answered.status).toBe(201);
     expect(JSON.parse(answered.body)).toMatchObject({ email: 'late@example.com' });
 
-    const { code } = await exited;
+    const { code } = await server.exited;
     expect(code).toBe(0);
     const stoppedInMs = Date.now() - signalledAt;
     expect(stoppedInMs).toBeLessThan(10_000);
     console.info(`npm start stopped ${stoppedInMs} ms after SIGTERM`);
-    expect(output).toContain('"msg":"stopped"');
+    expect(server.output()).toContain('"msg":"stopped"');
     // And it no longer accepts connections.
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   }, 20_000);
