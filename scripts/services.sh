@@ -7,17 +7,25 @@
 #   scripts/services.sh down   [service...]   stop what this script started
 #   scripts/services.sh status [service...]
 #
-# Services: postgres (Debian's PostgreSQL server, on 127.0.0.1:5432).
-# The connection string the tests use by default is printed by `status`.
+# Services:
+#   postgres  Debian's PostgreSQL server, on 127.0.0.1:5432
+#   redis     Debian's redis-server, on 127.0.0.1:6379
+#   neo4j     Neo4j Community 5.26 resolved from Maven Central, Bolt on 127.0.0.1:7687
+# `status` prints the URLs the tests use by default.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$here/.." && pwd)"
 # shellcheck source=scripts/lib/common.sh
 source "$here/lib/common.sh"
 # shellcheck source=scripts/lib/postgres.sh
 source "$here/lib/postgres.sh"
+# shellcheck source=scripts/lib/redis.sh
+source "$here/lib/redis.sh"
+# shellcheck source=scripts/lib/neo4j.sh
+source "$here/lib/neo4j.sh"
 
-all_services=(postgres)
+all_services=(postgres redis neo4j)
 
 main() {
   local action="${1:-}"
@@ -33,7 +41,7 @@ main() {
   esac
   for service in "${services[@]}"; do
     case "$service" in
-      postgres) "postgres_$action" ;;
+      postgres | redis | neo4j) "${service}_$action" ;;
       *)
         echo "unknown service: $service (known: ${all_services[*]})" >&2
         exit 2

@@ -11,39 +11,40 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Logger } from 'pino';
+import { adminRoutes } from './admin/admin.routes.ts';
+import { requireAdmin } from './admin/require-admin.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
 import { createUsersRepository } from './auth/users.repository.ts';
+import { memoryRateLimiter, type RateLimiter, redisRateLimiter, type WindowOptions } from './cache/rate-limiter.ts';
+import { memoryStore, redisStore } from './cache/store.ts';
+import { createTodoCache } from './cache/todo-cache.ts';
 import { categoryRoutes } from './categories/categories.routes.ts';
 import { createCategoryService } from './categories/categories.service.ts';
-import type { Config } from './config.ts';
-import type { DatabaseHandle } from './db/database.ts';
+import { graphRoutes } from './graph/graph.routes.ts';
+import { createGraphService } from './graph/graph.service.ts';
+import { type GraphWiring, graphSyncFor } from './graph/wiring.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { requireUser } from './http/auth.ts';
+import { clientRateLimit } from './http/client-rate-limit.ts';
 import type { HonoEnv } from './http/env.ts';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
 import { ProblemError } from './http/problem.ts';
 import { problemTypeRoutes } from './http/problem-types.routes.ts';
 import { requestLog } from './http/request-log.ts';
 import { validationHook } from './http/validation.ts';
-import { type CreateRateLimiter, createPostgresRateLimiter } from './todos/create-rate-limit.ts';
+import { labRoutes } from './lab/lab.routes.ts';
+import { createOutboxRepository } from './outbox/outbox.repository.ts';
 import { todoRoutes } from './todos/todos.routes.ts';
 import { createTodoService } from './todos/todos.service.ts';
 
-export interface AppDeps {
-  config: Config;
-  database: DatabaseHandle;
-  logger: Logger;
-  /** Defaults to counting recent creations in PostgreSQL. */
-  rateLimiter?: CreateRateLimiter;
-}
+export type AppDeps = GraphWiring;
 
 export const API_VERSION = '0.1.0';
 
 export function createApp(deps: AppDeps) {
-  const { config, database, logger } = deps;
+  const { config, database, logger, faults, redis } = deps;
   const { db } = database;
 
   const users = createUsersRepository(db);
@@ -54,16 +55,36 @@ export function createApp(deps: AppDeps) {
     ttlSeconds: config.JWT_TTL_SECONDS,
   });
   const auth = createAuthService({ users, tokens, scrypt: { logN: config.PASSWORD_SCRYPT_LOG_N, r: 8, p: 3 } });
-  const rateLimiter =
-    deps.rateLimiter ??
-    createPostgresRateLimiter({
-      db,
-      limit: config.TODO_CREATE_LIMIT,
-      windowSeconds: config.TODO_CREATE_WINDOW_SECONDS,
-    });
-  const todos = createTodoService({ db, rateLimiter });
-  const categories = createCategoryService({ db });
+
+  const keyPrefix = config.REDIS_KEY_PREFIX;
+  const rateLimiter = (window: WindowOptions): RateLimiter => {
+    const inMemory = memoryRateLimiter({ ...window, maxKeys: config.CACHE_MAX_ENTRIES });
+    return redis ? redisRateLimiter({ ...window, redis, keyPrefix, faults, fallback: inMemory, logger }) : inMemory;
+  };
+  const cache = createTodoCache({
+    store: redis ? redisStore(redis, faults) : memoryStore({ maxEntries: config.CACHE_MAX_ENTRIES }),
+    ttlSeconds: config.CACHE_TTL_SECONDS,
+    keyPrefix,
+    logger,
+  });
+  const graphSync = graphSyncFor(deps) ?? { tryInline: async () => 'disabled' as const };
+  const outbox = createOutboxRepository(db);
+
+  const todos = createTodoService({
+    db,
+    cache,
+    graphSync,
+    createLimiter: rateLimiter({ limit: config.TODO_CREATE_LIMIT, windowSeconds: config.TODO_CREATE_WINDOW_SECONDS }),
+  });
+  const categories = createCategoryService({ db, cache, graphSync });
+  const graph = createGraphService({ graph: deps.graph?.client, breaker: deps.graph?.breaker, todos, outbox });
   const authenticate = requireUser({ tokens, users });
+  const authLimit = clientRateLimit({
+    limiter: rateLimiter({ limit: config.AUTH_RATE_LIMIT, windowSeconds: config.AUTH_RATE_WINDOW_SECONDS }),
+    scope: 'auth',
+    trustProxy: config.TRUST_PROXY,
+  });
+  const admin = requireAdmin(config.ADMIN_TOKEN);
 
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(logger));
@@ -85,12 +106,24 @@ export function createApp(deps: AppDeps) {
 
   app.use('/todos/*', authenticate);
   app.use('/categories/*', authenticate);
+  app.use('/users/*', authenticate);
+  app.use('/graph/*', authenticate);
+  app.use('/auth/register', authLimit);
+  app.use('/auth/login', authLimit);
+  app.use('/admin/*', admin);
 
-  app.route('/', healthRoutes({ database }));
+  app.route('/', healthRoutes({ database, graph: deps.graph?.client, redis }));
   app.route('/', problemTypeRoutes());
   app.route('/auth', authRoutes({ auth, users, requireUser: authenticate }));
   app.route('/todos', todoRoutes({ todos }));
   app.route('/categories', categoryRoutes({ categories }));
+  app.route('/', graphRoutes({ graph }));
+  app.route('/admin', adminRoutes({ outbox }));
+  // The fault switches exist only in lab mode, and only for the admin.
+  if (config.LAB_MODE) {
+    app.use('/lab/*', admin);
+    app.route('/lab', labRoutes({ faults }));
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -37,6 +37,37 @@ const configSchema = z.object({
     .min(1024)
     .default(64 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+
+  // Neo4j, the graph. When unset, the graph features answer 503 and the outbox keeps the events.
+  NEO4J_URI: z.url({ protocol: /^(bolt|neo4j)(\+s|\+ssc)?$/ }).optional(),
+  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().optional(),
+  // A Neo4j call slower than this counts as a failure for the circuit breaker.
+  GRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1000),
+  BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  // The outbox worker runs inside the API when a graph is configured (and alone with `npm run worker`).
+  OUTBOX_WORKER: flag.default(true),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).default(24),
+
+  // Redis, the cache and the rate limits. When unset, both live in process memory.
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_KEY_PREFIX: z.string().default('flowlab:'),
+  CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).default(10_000),
+  // The per-IP limit on /auth/*, against credential stuffing.
+  AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  // Take the client address from X-Forwarded-For (only behind a proxy you trust).
+  TRUST_PROXY: flag.default(false),
+
+  // Admin endpoints (dead letters) need this bearer token; the lab's fault switches also need LAB_MODE=1.
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LAB_MODE: flag.default(false),
   // Apply pending migrations when the API starts (the default), or leave it to `npm run db:migrate`.
   MIGRATE_ON_START: flag.default(true),
 });

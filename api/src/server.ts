@@ -1,12 +1,13 @@
 /**
- * The entry point: config -> database (+ migrations) -> app -> listen -> graceful shutdown.
- * `npm start` runs this on Node.js 24, which runs TypeScript directly (type stripping).
+ * The entry point: config -> dependencies (+ migrations) -> app (+ outbox worker) -> listen
+ * -> graceful shutdown. `npm start` runs this on Node.js 24, which runs TypeScript directly.
  */
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
 import { runMigrations } from './db/migrate.ts';
+import { closeDependencies, ensureGraphSchema, openDependencies } from './dependencies.ts';
+import { outboxWorkerFor } from './graph/wiring.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -19,18 +20,17 @@ try {
 }
 
 const logger = createLogger({ level: config.LOG_LEVEL });
-const database = await openDatabase({
-  databaseUrl: config.DATABASE_URL,
-  poolMax: config.DATABASE_POOL_MAX,
-  pgliteDataDir: config.PGLITE_DATA_DIR,
-});
-if (config.MIGRATE_ON_START) await runMigrations(database);
+const deps = await openDependencies(config, logger);
+if (config.MIGRATE_ON_START) await runMigrations(deps.database);
+const graphSchema = deps.graph && ensureGraphSchema(deps.graph.client, logger);
+const worker = config.OUTBOX_WORKER ? outboxWorkerFor({ ...deps, config, logger }) : undefined;
+worker?.start();
 
-const app = createApp({ config, database, logger });
+const app = createApp({ ...deps, config, logger });
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   const base = `http://localhost:${info.port}`;
-  logger.info({ port: info.port, database: database.location }, 'listening');
+  logger.info({ port: info.port, database: deps.database.location }, 'listening');
   // A human-readable banner on stderr; stdout stays pure JSON logs.
   console.error(
     [
@@ -39,7 +39,9 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
       `  API reference   ${base}/reference`,
       `  OpenAPI         ${base}/openapi.json`,
       `  Health          ${base}/healthz  ${base}/readyz`,
-      `  Database        ${database.location}`,
+      `  Database        ${deps.database.location}`,
+      `  Graph           ${deps.graph ? `${deps.graph.client.location}${worker ? ' (outbox worker on)' : ''}` : 'disabled (set NEO4J_URI); events wait in the outbox'}`,
+      `  Cache           ${deps.redis ? config.REDIS_URL?.replace(/\/\/[^@]*@/, '//') : 'in process (set REDIS_URL for Redis)'}`,
       '',
     ].join('\n'),
   );
@@ -64,7 +66,9 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   clearInterval(sweep);
   clearTimeout(deadline);
-  await database.close();
+  graphSchema?.stop();
+  await worker?.stop();
+  await closeDependencies(deps);
   logger.info('stopped');
   process.exit(0);
 }

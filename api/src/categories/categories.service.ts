@@ -1,7 +1,9 @@
 /** Categories: a user's own labels for todos. Changes reach the graph through the outbox. */
+import type { TodoCache } from '../cache/todo-cache.ts';
 import type { Database } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { CategoryRow } from '../db/schema.ts';
+import type { GraphSync } from '../graph/graph-sync.ts';
 import { ProblemError } from '../http/problem.ts';
 import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
 import { createCategoriesRepository } from './categories.repository.ts';
@@ -11,22 +13,28 @@ function toCategory(row: CategoryRow): Category {
   return { id: row.id, name: row.name, createdAt: row.createdAt.toISOString() };
 }
 
-export function createCategoryService(deps: { db: Database }) {
-  const { db } = deps;
+export function createCategoryService(deps: {
+  db: Database;
+  cache: TodoCache;
+  graphSync: Pick<GraphSync, 'tryInline'>;
+}) {
+  const { db, cache, graphSync } = deps;
   return {
     async create(userId: number, name: string): Promise<Category> {
       try {
-        return await db.transaction(async (tx) => {
+        const { category, outboxId } = await db.transaction(async (tx) => {
           const row = await createCategoriesRepository(tx).insert({ userId, name });
           const category = toCategory(row);
-          await appendOutboxEvent(tx, {
+          const outboxId = await appendOutboxEvent(tx, {
             aggregateType: 'category',
             aggregateId: row.id,
             eventType: 'category.created',
             payload: { userId, category },
           });
-          return category;
+          return { category, outboxId };
         });
+        await graphSync.tryInline(outboxId);
+        return category;
       } catch (error) {
         if (isUniqueViolation(error, 'categories_user_name_unique')) {
           throw new ProblemError('duplicate-category', {
@@ -44,16 +52,19 @@ export function createCategoryService(deps: { db: Database }) {
 
     /** Deleting a category removes it from its todos (the join rows cascade); the todos stay. */
     async remove(userId: number, id: number): Promise<void> {
-      await db.transaction(async (tx) => {
+      const outboxId = await db.transaction(async (tx) => {
         const deleted = await createCategoriesRepository(tx).delete(userId, id);
         if (!deleted) throw new ProblemError('not-found', { detail: `Category ${id} does not exist.` });
-        await appendOutboxEvent(tx, {
+        return appendOutboxEvent(tx, {
           aggregateType: 'category',
           aggregateId: id,
           eventType: 'category.deleted',
           payload: { userId, categoryId: id },
         });
       });
+      // The user's cached todos list this category: they are stale now.
+      await cache.invalidate(userId);
+      await graphSync.tryInline(outboxId);
     },
   };
 }

@@ -10,6 +10,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import type { Faults } from '../lab/faults.ts';
 import * as schema from './schema.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -33,14 +34,30 @@ export interface PostgresOptions {
   url: string;
   poolMax?: number;
   applicationName?: string;
+  /** The lab's fault switches: injected latency or errors before every query. */
+  faults?: Faults;
+}
+
+/** A pg Client that passes the lab's fault switch before every promise-style query (drizzle's kind). */
+function faultInjectingClient(faults: Faults): typeof pg.Client {
+  return class FaultInjectingClient extends pg.Client {
+    // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; arguments pass through untouched.
+    override query(...args: any[]): any {
+      const query = super.query.bind(this) as (...a: unknown[]) => unknown;
+      if (typeof args.at(-1) === 'function') return query(...args);
+      return faults.before('postgresql').then(() => query(...args));
+    }
+  };
 }
 
 export function connectPostgres({
   url,
   poolMax = 10,
   applicationName = 'flowlab-api',
+  faults,
 }: PostgresOptions): DatabaseHandle {
   const pool = new pg.Pool({
+    ...(faults && { Client: faultInjectingClient(faults) }),
     connectionString: url,
     max: poolMax,
     application_name: applicationName,
@@ -84,8 +101,10 @@ export async function openDatabase(options: {
   databaseUrl?: string;
   poolMax?: number;
   pgliteDataDir: string;
+  faults?: Faults;
 }): Promise<DatabaseHandle> {
+  // The lab's PostgreSQL faults apply to a PostgreSQL server; the embedded PGlite has none.
   return options.databaseUrl
-    ? connectPostgres({ url: options.databaseUrl, poolMax: options.poolMax })
+    ? connectPostgres({ url: options.databaseUrl, poolMax: options.poolMax, faults: options.faults })
     : openPglite(options.pgliteDataDir);
 }

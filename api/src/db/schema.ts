@@ -90,7 +90,7 @@ export const todoCategories = pgTable(
 /**
  * The transactional outbox: every change to a todo or a category writes a row here
  * in the same transaction as the change itself, so no event is lost when the graph
- * is down. The sync worker (graph issue) claims pending rows with FOR UPDATE SKIP LOCKED.
+ * is down. The sync worker (graph/outbox-worker.ts) claims pending rows with FOR UPDATE SKIP LOCKED.
  */
 export const outbox = pgTable(
   'outbox',
@@ -107,6 +107,8 @@ export const outbox = pgTable(
       .notNull()
       .default('pending'),
     attempts: integer('attempts').notNull().default(0),
+    // A worker's claim on the row: until this time no other worker (or request) may apply it.
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
     availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
     createdAt: createdAt(),

@@ -1,10 +1,14 @@
 /**
  * GET /healthz: the process is up (for a liveness probe; touches nothing else).
- * GET /readyz: every dependency answers (for a readiness probe and for learners);
- * a 503 problem names the failing dependency.
+ * GET /readyz: each dependency, up, down or disabled (for a readiness probe and for learners).
+ * Only PostgreSQL is required: without it the API can do nothing, so /readyz is a 503 naming it.
+ * Neo4j and Redis being down degrade the API (graph writes wait in the outbox, the cache is
+ * bypassed) but every request still succeeds, so /readyz stays 200 and says "degraded".
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Redis } from 'ioredis';
 import type { DatabaseHandle } from '../db/database.ts';
+import type { GraphClient } from '../graph/neo4j.ts';
 import { problemResponse } from '../http/error-handler.ts';
 import { createRouter, jsonContent, problemResponses } from '../http/openapi.ts';
 import { ProblemError } from '../http/problem.ts';
@@ -31,7 +35,10 @@ const readyz = createRoute({
   tags: ['health'],
   summary: 'Readiness: each dependency answers',
   responses: {
-    200: jsonContent(z.object({ status: z.literal('ready'), checks: z.record(z.string(), CheckSchema) }), 'Ready'),
+    200: jsonContent(
+      z.object({ status: z.enum(['ready', 'degraded']), checks: z.record(z.string(), CheckSchema) }),
+      'Ready; degraded when an optional dependency (neo4j, redis) is down',
+    ),
     ...problemResponses(503),
   },
 });
@@ -54,21 +61,29 @@ async function check(probe: () => Promise<void>): Promise<z.infer<typeof CheckSc
   }
 }
 
-export function healthRoutes(deps: { database: DatabaseHandle }) {
+const disabled = async (): Promise<z.infer<typeof CheckSchema>> => ({ status: 'disabled' });
+
+export function healthRoutes(deps: { database: DatabaseHandle; graph?: GraphClient; redis?: Redis }) {
+  const { database, graph, redis } = deps;
   return createRouter()
     .openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200))
     .openapi(readyz, async (c) => {
-      const checks = { postgresql: await check(deps.database.ping) };
-      const down = Object.entries(checks).filter(([, result]) => result.status === 'down');
-      if (down.length > 0) {
+      const [postgresql, neo4j, redisCheck] = await Promise.all([
+        check(database.ping),
+        graph ? check(graph.ping) : disabled(),
+        redis ? check(async () => void (await redis.ping())) : disabled(),
+      ]);
+      const checks = { postgresql, neo4j, redis: redisCheck };
+      if (postgresql.status === 'down') {
         return problemResponse(
           c,
           new ProblemError('dependency-unavailable', {
-            detail: `Not ready: ${down.map(([name, result]) => `${name} is down (${result.detail})`).join('; ')}.`,
-            extensions: { dependency: down[0]?.[0], checks },
+            detail: `Not ready: postgresql is down (${postgresql.detail}).`,
+            extensions: { dependency: 'postgresql', checks },
           }),
         ) as never;
       }
-      return c.json({ status: 'ready' as const, checks }, 200);
+      const degraded = neo4j.status === 'down' || redisCheck.status === 'down';
+      return c.json({ status: degraded ? ('degraded' as const) : ('ready' as const), checks }, 200);
     });
 }

@@ -1,9 +1,11 @@
 /**
- * Writing to the transactional outbox. Always called with the transaction that makes
- * the change itself: the event exists if and only if the change was committed.
+ * The transactional outbox. `appendOutboxEvent` is always called with the transaction that
+ * makes the change itself: the event exists if and only if the change was committed.
+ * The rest serves the sync worker: claim, mark done, retry later, dead-letter, replay.
  */
-import type { Transaction } from '../db/database.ts';
-import { outbox } from '../db/schema.ts';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Executor, Transaction } from '../db/database.ts';
+import { type OutboxRow, outbox } from '../db/schema.ts';
 
 export type OutboxEventType =
   | 'todo.created'
@@ -18,15 +20,159 @@ export interface OutboxEvent {
   aggregateType: 'todo' | 'category';
   aggregateId: number;
   eventType: OutboxEventType;
-  /** Everything the graph needs to apply the event idempotently (a MERGE keyed by id). */
+  /** What changed, for people reading the outbox; the graph sync reads PostgreSQL itself. */
   payload: Record<string, unknown>;
 }
 
-export async function appendOutboxEvent(tx: Transaction, event: OutboxEvent): Promise<void> {
-  await tx.insert(outbox).values({
-    aggregateType: event.aggregateType,
-    aggregateId: String(event.aggregateId),
-    eventType: event.eventType,
-    payload: event.payload,
-  });
+/** Returns the new row's id, so the request can try to apply it to the graph at once. */
+export async function appendOutboxEvent(tx: Transaction, event: OutboxEvent): Promise<number> {
+  const [row] = await tx
+    .insert(outbox)
+    .values({
+      aggregateType: event.aggregateType,
+      aggregateId: String(event.aggregateId),
+      eventType: event.eventType,
+      payload: event.payload,
+    })
+    .returning({ id: outbox.id });
+  if (!row) throw new Error('insert into outbox returned no row');
+  return row.id;
 }
+
+export interface OutboxBacklog {
+  pending: number;
+  dead: number;
+  oldestPendingAgeSeconds: number;
+}
+
+export function createOutboxRepository(db: Executor) {
+  /**
+   * Claims up to `limit` rows for `leaseSeconds`. A row is claimable when it is pending, due,
+   * not leased, and no earlier row of the same todo or category is still pending: so events
+   * of one aggregate apply in order, while different aggregates go in parallel.
+   * FOR UPDATE SKIP LOCKED lets two workers claim at the same moment without taking the same row.
+   */
+  async function claim(options: { limit: number; leaseSeconds: number; id?: number }): Promise<OutboxRow[]> {
+    const onlyId = options.id === undefined ? sql`` : sql`and o.id = ${options.id}`;
+    const result = await db.execute(sql`
+      with claimable as (
+        select o.id from outbox o
+        where o.status = 'pending'
+          and o.available_at <= now()
+          and (o.locked_until is null or o.locked_until < now())
+          ${onlyId}
+          and not exists (
+            select 1 from outbox earlier
+            where earlier.aggregate_type = o.aggregate_type
+              and earlier.aggregate_id = o.aggregate_id
+              and earlier.status = 'pending'
+              and earlier.id < o.id
+          )
+        order by o.id
+        limit ${options.limit}
+        for update skip locked
+      )
+      update outbox set locked_until = now() + make_interval(secs => ${options.leaseSeconds})
+      where id in (select id from claimable)
+      returning id`);
+    const ids = (result as unknown as { rows: { id: string | number }[] }).rows.map((r) => Number(r.id));
+    if (ids.length === 0) return [];
+    return db
+      .select()
+      .from(outbox)
+      .where(
+        sql`${outbox.id} in (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      )
+      .orderBy(asc(outbox.id));
+  }
+
+  return {
+    claim,
+
+    async markDone(id: number): Promise<void> {
+      await db
+        .update(outbox)
+        .set({ status: 'done', processedAt: sql`now()`, lockedUntil: null, lastError: null })
+        .where(eq(outbox.id, id));
+    },
+
+    /**
+     * Gives claimed rows back without counting an attempt (the graph was unreachable: not the
+     * events' fault). They stay leased for `afterSeconds`, because a write that timed out may
+     * still land, and another worker must not apply an older state after it.
+     */
+    async release(ids: number[], afterSeconds: number): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .update(outbox)
+        .set({ lockedUntil: sql`now() + make_interval(secs => ${afterSeconds})` })
+        .where(
+          sql`${outbox.id} in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        );
+    },
+
+    /** Counts a failed attempt: retry after `retryInSeconds`, or dead-letter after `maxAttempts`. */
+    async markFailed(row: OutboxRow, error: string, options: { retryInSeconds: number; maxAttempts: number }) {
+      const attempts = row.attempts + 1;
+      const dead = attempts >= options.maxAttempts;
+      await db
+        .update(outbox)
+        .set({
+          attempts,
+          lastError: error.slice(0, 2000),
+          lockedUntil: null,
+          status: dead ? 'dead' : 'pending',
+          availableAt: sql`now() + make_interval(secs => ${options.retryInSeconds})`,
+        })
+        .where(eq(outbox.id, row.id));
+      return { attempts, dead };
+    },
+
+    async listDead(limit: number): Promise<OutboxRow[]> {
+      return db.select().from(outbox).where(eq(outbox.status, 'dead')).orderBy(asc(outbox.id)).limit(limit);
+    },
+
+    /** Puts a dead row back in line with a fresh attempt count. */
+    async replay(id: number): Promise<boolean> {
+      const rows = await db
+        .update(outbox)
+        .set({ status: 'pending', attempts: 0, availableAt: sql`now()`, lockedUntil: null })
+        .where(and(eq(outbox.id, id), eq(outbox.status, 'dead')))
+        .returning({ id: outbox.id });
+      return rows.length > 0;
+    },
+
+    async backlog(): Promise<OutboxBacklog> {
+      const [row] = await db
+        .select({
+          pending: sql<number>`count(*) filter (where ${outbox.status} = 'pending')::int`,
+          dead: sql<number>`count(*) filter (where ${outbox.status} = 'dead')::int`,
+          oldestPendingAgeSeconds: sql<number>`coalesce(extract(epoch from now() - min(${outbox.createdAt}) filter (where ${outbox.status} = 'pending')), 0)::float8`,
+        })
+        .from(outbox);
+      return row ?? { pending: 0, dead: 0, oldestPendingAgeSeconds: 0 };
+    },
+
+    /** Removes applied events older than the retention, so the table does not grow forever. */
+    async pruneDone(olderThanSeconds: number): Promise<number> {
+      const rows = await db
+        .delete(outbox)
+        .where(
+          and(
+            eq(outbox.status, 'done'),
+            sql`${outbox.processedAt} < now() - make_interval(secs => ${olderThanSeconds})`,
+          ),
+        )
+        .returning({ id: outbox.id });
+      return rows.length;
+    },
+  };
+}
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;

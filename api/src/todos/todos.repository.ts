@@ -103,22 +103,6 @@ export function createTodosRepository(db: Executor) {
       for (const { todoId, id, name } of rows) byTodo.get(todoId)?.push({ id, name });
       return byTodo;
     },
-
-    /**
-     * How many todos the user created in the last `windowSeconds`, and in how many seconds
-     * the oldest of them leaves the window. Counted by PostgreSQL's clock, not the API's.
-     */
-    async recentCreations(userId: number, windowSeconds: number) {
-      const window = sql`make_interval(secs => ${windowSeconds})`;
-      const [row] = await db
-        .select({
-          count: sql<number>`count(*)::int`,
-          oldestExpiresInSeconds: sql<number>`coalesce(extract(epoch from (min(${todos.createdAt}) + ${window} - now())), 0)::float8`,
-        })
-        .from(todos)
-        .where(and(eq(todos.userId, userId), sql`${todos.createdAt} > now() - ${window}`));
-      return { count: row?.count ?? 0, oldestExpiresInSeconds: row?.oldestExpiresInSeconds ?? 0 };
-    },
   };
 }
 

@@ -14,6 +14,7 @@ import {
   ListTodosQuerySchema,
   TodoPageSchema,
   TodoSchema,
+  TodoWriteSchema,
   UpdateTodoSchema,
 } from './todos.schemas.ts';
 import type { TodoService } from './todos.service.ts';
@@ -31,7 +32,7 @@ const createTodo = createRoute({
     'The title is trimmed and must be 1 to 200 characters and unique among your todos (case-insensitively). At most 10 creates per minute.',
   request: { body: jsonBody(CreateTodoSchema) },
   responses: {
-    201: jsonContent(TodoSchema, 'The new todo; Location points at it'),
+    201: jsonContent(TodoWriteSchema, 'The new todo; Location points at it; graph says whether Neo4j has it yet'),
     ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429),
   },
 });
@@ -44,7 +45,7 @@ const listTodos = createRoute({
   summary: 'List your todos, newest first',
   request: { query: ListTodosQuerySchema },
   responses: {
-    200: jsonContent(TodoPageSchema, 'One page of todos'),
+    200: jsonContent(TodoPageSchema, 'One page of todos; X-Cache says hit, miss or bypass'),
     ...problemResponses(401, 403, 422),
   },
 });
@@ -57,7 +58,7 @@ const getTodo = createRoute({
   summary: 'Read one todo',
   request: { params: IdParamsSchema },
   responses: {
-    200: jsonContent(TodoSchema, 'The todo'),
+    200: jsonContent(TodoSchema, 'The todo; X-Cache says hit, miss or bypass'),
     ...problemResponses(401, 403, 404, 422),
   },
 });
@@ -70,7 +71,7 @@ const updateTodo = createRoute({
   summary: 'Change a todo; completed: true completes it, false reopens it',
   request: { params: IdParamsSchema, body: jsonBody(UpdateTodoSchema) },
   responses: {
-    200: jsonContent(TodoSchema, 'The changed todo'),
+    200: jsonContent(TodoWriteSchema, 'The changed todo; graph says whether Neo4j has the change yet'),
     ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
@@ -92,16 +93,25 @@ export function todoRoutes(deps: { todos: TodoService }) {
   const { todos } = deps;
   return createRouter()
     .openapi(createTodo, async (c) => {
-      const { todo, rateLimit } = await todos.create(c.get('user').id, c.req.valid('json'));
+      const { todo, graph, rateLimit } = await todos.create(c.get('user').id, c.req.valid('json'));
       for (const [name, value] of Object.entries(rateLimitHeaders(rateLimit))) c.header(name, value);
       c.header('Location', `/todos/${todo.id}`);
-      return c.json(todo, 201);
+      return c.json({ ...todo, graph: { status: graph } }, 201);
     })
-    .openapi(listTodos, async (c) => c.json(await todos.list(c.get('user').id, c.req.valid('query')), 200))
-    .openapi(getTodo, async (c) => c.json(await todos.get(c.get('user').id, c.req.valid('param').id), 200))
-    .openapi(updateTodo, async (c) =>
-      c.json(await todos.update(c.get('user').id, c.req.valid('param').id, c.req.valid('json')), 200),
-    )
+    .openapi(listTodos, async (c) => {
+      const { value, cache } = await todos.list(c.get('user').id, c.req.valid('query'));
+      c.header('X-Cache', cache);
+      return c.json(value, 200);
+    })
+    .openapi(getTodo, async (c) => {
+      const { value, cache } = await todos.get(c.get('user').id, c.req.valid('param').id);
+      c.header('X-Cache', cache);
+      return c.json(value, 200);
+    })
+    .openapi(updateTodo, async (c) => {
+      const { todo, graph } = await todos.update(c.get('user').id, c.req.valid('param').id, c.req.valid('json'));
+      return c.json({ ...todo, graph: { status: graph } }, 200);
+    })
     .openapi(deleteTodo, async (c) => {
       await todos.remove(c.get('user').id, c.req.valid('param').id);
       return c.body(null, 204);

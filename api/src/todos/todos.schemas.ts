@@ -94,6 +94,17 @@ export const TodoSchema = z
   })
   .openapi('Todo');
 
+export const GraphWriteSchema = z
+  .object({
+    status: z.enum(['synced', 'pending', 'disabled']).openapi({
+      description:
+        'synced: Neo4j already has this change; pending: the outbox worker will apply it (Neo4j is slow, down, or the breaker is open); disabled: no graph is configured, the event waits in the outbox',
+    }),
+  })
+  .openapi('GraphWrite');
+
+export const TodoWriteSchema = TodoSchema.extend({ graph: GraphWriteSchema }).openapi('TodoWrite');
+
 export const TodoPageSchema = z
   .object({
     items: z.array(TodoSchema),

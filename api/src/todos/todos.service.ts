@@ -2,16 +2,21 @@
  * The todo lifecycle's business rules: create, list, read, change, complete, delete.
  *
  * Every change runs in one transaction with its outbox event, so the graph (Neo4j) can
- * never miss a change that PostgreSQL kept. Every query is scoped to the user: another
- * user's todo is simply not found.
+ * never miss a change that PostgreSQL kept; after the commit the graph write is tried
+ * inline, and the outbox worker finishes whatever that could not. Reads go through the
+ * cache; every write invalidates the user's cached todos. Every query is scoped to the
+ * user: another user's todo is simply not found.
  */
+
+import type { RateLimiter } from '../cache/rate-limiter.ts';
+import type { Cached, TodoCache } from '../cache/todo-cache.ts';
 import { createCategoriesRepository } from '../categories/categories.repository.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { TodoRow } from '../db/schema.ts';
+import type { GraphSync, GraphWriteStatus } from '../graph/graph-sync.ts';
 import { ProblemError } from '../http/problem.ts';
 import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
-import type { CreateRateLimiter } from './create-rate-limit.ts';
 import { type CategoryRef, createTodosRepository } from './todos.repository.ts';
 import {
   applyCompletion,
@@ -60,8 +65,25 @@ async function checkCategoriesOwned(db: Executor, userId: number, ids: number[])
   }
 }
 
-export function createTodoService(deps: { db: Database; rateLimiter: CreateRateLimiter }) {
-  const { db, rateLimiter } = deps;
+export interface TodoWrite {
+  todo: Todo;
+  /** Whether the graph already has this change ('synced') or the outbox worker will apply it ('pending'). */
+  graph: GraphWriteStatus;
+}
+
+export function createTodoService(deps: {
+  db: Database;
+  createLimiter: RateLimiter;
+  cache: TodoCache;
+  graphSync: Pick<GraphSync, 'tryInline'>;
+}) {
+  const { db, createLimiter, cache, graphSync } = deps;
+
+  /** After a committed change: the user's cached todos are stale, and the graph should hear of it. */
+  async function afterChange(userId: number, outboxId: number): Promise<GraphWriteStatus> {
+    await cache.invalidate(userId);
+    return graphSync.tryInline(outboxId);
+  }
 
   async function withCategories(executor: Executor, row: TodoRow): Promise<Todo> {
     const categories = await createTodosRepository(executor).categoriesOf([row.id]);
@@ -69,16 +91,17 @@ export function createTodoService(deps: { db: Database; rateLimiter: CreateRateL
   }
 
   return {
-    async create(userId: number, input: CreateTodoInput): Promise<{ todo: Todo; rateLimit: RateLimitDecision }> {
-      const rateLimit = await rateLimiter.consume(userId);
+    async create(userId: number, input: CreateTodoInput): Promise<TodoWrite & { rateLimit: RateLimitDecision }> {
+      const rateLimit = await createLimiter.consume(`create-todo:user:${userId}`);
       if (!rateLimit.allowed) {
         throw new ProblemError('rate-limited', {
           detail: `You can create at most ${rateLimit.limit} todos per minute; try again in ${rateLimit.resetSeconds} s.`,
           headers: rateLimitHeaders(rateLimit),
         });
       }
+      let committed: { todo: Todo; outboxId: number };
       try {
-        const todo = await db.transaction(async (tx) => {
+        committed = await db.transaction(async (tx) => {
           const todos = createTodosRepository(tx);
           const categoryIds = input.categoryIds ?? [];
           await checkCategoriesOwned(tx, userId, categoryIds);
@@ -90,22 +113,22 @@ export function createTodoService(deps: { db: Database; rateLimiter: CreateRateL
           });
           await todos.setCategories(row.id, categoryIds);
           const created = await withCategories(tx, row);
-          await appendOutboxEvent(tx, {
+          const outboxId = await appendOutboxEvent(tx, {
             aggregateType: 'todo',
             aggregateId: row.id,
             eventType: 'todo.created',
             payload: { userId, todo: created },
           });
-          return created;
+          return { todo: created, outboxId };
         });
-        return { todo, rateLimit };
       } catch (error) {
         if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(input.title);
         throw error;
       }
+      return { todo: committed.todo, graph: await afterChange(userId, committed.outboxId), rateLimit };
     },
 
-    async list(userId: number, query: ListTodosQuery): Promise<TodoPage> {
+    async list(userId: number, query: ListTodosQuery): Promise<Cached<TodoPage>> {
       const beforeId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       if (query.cursor !== undefined && beforeId === undefined) {
         throw new ProblemError('validation-failed', {
@@ -113,33 +136,41 @@ export function createTodoService(deps: { db: Database; rateLimiter: CreateRateL
           errors: [{ path: 'query.cursor', message: 'is not a valid cursor; use nextCursor from the previous page' }],
         });
       }
-      const todos = createTodosRepository(db);
-      // One extra row tells whether another page follows.
-      const rows = await todos.list(userId, {
-        completed: query.completed,
-        categoryId: query.category,
-        q: query.q,
-        beforeId,
-        limit: query.limit + 1,
+      // The cache key holds every parameter that shapes the page, in a fixed order.
+      const key = `list:${JSON.stringify([query.completed, query.category, query.q, query.limit, beforeId])}`;
+      return cache.read(userId, key, async () => {
+        const todos = createTodosRepository(db);
+        // One extra row tells whether another page follows.
+        const rows = await todos.list(userId, {
+          completed: query.completed,
+          categoryId: query.category,
+          q: query.q,
+          beforeId,
+          limit: query.limit + 1,
+        });
+        const page = rows.slice(0, query.limit);
+        const categories = await todos.categoriesOf(page.map((r) => r.id));
+        const last = page.at(-1);
+        return {
+          items: page.map((row) => toTodo(row, categories.get(row.id) ?? [])),
+          nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
+        };
       });
-      const page = rows.slice(0, query.limit);
-      const categories = await todos.categoriesOf(page.map((r) => r.id));
-      const last = page.at(-1);
-      return {
-        items: page.map((row) => toTodo(row, categories.get(row.id) ?? [])),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null,
-      };
     },
 
-    async get(userId: number, id: number): Promise<Todo> {
-      const row = await createTodosRepository(db).find(userId, id);
-      if (!row) throw notFound(id);
-      return withCategories(db, row);
+    async get(userId: number, id: number): Promise<Cached<Todo>> {
+      // A missing todo is not cached: the 404 is thrown from inside the loader.
+      return cache.read(userId, `item:${id}`, async () => {
+        const row = await createTodosRepository(db).find(userId, id);
+        if (!row) throw notFound(id);
+        return withCategories(db, row);
+      });
     },
 
-    async update(userId: number, id: number, patch: UpdateTodoInput): Promise<Todo> {
+    async update(userId: number, id: number, patch: UpdateTodoInput): Promise<TodoWrite> {
+      let committed: { todo: Todo; outboxId: number };
       try {
-        return await db.transaction(async (tx) => {
+        committed = await db.transaction(async (tx) => {
           const todos = createTodosRepository(tx);
           // Locked so that two concurrent changes to one todo apply (and reach the outbox) in order.
           const before = await todos.find(userId, id, { forUpdate: true });
@@ -155,31 +186,33 @@ export function createTodoService(deps: { db: Database; rateLimiter: CreateRateL
           if (!after) throw notFound(id);
           if (patch.categoryIds) await todos.setCategories(id, patch.categoryIds);
           const updated = await withCategories(tx, after);
-          await appendOutboxEvent(tx, {
+          const outboxId = await appendOutboxEvent(tx, {
             aggregateType: 'todo',
             aggregateId: id,
             eventType: changeKind(before, after),
             payload: { userId, todo: updated },
           });
-          return updated;
+          return { todo: updated, outboxId };
         });
       } catch (error) {
         if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(patch.title ?? '');
         throw error;
       }
+      return { todo: committed.todo, graph: await afterChange(userId, committed.outboxId) };
     },
 
-    async remove(userId: number, id: number): Promise<void> {
-      await db.transaction(async (tx) => {
+    async remove(userId: number, id: number): Promise<GraphWriteStatus> {
+      const outboxId = await db.transaction(async (tx) => {
         const deleted = await createTodosRepository(tx).delete(userId, id);
         if (!deleted) throw notFound(id);
-        await appendOutboxEvent(tx, {
+        return appendOutboxEvent(tx, {
           aggregateType: 'todo',
           aggregateId: id,
           eventType: 'todo.deleted',
           payload: { userId, todoId: id },
         });
       });
+      return afterChange(userId, outboxId);
     },
   };
 }

@@ -2,8 +2,9 @@
  * Builds the real app on a real database for HTTP tests, plus the few calls that
  * nearly every test makes (register, log in, send JSON).
  */
-import { createApp } from '../../src/app.ts';
+import { type AppDeps, createApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
+import { createFaults } from '../../src/lab/faults.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import type { TestDatabase } from './backends.ts';
 
@@ -17,15 +18,27 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // The lowest scrypt cost the config accepts keeps hundreds of registrations fast;
     // the production cost is exercised by the smoke test.
     PASSWORD_SCRYPT_LOG_N: '10',
+    // app.request() has no client address, so every test request shares one auth bucket.
+    AUTH_RATE_LIMIT: '100000',
     ...overrides,
   });
 }
 
 export type TestApp = ReturnType<typeof createTestApp>;
 
-export function createTestApp(database: TestDatabase, overrides: Record<string, string> = {}) {
+/** Real dependencies beyond the database (Neo4j, Redis), when a suite has them. */
+export type ExtraDeps = Partial<Pick<AppDeps, 'graph' | 'redis' | 'faults' | 'onGraphApplied' | 'logger'>>;
+
+export function createTestApp(database: TestDatabase, overrides: Record<string, string> = {}, extra: ExtraDeps = {}) {
   const config = testConfig(overrides);
-  const app = createApp({ config, database, logger: createLogger({ level: 'silent' }) });
+  const deps: AppDeps = {
+    config,
+    database,
+    logger: createLogger({ level: 'silent' }),
+    faults: createFaults(),
+    ...extra,
+  };
+  const app = createApp(deps);
   let counter = 0;
 
   async function send(
@@ -64,5 +77,5 @@ export function createTestApp(database: TestDatabase, overrides: Record<string, 
     };
   }
 
-  return { app, config, send, signUp };
+  return { app, config, deps, send, signUp };
 }

@@ -35,13 +35,17 @@ describe.each(backends)('todos on $name', (backend) => {
     expect(Number.isInteger(created.json.id)).toBe(true);
     expect(Date.parse(created.json.createdAt)).not.toBeNaN();
 
+    // With no graph configured, the change waits in the outbox.
+    const { graph, ...todo } = created.json;
+    expect(graph).toEqual({ status: 'disabled' });
+
     const read = await t.send('GET', `/todos/${created.json.id}`, { token });
     expect(read.status).toBe(200);
-    expect(read.json).toEqual(created.json);
+    expect(read.json).toEqual(todo);
 
     const list = await t.send('GET', '/todos', { token });
     expect(list.status).toBe(200);
-    expect(list.json).toEqual({ items: [created.json], nextCursor: null });
+    expect(list.json).toEqual({ items: [todo], nextCursor: null });
 
     const completed = await t.send('PATCH', `/todos/${created.json.id}`, { token, body: { completed: true } });
     expect(completed.status).toBe(200);

@@ -1,0 +1,26 @@
+/**
+ * Admin endpoints take a static bearer token (ADMIN_TOKEN), compared in constant time.
+ * Without ADMIN_TOKEN they do not exist: every admin path answers 404.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+import type { HonoEnv } from '../http/env.ts';
+import { ProblemError } from '../http/problem.ts';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+export function requireAdmin(adminToken: string | undefined) {
+  const expected = adminToken ? digest(adminToken) : undefined;
+  return createMiddleware<HonoEnv>(async function requireAdmin(c, next) {
+    if (!expected) throw new ProblemError('not-found', { detail: `No route matches ${c.req.method} ${c.req.path}.` });
+    const match = /^Bearer (.+)$/i.exec(c.req.header('Authorization') ?? '');
+    // Hashing first makes both sides the same length, as timingSafeEqual requires.
+    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+      throw new ProblemError('invalid-token', {
+        detail: 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>.',
+        headers: { 'WWW-Authenticate': 'Bearer realm="flowlab-admin"' },
+      });
+    }
+    await next();
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * Cache-aside for a user's todos (GET /todos for each query, GET /todos/:id).
+ *
+ * Keys carry a per-user version: flowlab:todos:<user>:v<version>:<what>. Every write to the
+ * user's todos bumps the version, so no list under any filter, and no single todo, can be
+ * served stale: the old keys are simply never read again and expire on their TTL.
+ * When the store fails (Redis down), reads bypass the cache and go to PostgreSQL; a bump that
+ * failed is remembered, and that user's reads bypass the cache until a bump succeeds.
+ */
+import type { Logger } from 'pino';
+import type { CacheStore } from './store.ts';
+
+export type CacheOutcome = 'hit' | 'miss' | 'bypass';
+
+export interface Cached<T> {
+  value: T;
+  cache: CacheOutcome;
+}
+
+export function createTodoCache(deps: {
+  store: CacheStore;
+  ttlSeconds: number;
+  keyPrefix: string;
+  logger: Logger;
+  /** Called on each cache outcome (metrics). */
+  onOutcome?: (outcome: CacheOutcome) => void;
+}) {
+  const { store, ttlSeconds, keyPrefix, logger } = deps;
+  const versionKey = (userId: number) => `${keyPrefix}todos:${userId}:version`;
+  // Users whose invalidation could not reach the store: their cached entries may be stale.
+  const unconfirmedInvalidations = new Set<number>();
+
+  function storeFailed(operation: string, error: unknown) {
+    logger.warn({ dependency: store.kind, operation, err: error }, 'cache unavailable: bypassing it');
+  }
+
+  async function invalidate(userId: number): Promise<void> {
+    try {
+      await store.bump(versionKey(userId));
+      unconfirmedInvalidations.delete(userId);
+    } catch (error) {
+      unconfirmedInvalidations.add(userId);
+      storeFailed('invalidate', error);
+    }
+  }
+
+  return {
+    invalidate,
+
+    async read<T>(userId: number, what: string, load: () => Promise<T>): Promise<Cached<T>> {
+      const done = (value: T, cache: CacheOutcome): Cached<T> => {
+        deps.onOutcome?.(cache);
+        return { value, cache };
+      };
+      if (unconfirmedInvalidations.has(userId)) {
+        await invalidate(userId);
+        if (unconfirmedInvalidations.has(userId)) return done(await load(), 'bypass');
+      }
+      let key: string;
+      try {
+        // The version is read before the data: a write that lands in between bumps the
+        // version, so whatever this read stores is filed under a key nobody reads again.
+        key = `${keyPrefix}todos:${userId}:v${await store.version(versionKey(userId))}:${what}`;
+        const cached = await store.get(key);
+        if (cached !== undefined) return done(JSON.parse(cached) as T, 'hit');
+      } catch (error) {
+        storeFailed('read', error);
+        return done(await load(), 'bypass');
+      }
+      const value = await load();
+      try {
+        await store.set(key, JSON.stringify(value), ttlSeconds);
+      } catch (error) {
+        storeFailed('write', error);
+      }
+      return done(value, 'miss');
+    },
+  };
+}
+
+export type TodoCache = ReturnType<typeof createTodoCache>;

@@ -1,0 +1,86 @@
+/**
+ * The outside world the API talks to, opened once from the config: PostgreSQL (or PGlite),
+ * and, when configured, Neo4j (behind its circuit breaker) and Redis. Passed to createApp and
+ * to the outbox worker; tests build the same object around their own real servers.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { connectRedis } from './cache/redis.ts';
+import type { Config } from './config.ts';
+import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import { createGraphBreaker, type GraphBreaker } from './graph/breaker.ts';
+import { connectNeo4j, type GraphClient } from './graph/neo4j.ts';
+import { createFaults, type Faults } from './lab/faults.ts';
+
+export interface Graph {
+  client: GraphClient;
+  breaker: GraphBreaker;
+}
+
+export interface Dependencies {
+  database: DatabaseHandle;
+  faults: Faults;
+  /** Undefined when NEO4J_URI is unset: the graph is disabled. */
+  graph?: Graph;
+  /** Undefined when REDIS_URL is unset: cache and rate limits live in memory. */
+  redis?: Redis;
+}
+
+export function breakerOptions(config: Config) {
+  return {
+    timeoutMs: config.GRAPH_TIMEOUT_MS,
+    resetTimeoutMs: config.BREAKER_RESET_MS,
+    volumeThreshold: config.BREAKER_VOLUME_THRESHOLD,
+    errorThresholdPercentage: config.BREAKER_ERROR_PERCENT,
+  };
+}
+
+/** Creates the graph's uniqueness constraints, retrying in the background while Neo4j is down. */
+export function ensureGraphSchema(graph: GraphClient, logger: Logger, retryMs = 5000): { stop(): void } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async () => {
+    try {
+      await graph.ensureSchema();
+      logger.info({ dependency: 'neo4j' }, 'graph constraints in place');
+    } catch (error) {
+      logger.warn({ dependency: 'neo4j', err: error }, 'graph constraints not created yet; retrying');
+      if (!stopped) timer = setTimeout(attempt, retryMs);
+    }
+  };
+  void attempt();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function openDependencies(config: Config, logger: Logger): Promise<Dependencies> {
+  const faults = createFaults();
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    poolMax: config.DATABASE_POOL_MAX,
+    pgliteDataDir: config.PGLITE_DATA_DIR,
+    faults,
+  });
+  const graph = config.NEO4J_URI
+    ? {
+        client: connectNeo4j({
+          uri: config.NEO4J_URI,
+          user: config.NEO4J_USER,
+          password: config.NEO4J_PASSWORD,
+          faults,
+        }),
+        breaker: createGraphBreaker(breakerOptions(config), logger),
+      }
+    : undefined;
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : undefined;
+  return { database, faults, graph, redis };
+}
+
+export async function closeDependencies(deps: Dependencies): Promise<void> {
+  deps.graph?.breaker.shutdown();
+  await Promise.allSettled([deps.graph?.client.close(), deps.redis?.quit(), deps.database.close()]);
+}

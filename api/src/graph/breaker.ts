@@ -1,0 +1,68 @@
+/**
+ * The circuit breaker around Neo4j (opossum). After enough failures it opens: calls fail at
+ * once instead of waiting on a dead server, the outbox keeps the events, and after
+ * `resetTimeoutMs` one trial call (half-open) decides whether to close it again.
+ */
+import CircuitBreaker from 'opossum';
+import type { Logger } from 'pino';
+import { InjectedFaultError } from '../lab/faults.ts';
+import { isGraphUnavailable } from './neo4j.ts';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface BreakerOptions {
+  /** A call slower than this counts as a failure. */
+  timeoutMs: number;
+  /** How long the breaker stays open before it lets one trial call through. */
+  resetTimeoutMs: number;
+  /** Failures needed in the rolling window before the breaker may open. */
+  volumeThreshold: number;
+  errorThresholdPercentage: number;
+}
+
+export interface GraphBreaker {
+  fire<T>(work: () => Promise<T>): Promise<T>;
+  state(): BreakerState;
+  /** Called on every state change (for logs and metrics). */
+  onChange(listener: (state: BreakerState) => void): void;
+  shutdown(): void;
+}
+
+export function createGraphBreaker(options: BreakerOptions, logger: Logger): GraphBreaker {
+  const breaker = new CircuitBreaker(async (work: () => Promise<unknown>) => work(), {
+    name: 'neo4j',
+    timeout: options.timeoutMs,
+    resetTimeout: options.resetTimeoutMs,
+    volumeThreshold: options.volumeThreshold,
+    errorThresholdPercentage: options.errorThresholdPercentage,
+    rollingCountTimeout: 10_000,
+    // A query Neo4j refuses (a client error) says nothing about Neo4j's health.
+    errorFilter: (error: { code?: string }) => error?.code?.startsWith('Neo.ClientError') === true,
+  });
+  const listeners: ((state: BreakerState) => void)[] = [];
+  const announce = (state: BreakerState) => {
+    logger.warn({ dependency: 'neo4j', breaker: state }, `circuit breaker ${state}`);
+    for (const listener of listeners) listener(state);
+  };
+  breaker.on('open', () => announce('open'));
+  breaker.on('halfOpen', () => announce('half-open'));
+  breaker.on('close', () => announce('closed'));
+
+  return {
+    fire: <T>(work: () => Promise<T>) => breaker.fire(work) as Promise<T>,
+    state: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
+    onChange: (listener) => void listeners.push(listener),
+    shutdown: () => breaker.shutdown(),
+  };
+}
+
+/**
+ * True when the graph could not be reached at all (server down, breaker open, call timed out,
+ * an injected lab fault): the event is fine and must simply wait. False means the event itself failed.
+ */
+export function isGraphOutage(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return (
+    code === 'EOPENBREAKER' || code === 'ETIMEDOUT' || error instanceof InjectedFaultError || isGraphUnavailable(error)
+  );
+}

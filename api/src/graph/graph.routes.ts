@@ -1,0 +1,78 @@
+/** GET /todos/:id/related, GET /users/me/similar, GET /graph/stats. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { bearerSecurity, createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
+import type { GraphService } from './graph.service.ts';
+
+const tags = ['graph'];
+const security = bearerSecurity;
+
+const RelatedSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.number().int(),
+        title: z.string(),
+        completed: z.boolean(),
+        sharedCategories: z.array(z.string()),
+      }),
+    ),
+  })
+  .openapi('RelatedTodos');
+
+const SimilarSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        userId: z.number().int(),
+        sharedCategories: z.array(z.string()),
+        score: z.number().openapi({ description: 'Jaccard index of the two sets of category names, 0 to 1' }),
+      }),
+    ),
+  })
+  .openapi('SimilarUsers');
+
+const StatsSchema = z
+  .object({
+    nodes: z.object({ users: z.number(), todos: z.number(), categories: z.number() }),
+    relationships: z.object({ owns: z.number(), belongsTo: z.number() }),
+    outbox: z.object({ pending: z.number(), dead: z.number(), oldestPendingAgeSeconds: z.number() }),
+    breaker: z.enum(['closed', 'open', 'half-open']),
+  })
+  .openapi('GraphStats');
+
+const related = createRoute({
+  method: 'get',
+  path: '/todos/{id}/related',
+  tags,
+  security,
+  summary: 'Your todos that share a category with this one (Neo4j)',
+  request: { params: IdParamsSchema },
+  responses: { 200: jsonContent(RelatedSchema, 'Related todos'), ...problemResponses(401, 403, 404, 422, 503) },
+});
+
+const similar = createRoute({
+  method: 'get',
+  path: '/users/me/similar',
+  tags,
+  security,
+  summary: 'Users whose categories overlap yours, with a score (Neo4j)',
+  responses: { 200: jsonContent(SimilarSchema, 'Similar users'), ...problemResponses(401, 403, 503) },
+});
+
+const stats = createRoute({
+  method: 'get',
+  path: '/graph/stats',
+  tags,
+  security,
+  summary: 'Node and relationship counts, the outbox backlog and the breaker state',
+  responses: { 200: jsonContent(StatsSchema, 'Graph statistics'), ...problemResponses(401, 403, 503) },
+});
+
+export function graphRoutes(deps: { graph: GraphService }) {
+  return createRouter()
+    .openapi(related, async (c) =>
+      c.json({ items: await deps.graph.related(c.get('user').id, c.req.valid('param').id) }, 200),
+    )
+    .openapi(similar, async (c) => c.json({ items: await deps.graph.similar(c.get('user').id) }, 200))
+    .openapi(stats, async (c) => c.json(await deps.graph.stats(), 200));
+}

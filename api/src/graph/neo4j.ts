@@ -1,0 +1,70 @@
+/**
+ * The Neo4j client: one driver, every query parameterised, every call passing the lab's
+ * fault switch first. Graph model:
+ *   (:User {id})-[:OWNS]->(:Todo {id, title, completed, createdAt})-[:BELONGS_TO]->(:Category {id, name})
+ */
+import neo4j, { type Driver, type RecordShape } from 'neo4j-driver';
+import type { Faults } from '../lab/faults.ts';
+
+export interface GraphClient {
+  /** Runs one parameterised Cypher statement. `operation` names it for logs and telemetry. */
+  run<T extends RecordShape = RecordShape>(
+    cypher: string,
+    params: Record<string, unknown>,
+    options: { operation: string; mode: 'read' | 'write' },
+  ): Promise<T[]>;
+  ping(): Promise<void>;
+  /** Uniqueness constraints on the ids; safe to run at every start-up. */
+  ensureSchema(): Promise<void>;
+  close(): Promise<void>;
+  readonly location: string;
+}
+
+const constraints = [
+  'CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE',
+  'CREATE CONSTRAINT todo_id IF NOT EXISTS FOR (t:Todo) REQUIRE t.id IS UNIQUE',
+  'CREATE CONSTRAINT category_id IF NOT EXISTS FOR (c:Category) REQUIRE c.id IS UNIQUE',
+];
+
+export function connectNeo4j(options: { uri: string; user?: string; password?: string; faults: Faults }): GraphClient {
+  // No password means a server with auth disabled (the native lab); the driver then sends no credentials.
+  const auth = options.password ? neo4j.auth.basic(options.user ?? 'neo4j', options.password) : undefined;
+  const driver: Driver = neo4j.driver(options.uri, auth, {
+    // Fail fast: the circuit breaker and the outbox handle an unavailable graph,
+    // so the driver must not sit retrying for its default 30 s.
+    connectionTimeout: 2000,
+    connectionAcquisitionTimeout: 2000,
+    maxTransactionRetryTime: 500,
+    disableLosslessIntegers: true,
+  });
+
+  async function run<T extends RecordShape>(
+    cypher: string,
+    params: Record<string, unknown>,
+    { mode }: { operation: string; mode: 'read' | 'write' },
+  ): Promise<T[]> {
+    await options.faults.before('neo4j');
+    const result = await driver.executeQuery(cypher, params, {
+      routing: mode === 'read' ? neo4j.routing.READ : neo4j.routing.WRITE,
+    });
+    return result.records.map((record) => record.toObject() as T);
+  }
+
+  return {
+    run,
+    location: options.uri,
+    async ping() {
+      await run('RETURN 1 AS ok', {}, { operation: 'ping', mode: 'read' });
+    },
+    async ensureSchema() {
+      for (const statement of constraints) await run(statement, {}, { operation: 'create constraint', mode: 'write' });
+    },
+    close: () => driver.close(),
+  };
+}
+
+/** True for the errors that mean "Neo4j is unreachable", as opposed to "this query is wrong". */
+export function isGraphUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'ServiceUnavailable' || code === 'SessionExpired' || code?.startsWith('Neo.TransientError') === true;
+}

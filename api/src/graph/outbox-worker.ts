@@ -1,0 +1,123 @@
+/**
+ * The outbox worker: the asynchronous half of the dual write. It claims pending events in
+ * batches, applies each to Neo4j (graph-sync.ts), and keeps going until the backlog is empty.
+ * While Neo4j is unreachable it backs off and leaves the events pending; nothing is lost,
+ * and when Neo4j returns it drains the backlog. Several workers (API replicas) can run at
+ * once: claims use FOR UPDATE SKIP LOCKED and leases, so no row is applied by two at a time.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.ts';
+import { createOutboxRepository } from '../outbox/outbox.repository.ts';
+import type { ApplyOutcome, GraphSync } from './graph-sync.ts';
+
+export interface OutboxWorkerOptions {
+  batchSize: number;
+  /** How long a claim lasts; a worker that dies mid-batch loses its claim after this. */
+  leaseSeconds: number;
+  /** Pause between polls when there is nothing to do. */
+  idleMs: number;
+  /** Longest pause while the graph is unreachable (the pause doubles up to this). */
+  maxOutageBackoffMs: number;
+  /** Applied events are deleted after this long. */
+  retentionSeconds: number;
+}
+
+export interface DrainResult {
+  claimed: number;
+  outcomes: Record<ApplyOutcome, number>;
+  /** True when the graph was unreachable and the rest of the batch was given back. */
+  outage: boolean;
+}
+
+export function createOutboxWorker(deps: {
+  db: Database;
+  sync: GraphSync;
+  logger: Logger;
+  options: OutboxWorkerOptions;
+}) {
+  const { sync, logger, options } = deps;
+  const outbox = createOutboxRepository(deps.db);
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: AbortController | undefined;
+
+  /** One batch: claim, apply in order, stop at the first outage. */
+  async function drainOnce(): Promise<DrainResult> {
+    const rows = await outbox.claim({ limit: options.batchSize, leaseSeconds: options.leaseSeconds });
+    const result: DrainResult = {
+      claimed: rows.length,
+      outcomes: { done: 0, outage: 0, retry: 0, dead: 0 },
+      outage: false,
+    };
+    for (const [index, row] of rows.entries()) {
+      const outcome = await sync.process(row);
+      result.outcomes[outcome] += 1;
+      if (outcome === 'outage') {
+        result.outage = true;
+        // The rest of the batch was never tried: give it back for immediate reclaiming.
+        await outbox.release(
+          rows.slice(index + 1).map((r) => r.id),
+          0,
+        );
+        break;
+      }
+    }
+    return result;
+  }
+
+  async function run(): Promise<void> {
+    let outageBackoffMs = options.idleMs;
+    let lastPrune = 0;
+    while (running) {
+      let pauseMs = options.idleMs;
+      try {
+        const result = await drainOnce();
+        if (result.outage) {
+          outageBackoffMs = Math.min(options.maxOutageBackoffMs, outageBackoffMs * 2);
+          pauseMs = outageBackoffMs;
+        } else {
+          outageBackoffMs = options.idleMs;
+          // A full batch means there is probably more: go again at once.
+          if (result.claimed === options.batchSize) pauseMs = 0;
+        }
+        if (Date.now() - lastPrune > 600_000) {
+          lastPrune = Date.now();
+          const pruned = await outbox.pruneDone(options.retentionSeconds);
+          if (pruned > 0) logger.info({ pruned }, 'pruned applied outbox events');
+        }
+      } catch (error) {
+        // PostgreSQL itself failed: log it and try again later; the events are safe in the table.
+        logger.error({ err: error }, 'outbox worker: claiming failed');
+        pauseMs = options.maxOutageBackoffMs;
+      }
+      if (pauseMs > 0 && running) {
+        wake = new AbortController();
+        await sleep(pauseMs, undefined, { signal: wake.signal }).catch(() => {});
+      }
+    }
+  }
+
+  return {
+    drainOnce,
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+      logger.info('outbox worker started');
+    },
+    /** Finishes the current event, then stops. */
+    async stop() {
+      running = false;
+      wake?.abort();
+      await loop;
+      loop = undefined;
+    },
+    /** Polls now instead of waiting out the pause (after a write, for instance). */
+    poke() {
+      wake?.abort();
+    },
+  };
+}
+
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

@@ -1,0 +1,36 @@
+/**
+ * A per-client-address rate limit, for /auth/* (credential stuffing): 429 with Retry-After.
+ */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { RateLimiter } from '../cache/rate-limiter.ts';
+import { rateLimitHeaders } from '../todos/todos.rules.ts';
+import type { HonoEnv } from './env.ts';
+import { ProblemError } from './problem.ts';
+
+function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // No socket (app.request() in tests): every such request shares one bucket.
+    return 'unknown';
+  }
+}
+
+export function clientRateLimit(options: { limiter: RateLimiter; scope: string; trustProxy: boolean }) {
+  return createMiddleware<HonoEnv>(async function clientRateLimit(c, next) {
+    const decision = await options.limiter.consume(`${options.scope}:ip:${clientAddress(c, options.trustProxy)}`);
+    if (!decision.allowed) {
+      throw new ProblemError('rate-limited', {
+        detail: `Too many ${options.scope} requests from your address; try again in ${decision.resetSeconds} s.`,
+        headers: rateLimitHeaders(decision),
+      });
+    }
+    await next();
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * `npm run worker`: the outbox worker alone, without the HTTP API (a second replica of the
+ * asynchronous half, or a worker for an API started with OUTBOX_WORKER=0).
+ */
+import { ConfigError, loadConfig } from './config.ts';
+import { closeDependencies, ensureGraphSchema, openDependencies } from './dependencies.ts';
+import { outboxWorkerFor } from './graph/wiring.ts';
+import { createLogger } from './telemetry/logger.ts';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const logger = createLogger({ level: config.LOG_LEVEL, name: 'flowlab-outbox-worker' });
+if (!config.NEO4J_URI) {
+  logger.error('NEO4J_URI is not set: the outbox worker has no graph to write to');
+  process.exit(1);
+}
+const deps = await openDependencies(config, logger);
+const graphSchema = deps.graph && ensureGraphSchema(deps.graph.client, logger);
+const worker = outboxWorkerFor({ ...deps, config, logger });
+worker?.start();
+
+async function shutdown(): Promise<void> {
+  graphSchema?.stop();
+  await worker?.stop();
+  await closeDependencies(deps);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());

@@ -1,0 +1,273 @@
+# Neo4j: a real Neo4j Community 5.26 server, run natively from its Maven Central jars
+# (no Docker, no tarball). Everything it needs or writes lives under .data/neo4j:
+#
+#   .data/neo4j/lib/        the server's runtime classpath (scripts/neo4j/pom.xml), .version marks it complete
+#   .data/neo4j/conf/       neo4j.conf, rewritten on every start
+#   .data/neo4j/data/       the databases; kept across restarts
+#   .data/neo4j/logs/       console.log (the JVM's output), neo4j.log, debug.log
+#   .data/neo4j/run/        neo4j.pid
+#
+# Authentication is off and only Bolt listens, on 127.0.0.1 (no HTTP, no HTTPS).
+# Needs java (17 or 21) and mvn; both are installed from Debian packages when missing.
+
+NEO4J_VERSION="${FLOWLAB_NEO4J_VERSION:-5.26.30}"
+NEO4J_HOST=127.0.0.1
+NEO4J_BOLT_PORT="${FLOWLAB_NEO4J_BOLT_PORT:-7687}"
+NEO4J_URL="bolt://$NEO4J_HOST:$NEO4J_BOLT_PORT"
+NEO4J_HEAP=1g
+NEO4J_PAGECACHE=512m
+NEO4J_START_SECONDS=120
+NEO4J_STOP_SECONDS=30
+
+neo4j_scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NEO4J_POM="$neo4j_scripts/neo4j/pom.xml"
+NEO4J_HOME="$(cd "$neo4j_scripts/.." && pwd)/.data/neo4j"
+NEO4J_LIB="$NEO4J_HOME/lib"
+NEO4J_CONF="$NEO4J_HOME/conf"
+NEO4J_LOGS="$NEO4J_HOME/logs"
+NEO4J_PID_FILE="$NEO4J_HOME/run/neo4j.pid"
+NEO4J_CONSOLE_LOG="$NEO4J_LOGS/console.log"
+
+# What bin/neo4j would pass to the JVM (its default server.jvm.additional), minus -XX:+AlwaysPreTouch,
+# which would make the whole heap resident at start. The three --add-opens are required: without them
+# Neo4j falls back to slower paths for direct buffers and channels.
+NEO4J_JVM_OPTS=(
+  "-Xms$NEO4J_HEAP" "-Xmx$NEO4J_HEAP"
+  -XX:+UseG1GC
+  -XX:-OmitStackTraceInFastThrow
+  -XX:+UnlockExperimentalVMOptions
+  -XX:+TrustFinalNonStaticFields
+  -XX:+DisableExplicitGC
+  -XX:+ExitOnOutOfMemoryError
+  -Djdk.nio.maxCachedBufferSize=1024
+  -Dio.netty.tryReflectionSetAccessible=true
+  -Djdk.tls.ephemeralDHKeySize=2048
+  -Djdk.tls.rejectClientInitiatedRenegotiation=true
+  -Dlog4j2.disable.jmx=true
+  -Dlog4j.layout.jsonTemplate.maxStringLength=32768
+  -Dfile.encoding=UTF-8
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --enable-native-access=ALL-UNNAMED
+)
+
+# The major version of a java binary: 17 for "17.0.15", 1 for "1.8.0".
+java_major() {
+  "$1" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print v[1]; exit}'
+}
+
+# Sets NEO4J_JAVA to a java binary that can run Neo4j 5.26 (Java 17 or newer), installing one when there is none.
+neo4j_java() {
+  local candidate
+  for candidate in "$(command -v java 2>/dev/null)" /usr/lib/jvm/java-17-openjdk-*/bin/java /usr/lib/jvm/java-21-openjdk-*/bin/java; do
+    if [ -x "$candidate" ] && [ "$(java_major "$candidate")" -ge 17 ] 2>/dev/null; then
+      NEO4J_JAVA="$candidate"
+      return 0
+    fi
+  done
+  log "installing Java 17 (Debian package)"
+  # Debian 13 has no openjdk-17: its default JRE is 21, which Neo4j 5.26 supports as well.
+  apt_install openjdk-17-jre-headless || apt_install default-jre-headless || return 1
+  for candidate in /usr/lib/jvm/java-17-openjdk-*/bin/java /usr/lib/jvm/default-java/bin/java "$(command -v java 2>/dev/null)"; do
+    if [ -x "$candidate" ] && [ "$(java_major "$candidate")" -ge 17 ] 2>/dev/null; then
+      NEO4J_JAVA="$candidate"
+      return 0
+    fi
+  done
+  log "no Java 17 or newer found after installing it"
+  return 1
+}
+
+# Downloads the server's jars into .data/neo4j/lib, once per version.
+neo4j_install() {
+  neo4j_java || return 1
+  if [ -f "$NEO4J_LIB/.version" ] && [ "$(cat "$NEO4J_LIB/.version")" = "$NEO4J_VERSION" ]; then return 0; fi
+  if ! command -v mvn >/dev/null 2>&1; then
+    log "installing Maven (Debian package)"
+    apt_install maven || return 1
+  fi
+  log "resolving Neo4j $NEO4J_VERSION from Maven Central (once; about 125 MB)"
+  local tmp="$NEO4J_HOME/lib.partial"
+  rm -rf "$tmp"
+  mkdir -p "$NEO4J_HOME"
+  # JAVA_HOME: the mvn script otherwise picks whatever java is first on PATH.
+  if ! JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$NEO4J_JAVA")")")" \
+    mvn -q -B -Dstyle.color=never -f "$NEO4J_POM" -Dneo4j.version="$NEO4J_VERSION" \
+    dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime; then
+    log "could not resolve org.neo4j:neo4j:$NEO4J_VERSION (is Maven Central reachable?)"
+    rm -rf "$tmp"
+    return 1
+  fi
+  if [ ! -f "$tmp/neo4j-$NEO4J_VERSION.jar" ]; then
+    log "Maven finished but $tmp has no neo4j-$NEO4J_VERSION.jar"
+    return 1
+  fi
+  echo "$NEO4J_VERSION" >"$tmp/.version"
+  rm -rf "$NEO4J_LIB"
+  mv "$tmp" "$NEO4J_LIB"
+}
+
+neo4j_write_conf() {
+  mkdir -p "$NEO4J_CONF" "$NEO4J_LOGS" "$NEO4J_HOME/data" "$NEO4J_HOME/run" \
+    "$NEO4J_HOME/plugins" "$NEO4J_HOME/import" "$NEO4J_HOME/licenses"
+  cat >"$NEO4J_CONF/neo4j.conf" <<CONF
+# Written by scripts/lib/neo4j.sh on every start: edit that file, not this one.
+server.directories.lib=$NEO4J_LIB
+server.directories.data=$NEO4J_HOME/data
+server.directories.logs=$NEO4J_LOGS
+server.directories.run=$NEO4J_HOME/run
+server.directories.plugins=$NEO4J_HOME/plugins
+server.directories.import=$NEO4J_HOME/import
+server.directories.licenses=$NEO4J_HOME/licenses
+
+dbms.security.auth_enabled=false
+dbms.usage_report.enabled=false
+
+server.bolt.enabled=true
+server.bolt.listen_address=$NEO4J_HOST:$NEO4J_BOLT_PORT
+server.bolt.advertised_address=$NEO4J_HOST:$NEO4J_BOLT_PORT
+server.bolt.tls_level=DISABLED
+server.http.enabled=false
+server.https.enabled=false
+
+server.memory.heap.initial_size=$NEO4J_HEAP
+server.memory.heap.max_size=$NEO4J_HEAP
+server.memory.pagecache.size=$NEO4J_PAGECACHE
+
+# A lab database: do not reserve 256 MB per transaction log file and database up front.
+db.tx_log.preallocate=false
+db.tx_log.rotation.retention_policy=1 days
+# Stop in well under a second: by default Netty waits a 5 s quiet period twice (bolt, bolt-local)
+# before the Bolt server is down, which makes every stop take 10 s.
+internal.dbms.bolt.netty_server_shutdown_quiet_period=0
+CONF
+}
+
+# The pid in the pid file, when that process is still our Neo4j.
+neo4j_pid() {
+  local pid
+  [ -f "$NEO4J_PID_FILE" ] || return 1
+  pid="$(cat "$NEO4J_PID_FILE" 2>/dev/null)"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  # Guards against a recycled pid: the process must be a Neo4j started on our home directory.
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "CommunityEntryPoint --home-dir=$NEO4J_HOME " || return 1
+  echo "$pid"
+}
+
+# Speaks Bolt 4.4 to the server and runs `RETURN 1 AS n`: true only when a Cypher query answers.
+# Needs nothing but bash, head and od. Each reply is read to its end (chunk headers give the lengths)
+# before the next request goes out: a GOODBYE sent too early would interrupt the query.
+neo4j_ready() {
+  timeout -k 1 10 bash -c '
+    exec 3<>"/dev/tcp/$0/$1" || exit 1
+    bytes() { head -c "$1" <&3 | od -An -v -tx1 | tr -d " \n"; }
+    message() { # prints one message as hex: its chunks, up to the empty chunk that ends it
+      local header body=""
+      while :; do
+        header="$(bytes 2)"
+        [ ${#header} -eq 4 ] || return 1
+        [ "$header" != 0000 ] || break
+        body+="$(bytes $((16#$header)))"
+      done
+      echo "$body"
+    }
+    # handshake: the magic, then Bolt 4.4 and three empty slots; the server picks 4.4
+    printf "\x60\x60\xb0\x17\x00\x00\x04\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" >&3
+    [ "$(bytes 4)" = 00000404 ] || exit 1
+    # HELLO {user_agent: "flowlab/1.0"} -> SUCCESS (b1 70)
+    printf "\x00\x1a\xb1\x01\xa1\x8auser_agent\x8bflowlab/1.0\x00\x00" >&3
+    [[ "$(message)" == b170* ]] || exit 1
+    # RUN "RETURN 1 AS n" {} {} -> SUCCESS
+    printf "\x00\x12\xb3\x10\x8dRETURN 1 AS n\xa0\xa0\x00\x00" >&3
+    [[ "$(message)" == b170* ]] || exit 1
+    # PULL {n: -1} -> RECORD [1] (b1 71 91 01), then SUCCESS
+    printf "\x00\x06\xb1\x3f\xa1\x81n\xff\x00\x00" >&3
+    [ "$(message)" = b1719101 ] || exit 1
+    [[ "$(message)" == b170* ]] || exit 1
+    printf "\x00\x02\xb0\x02\x00\x00" >&3 # GOODBYE
+  ' "$NEO4J_HOST" "$NEO4J_BOLT_PORT" 2>/dev/null
+}
+
+# True while the process runs. A zombie counts as gone: it has exited and freed the port; only
+# its parent (init, once we have detached it) has not collected it yet.
+neo4j_alive() {
+  local state
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# Waits until our Neo4j answers Cypher; fails at once when the process dies.
+neo4j_wait() {
+  local pid="$1" i
+  for ((i = 0; i < NEO4J_START_SECONDS * 4; i++)); do
+    if ! neo4j_alive "$pid"; then
+      log "Neo4j exited during start; the end of $NEO4J_CONSOLE_LOG:"
+      tail -n 30 "$NEO4J_CONSOLE_LOG" >&2
+      rm -f "$NEO4J_PID_FILE"
+      return 1
+    fi
+    if port_open "$NEO4J_HOST" "$NEO4J_BOLT_PORT" && grep -q 'INFO  Started\.$' "$NEO4J_CONSOLE_LOG" && neo4j_ready; then
+      return 0
+    fi
+    sleep 0.25
+  done
+  log "Neo4j did not answer on $NEO4J_URL within ${NEO4J_START_SECONDS}s; see $NEO4J_CONSOLE_LOG"
+  return 1
+}
+
+neo4j_up() {
+  local pid
+  if pid="$(neo4j_pid)"; then
+    neo4j_wait "$pid" || return 1
+    log "Neo4j ready: $NEO4J_URL (already running, pid $pid)"
+    return 0
+  fi
+  if port_open "$NEO4J_HOST" "$NEO4J_BOLT_PORT"; then
+    log "$NEO4J_HOST:$NEO4J_BOLT_PORT is taken by another process; stop it or set FLOWLAB_NEO4J_BOLT_PORT"
+    return 1
+  fi
+  neo4j_install || return 1
+  neo4j_write_conf
+  [ -f "$NEO4J_CONSOLE_LOG" ] && mv -f "$NEO4J_CONSOLE_LOG" "$NEO4J_CONSOLE_LOG.1"
+  log "starting Neo4j $NEO4J_VERSION on $NEO4J_URL"
+  # setsid: its own session, so that a Ctrl-C or a test runner killing our process group leaves it running.
+  nohup setsid "$NEO4J_JAVA" "${NEO4J_JVM_OPTS[@]}" \
+    -cp "$NEO4J_HOME/plugins/*:$NEO4J_LIB/*" \
+    org.neo4j.server.CommunityEntryPoint \
+    --home-dir="$NEO4J_HOME" --config-dir="$NEO4J_CONF" --console-mode \
+    </dev/null >"$NEO4J_CONSOLE_LOG" 2>&1 &
+  pid=$!
+  echo "$pid" >"$NEO4J_PID_FILE"
+  neo4j_wait "$pid" || return 1
+  log "Neo4j ready: $NEO4J_URL (pid $pid)"
+}
+
+neo4j_ensure() {
+  if neo4j_ready; then return 0; fi
+  neo4j_up
+}
+
+neo4j_down() {
+  local pid i
+  if ! pid="$(neo4j_pid)"; then
+    rm -f "$NEO4J_PID_FILE"
+    return 0
+  fi
+  log "stopping Neo4j (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < NEO4J_STOP_SECONDS * 4; i++)); do
+    neo4j_alive "$pid" || break
+    sleep 0.25
+  done
+  if neo4j_alive "$pid"; then
+    log "Neo4j did not stop within ${NEO4J_STOP_SECONDS}s: killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    while neo4j_alive "$pid"; do sleep 0.1; done
+  fi
+  rm -f "$NEO4J_PID_FILE"
+}
+
+neo4j_status() {
+  if neo4j_ready; then echo "neo4j: up    $NEO4J_URL"; else echo "neo4j: down  ($NEO4J_URL)"; fi
+}
