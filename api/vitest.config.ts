@@ -2,11 +2,30 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
-    // Each HTTP test file makes its own databases, so files run in parallel safely.
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          // Each file makes its own databases, so files run in parallel safely.
+          include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/smoke/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'services',
+          // These suites stop and start the real Neo4j and Redis: one file at a time, after the rest.
+          include: ['test/services/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

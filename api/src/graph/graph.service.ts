@@ -5,7 +5,7 @@
 import { ProblemError } from '../http/problem.ts';
 import type { OutboxRepository } from '../outbox/outbox.repository.ts';
 import type { TodoService } from '../todos/todos.service.ts';
-import type { GraphBreaker } from './breaker.ts';
+import { type GraphBreaker, isGraphOutage } from './breaker.ts';
 import type { GraphClient } from './neo4j.ts';
 
 const RELATED = `
@@ -14,7 +14,7 @@ WHERE other <> t
 WITH other, collect(c.name) AS shared
 RETURN other.id AS id, other.title AS title, other.completed AS completed, shared AS sharedCategories
 ORDER BY size(shared) DESC, id DESC
-LIMIT $limit`;
+LIMIT toInteger($limit)`;
 
 // Categories belong to one user each, so users are compared by category *name* (case-insensitive).
 // The score is the Jaccard index of the two users' sets of category names.
@@ -28,7 +28,7 @@ WITH other, [k IN theirKeys WHERE k IN myKeys] AS shared, size(myKeys) + size([k
 WHERE size(shared) > 0
 RETURN other.id AS userId, shared AS sharedCategories, toFloat(size(shared)) / union AS score
 ORDER BY score DESC, userId
-LIMIT $limit`;
+LIMIT toInteger($limit)`;
 
 const STATS = `
 CALL () { MATCH (u:User) RETURN count(u) AS users }
@@ -76,6 +76,8 @@ export function createGraphService(deps: {
     try {
       return await breaker.fire(() => graph.run<T>(cypher, params, { operation, mode: 'read' }));
     } catch (error) {
+      // Only an outage is a 503; a query Neo4j refuses is a bug, and stays a 500.
+      if (!isGraphOutage(error)) throw error;
       const code = (error as { code?: string }).code;
       throw graphUnavailable(code === 'EOPENBREAKER' ? 'the circuit breaker is open' : 'it did not answer', error);
     }

@@ -1,0 +1,339 @@
+/**
+ * The graph half of the dual write, against a real PostgreSQL and a real Neo4j:
+ * inline writes, the outbox worker, idempotence, two workers, dead letters, the breaker,
+ * and the graph's read features.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OutboxRow, outbox } from '../../src/db/schema.ts';
+import type { Graph } from '../../src/dependencies.ts';
+import type { BreakerState } from '../../src/graph/breaker.ts';
+import { createGraphSync } from '../../src/graph/graph-sync.ts';
+import { createOutboxWorker } from '../../src/graph/outbox-worker.ts';
+import { retryPolicy } from '../../src/graph/wiring.ts';
+import { createFaults } from '../../src/lab/faults.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
+import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
+import { moveIdSequences, openTestGraph } from '../helpers/services.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const ADMIN_TOKEN = 'test-admin-token-0123456789';
+const silent = createLogger({ level: 'silent' });
+const graphConfig = {
+  TODO_CREATE_LIMIT: '1000',
+  ADMIN_TOKEN,
+  OUTBOX_MAX_ATTEMPTS: '2',
+  GRAPH_TIMEOUT_MS: '2000',
+  BREAKER_RESET_MS: '500',
+  BREAKER_VOLUME_THRESHOLD: '3',
+};
+
+describe('the graph on a real Neo4j', () => {
+  let database: TestDatabase;
+  let graph: Graph;
+  let t: TestApp;
+  /** The same database, without a graph: its writes leave events pending in the outbox. */
+  let offline: TestApp;
+  const faults = createFaults();
+
+  async function graphTodo(id: number) {
+    return graph.client.run<{ owner: number; title: string; completed: boolean; categories: number[]; copies: number }>(
+      `MATCH (u:User)-[:OWNS]->(t:Todo {id: $id})
+       OPTIONAL MATCH (t)-[:BELONGS_TO]->(c:Category)
+       WITH u, t, collect(c.id) AS categories
+       RETURN u.id AS owner, t.title AS title, t.completed AS completed, categories, COUNT { (x:Todo {id: $id}) } AS copies`,
+      { id },
+      { operation: 'test', mode: 'read' },
+    );
+  }
+
+  async function pendingIds(): Promise<number[]> {
+    const rows = await database.db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending'));
+    return rows.map((r) => r.id);
+  }
+
+  function newSync(onApplied?: (row: OutboxRow) => void) {
+    return createGraphSync({
+      db: database.db,
+      graph: graph.client,
+      breaker: graph.breaker,
+      logger: silent,
+      retry: retryPolicy(t.config),
+      onApplied,
+    });
+  }
+
+  beforeAll(async () => {
+    database = await postgresBackend.create();
+    await moveIdSequences(database.db);
+    offline = createTestApp(database, graphConfig, { faults });
+    graph = openTestGraph(offline.config, faults);
+    await graph.client.ensureSchema();
+    t = createTestApp(database, graphConfig, { graph, faults });
+  });
+
+  afterAll(async () => {
+    graph?.breaker.shutdown();
+    await graph?.client.close();
+    await database?.destroy();
+  });
+
+  it('writes a new todo to Neo4j inline: the response says synced', async () => {
+    const { token, user } = await t.signUp();
+    const work = await t.send('POST', '/categories', { token, body: { name: 'Work' } });
+    const created = await t.send('POST', '/todos', { token, body: { title: 'Graph me', categoryIds: [work.json.id] } });
+    expect(created.status).toBe(201);
+    expect(created.json.graph).toEqual({ status: 'synced' });
+    expect(await graphTodo(created.json.id)).toEqual([
+      { owner: user.id, title: 'Graph me', completed: false, categories: [work.json.id], copies: 1 },
+    ]);
+
+    const completed = await t.send('PATCH', `/todos/${created.json.id}`, {
+      token,
+      body: { completed: true, categoryIds: [] },
+    });
+    expect(completed.json.graph).toEqual({ status: 'synced' });
+    expect((await graphTodo(created.json.id))[0]).toMatchObject({ completed: true, categories: [] });
+
+    expect((await t.send('DELETE', `/todos/${created.json.id}`, { token })).status).toBe(204);
+    expect(await graphTodo(created.json.id)).toEqual([]);
+    expect(await pendingIds()).toEqual([]);
+  });
+
+  it('applies an event again without changing the graph (idempotent)', async () => {
+    const { token } = await offline.signUp();
+    const home = await offline.send('POST', '/categories', { token, body: { name: 'Home' } });
+    const created = await offline.send('POST', '/todos', {
+      token,
+      body: { title: 'Twice', categoryIds: [home.json.id] },
+    });
+    expect(created.json.graph).toEqual({ status: 'disabled' });
+
+    const sync = newSync();
+    const rows = await database.db.select().from(outbox).where(eq(outbox.status, 'pending')).orderBy(outbox.id);
+    for (const row of rows) expect(await sync.process(row)).toBe('done');
+    const once = await graphTodo(created.json.id);
+    // Replay every event, as a redelivery or an admin replay would.
+    for (const row of rows) expect(await sync.process(row)).toBe('done');
+    expect(await graphTodo(created.json.id)).toEqual(once);
+    expect(once[0]?.copies).toBe(1);
+  });
+
+  it('lets two workers drain one backlog concurrently, applying every event exactly once', async () => {
+    const { token } = await offline.signUp();
+    for (let i = 0; i < 40; i++) await offline.send('POST', '/todos', { token, body: { title: `backlog ${i}` } });
+    const backlog = await pendingIds();
+    expect(backlog.length).toBeGreaterThanOrEqual(40);
+
+    const applied: number[] = [];
+    const options = { batchSize: 5, leaseSeconds: 30, idleMs: 10, maxOutageBackoffMs: 100, retentionSeconds: 3600 };
+    const workers = [1, 2].map(() =>
+      createOutboxWorker({ db: database.db, sync: newSync((row) => applied.push(row.id)), logger: silent, options }),
+    );
+    const perWorker = [0, 0];
+    await Promise.all(
+      workers.map(async (worker, index) => {
+        for (;;) {
+          const result = await worker.drainOnce();
+          if (result.claimed === 0) break;
+          perWorker[index] = (perWorker[index] ?? 0) + result.outcomes.done;
+        }
+      }),
+    );
+    expect([...applied].sort((a, b) => a - b)).toEqual(backlog);
+    expect(new Set(applied).size).toBe(applied.length);
+    // Both really took part.
+    expect(perWorker.every((n) => n > 0)).toBe(true);
+    expect(await pendingIds()).toEqual([]);
+  });
+
+  it('dead-letters a poison event after its attempts, lists it for the admin and replays it', async () => {
+    const [poison] = await database.db
+      .insert(outbox)
+      .values({ aggregateType: 'invoice', aggregateId: '1', eventType: 'invoice.paid', payload: {} })
+      .returning();
+    if (!poison) throw new Error('no poison row');
+    const worker = createOutboxWorker({
+      db: database.db,
+      sync: newSync(),
+      logger: silent,
+      options: { batchSize: 10, leaseSeconds: 30, idleMs: 10, maxOutageBackoffMs: 100, retentionSeconds: 3600 },
+    });
+    const deadline = Date.now() + 10_000;
+    let row: OutboxRow | undefined;
+    do {
+      await worker.drainOnce();
+      [row] = await database.db.select().from(outbox).where(eq(outbox.id, poison.id));
+      if (row?.status === 'dead') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (Date.now() < deadline);
+    expect(row).toMatchObject({ status: 'dead', attempts: 2 });
+    expect(row?.lastError).toContain('no graph handler for invoice event "invoice.paid"');
+
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    expect((await t.send('GET', '/admin/outbox/dead')).status).toBe(401);
+    const dead = await t.send('GET', '/admin/outbox/dead', { headers: admin });
+    expect(dead.status).toBe(200);
+    expect(dead.json.items).toEqual([
+      expect.objectContaining({ id: poison.id, eventType: 'invoice.paid', attempts: 2 }),
+    ]);
+
+    const replay = await t.send('POST', `/admin/outbox/${poison.id}/replay`, { headers: admin });
+    expect(replay.status).toBe(202);
+    const [replayed] = await database.db.select().from(outbox).where(eq(outbox.id, poison.id));
+    expect(replayed).toMatchObject({ status: 'pending', attempts: 0 });
+    expect((await t.send('POST', `/admin/outbox/${poison.id}/replay`, { headers: admin })).status).toBe(404);
+    // Out of the way of the other tests.
+    await database.db.delete(outbox).where(eq(outbox.id, poison.id));
+  });
+
+  it('opens the breaker after repeated failures, answers 503 while open, and closes when Neo4j answers again', async () => {
+    // A breaker of its own: the shared one's rolling window is full of earlier successes.
+    const ownFaults = createFaults();
+    const ownGraph = openTestGraph(t.config, ownFaults);
+    const tb = createTestApp(database, graphConfig, { graph: ownGraph, faults: ownFaults });
+    const states: BreakerState[] = [];
+    ownGraph.breaker.onChange((state) => states.push(state));
+    const { token } = await tb.signUp();
+
+    try {
+      ownFaults.set('neo4j', { latencyMs: 0, errorRate: 1 });
+      const statuses: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const created = await tb.send('POST', '/todos', { token, body: { title: `while broken ${i}` } });
+        expect(created.status).toBe(201);
+        statuses.push(created.json.graph.status);
+      }
+      expect(statuses).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
+      expect(ownGraph.breaker.state()).toBe('open');
+
+      const stats = await tb.send('GET', '/graph/stats', { token });
+      expect(stats.status).toBe(503);
+      expect(stats.json).toMatchObject({ type: '/problems/dependency-unavailable', dependency: 'neo4j' });
+      expect(stats.json.detail).toContain('circuit breaker is open');
+    } finally {
+      ownFaults.reset();
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The first call after the reset timeout is the trial; it succeeds and closes the breaker.
+    expect((await tb.send('GET', '/graph/stats', { token })).status).toBe(200);
+    expect(ownGraph.breaker.state()).toBe('closed');
+    expect(states).toEqual(['open', 'half-open', 'closed']);
+    ownGraph.breaker.shutdown();
+    await ownGraph.client.close();
+
+    // The events written while it was open are still pending, and a worker catches up.
+    const worker = createOutboxWorker({
+      db: database.db,
+      sync: newSync(),
+      logger: silent,
+      options: { batchSize: 50, leaseSeconds: 30, idleMs: 10, maxOutageBackoffMs: 100, retentionSeconds: 3600 },
+    });
+    const deadline = Date.now() + 15_000;
+    while ((await pendingIds()).length > 0 && Date.now() < deadline) {
+      await worker.drainOnce();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await pendingIds()).toEqual([]);
+  });
+
+  describe('read features on a known graph', () => {
+    let ada: { token: string; user: { id: number } };
+    let ids: Record<string, number>;
+    let bob: { token: string; user: { id: number } };
+    let cy: { token: string; user: { id: number } };
+
+    // Category names unique to this run: similarity compares names across every user in the graph.
+    const tag = Math.random().toString(36).slice(2, 8);
+    const named = (name: string) => `${name}-${tag}`;
+
+    beforeAll(async () => {
+      ids = {};
+      const make = async (who: TestApp, token: string, categories: string[], todos: [string, string[]][]) => {
+        const categoryIds: Record<string, number> = {};
+        for (const name of categories) {
+          categoryIds[name] = (await who.send('POST', '/categories', { token, body: { name: named(name) } })).json.id;
+        }
+        for (const [title, cats] of todos) {
+          const created = await who.send('POST', '/todos', {
+            token,
+            body: { title, categoryIds: cats.map((c) => categoryIds[c]) },
+          });
+          expect(created.json.graph).toEqual({ status: 'synced' });
+          ids[title] = created.json.id;
+        }
+      };
+      ada = await t.signUp('ada');
+      await make(
+        t,
+        ada.token,
+        ['work', 'home', 'garden'],
+        [
+          ['report', ['work']],
+          ['slides', ['work', 'home']],
+          ['budget', ['work', 'home']],
+          ['roses', ['garden']],
+        ],
+      );
+      bob = await t.signUp('bob');
+      await make(t, bob.token, ['Work', 'Home'], [['bob task', ['Work', 'Home']]]);
+      cy = await t.signUp('cy');
+      await make(t, cy.token, ['work', 'music'], [['cy task', ['work', 'music']]]);
+    });
+
+    it('finds your todos that share a category, most shared first', async () => {
+      const related = await t.send('GET', `/todos/${ids.slides}/related`, { token: ada.token });
+      expect(related.status).toBe(200);
+      expect(related.json.items).toEqual([
+        {
+          id: ids.budget,
+          title: 'budget',
+          completed: false,
+          sharedCategories: expect.arrayContaining([named('work'), named('home')]),
+        },
+        { id: ids.report, title: 'report', completed: false, sharedCategories: [named('work')] },
+      ]);
+      expect((await t.send('GET', `/todos/${ids.roses}/related`, { token: ada.token })).json.items).toEqual([]);
+      // Another user's todo is not found, whatever the graph holds.
+      expect((await t.send('GET', `/todos/${ids['bob task']}/related`, { token: ada.token })).status).toBe(404);
+    });
+
+    it('scores users by the overlap of their category names', async () => {
+      const similar = await t.send('GET', '/users/me/similar', { token: ada.token });
+      expect(similar.status).toBe(200);
+      expect(similar.json.items).toEqual([
+        // Bob: {work, home} against Ada's {work, home, garden}: 2 shared of 3.
+        { userId: bob.user.id, sharedCategories: expect.arrayContaining([named('work'), named('home')]), score: 2 / 3 },
+        // Cy: {work, music}: 1 shared of 4.
+        { userId: cy.user.id, sharedCategories: [named('work')], score: 1 / 4 },
+      ]);
+    });
+
+    it('counts nodes and relationships, and reports the outbox backlog and the breaker', async () => {
+      const stats = await t.send('GET', '/graph/stats', { token: ada.token });
+      expect(stats.status).toBe(200);
+      expect(stats.json.nodes.todos).toBeGreaterThanOrEqual(6);
+      expect(stats.json.relationships.belongsTo).toBeGreaterThanOrEqual(8);
+      expect(stats.json.outbox).toMatchObject({ pending: 0, dead: 0 });
+      expect(stats.json.breaker).toBe('closed');
+    });
+  });
+
+  it('answers the graph features with 503 "graph disabled" when no graph is configured', async () => {
+    const { token } = await offline.signUp();
+    const response = await offline.send('GET', '/users/me/similar', { token });
+    expect(response.status).toBe(503);
+    expect(response.json).toMatchObject({ dependency: 'neo4j' });
+    expect(response.json.detail).toContain('graph disabled');
+    expect(response.headers.get('retry-after')).toBe('10');
+  });
+
+  it('reports each dependency in /readyz', async () => {
+    const ready = await t.send('GET', '/readyz');
+    expect(ready.json).toMatchObject({
+      status: 'ready',
+      checks: { postgresql: { status: 'up' }, neo4j: { status: 'up' }, redis: { status: 'disabled' } },
+    });
+  });
+});
