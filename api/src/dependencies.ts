@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { connectRedis } from './cache/redis.ts';
+import { connectRedis, redisReady } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { createGraphBreaker, type GraphBreaker } from './graph/breaker.ts';
@@ -77,6 +77,11 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
       }
     : undefined;
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : undefined;
+  // Give Redis a moment so the first requests do not bypass the cache; a Redis that is down
+  // does not hold the start-up (the API runs degraded and reconnects in the background).
+  if (redis && !(await redisReady(redis, 3000))) {
+    logger.warn({ dependency: 'redis' }, 'redis not reachable at start-up; cache bypassed until it is');
+  }
   return { database, faults, graph, redis };
 }
 

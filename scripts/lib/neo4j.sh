@@ -239,7 +239,28 @@ neo4j_wait() {
   return 1
 }
 
-neo4j_up() {
+# Runs a function holding .data/neo4j/run/lock, so that concurrent up/down calls (parallel test
+# files, a test stopping Neo4j while another starts it) take turns instead of racing for the pid file.
+# The lock's descriptor is closed for the JVM, which would otherwise hold it for its whole life.
+neo4j_locked() {
+  local fd rc=0
+  mkdir -p "$NEO4J_HOME/run"
+  exec {fd}>>"$NEO4J_HOME/run/lock"
+  if ! flock -w 600 "$fd"; then
+    log "another scripts/services.sh held $NEO4J_HOME/run/lock for 10 minutes"
+    exec {fd}>&-
+    return 1
+  fi
+  NEO4J_LOCK_FD="$fd"
+  "$@" || rc=$?
+  exec {fd}>&-
+  return "$rc"
+}
+
+neo4j_up() { neo4j_locked neo4j_start; }
+neo4j_down() { neo4j_locked neo4j_stop; }
+
+neo4j_start() {
   local pid
   if pid="$(neo4j_pid)"; then
     neo4j_wait "$pid" || return 1
@@ -264,7 +285,7 @@ neo4j_up() {
     -cp "$NEO4J_HOME/plugins/*:$NEO4J_LIB/*" \
     org.neo4j.server.CommunityEntryPoint \
     --home-dir="$NEO4J_HOME" --config-dir="$NEO4J_CONF" --console-mode \
-    </dev/null >"$NEO4J_CONSOLE_LOG" 2>&1 &
+    </dev/null >"$NEO4J_CONSOLE_LOG" 2>&1 {NEO4J_LOCK_FD}>&- &
   local i
   for ((i = 0; i < 40; i++)); do
     pid="$(cat "$NEO4J_PID_FILE" 2>/dev/null)" && [ -n "$pid" ] && break
@@ -280,7 +301,7 @@ neo4j_ensure() {
   neo4j_up
 }
 
-neo4j_down() {
+neo4j_stop() {
   local pid i
   if ! pid="$(neo4j_pid)"; then
     rm -f "$NEO4J_PID_FILE"

@@ -26,3 +26,19 @@ export function connectRedis(url: string, logger: Logger): Redis {
   });
   return redis;
 }
+
+/** Waits until the connection is ready (true), or gives up after `timeoutMs` (false). */
+export function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+  });
+}
