@@ -38,13 +38,20 @@ export interface PostgresOptions {
   faults?: Faults;
 }
 
-/** A pg Client that passes the lab's fault switch before every promise-style query (drizzle's kind). */
+/**
+ * A pg Client that passes the lab's fault switch before every query: drizzle's own calls
+ * (promise style) and pool.query's (callback style, which is how the pool runs a plain query).
+ */
 function faultInjectingClient(faults: Faults): typeof pg.Client {
   return class FaultInjectingClient extends pg.Client {
     // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; arguments pass through untouched.
     override query(...args: any[]): any {
       const query = super.query.bind(this) as (...a: unknown[]) => unknown;
-      if (typeof args.at(-1) === 'function') return query(...args);
+      const callback = args.at(-1);
+      if (typeof callback === 'function') {
+        faults.before('postgresql').then(() => query(...args), callback);
+        return undefined;
+      }
       return faults.before('postgresql').then(() => query(...args));
     }
   };

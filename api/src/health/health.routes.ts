@@ -43,6 +43,16 @@ const readyz = createRoute({
   },
 });
 
+/**
+ * The innermost error's message: drizzle wraps driver errors in one whose message is the SQL,
+ * and no SQL may reach a response.
+ */
+function rootCause(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
 async function check(probe: () => Promise<void>): Promise<z.infer<typeof CheckSchema>> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -55,7 +65,7 @@ async function check(probe: () => Promise<void>): Promise<z.infer<typeof CheckSc
     ]);
     return { status: 'up', latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { status: 'down', detail: error instanceof Error ? error.message : String(error) };
+    return { status: 'down', detail: rootCause(error) };
   } finally {
     clearTimeout(timer);
   }

@@ -6,11 +6,14 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connectPostgres, type DatabaseHandle, openPglite } from '../../src/db/database.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
+import { createFaults, type Faults } from '../../src/lab/faults.ts';
 
 /** The database `scripts/services.sh` creates; TEST_DATABASE_URL points elsewhere. */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://flowlab:flowlab@127.0.0.1:5432/flowlab';
 
 export interface TestDatabase extends DatabaseHandle {
+  /** The lab fault switch wired into this database's driver (PostgreSQL only). */
+  faults: Faults;
   /** Closes the connections and removes the database. */
   destroy(): Promise<void>;
 }
@@ -37,10 +40,12 @@ export const postgresBackend: Backend = {
     await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
     const url = new URL(testDatabaseUrl);
     url.pathname = `/${name}`;
-    const handle = connectPostgres({ url: url.toString(), poolMax: 10 });
+    const faults = createFaults();
+    const handle = connectPostgres({ url: url.toString(), poolMax: 10, faults });
     await runMigrations(handle);
     return {
       ...handle,
+      faults,
       async destroy() {
         await handle.close().catch(() => {});
         await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
@@ -56,6 +61,7 @@ export const pgliteBackend: Backend = {
     await runMigrations(handle);
     return {
       ...handle,
+      faults: createFaults(),
       async destroy() {
         await handle.close().catch(() => {});
       },

@@ -4,7 +4,6 @@
  */
 import { type AppDeps, createApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { createFaults } from '../../src/lab/faults.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import type { TestDatabase } from './backends.ts';
 
@@ -35,7 +34,7 @@ export function createTestApp(database: TestDatabase, overrides: Record<string, 
     config,
     database,
     logger: createLogger({ level: 'silent' }),
-    faults: createFaults(),
+    faults: database.faults,
     ...extra,
   };
   const app = createApp(deps);
