@@ -90,15 +90,17 @@ neo4j_install() {
     log "installing Maven (Debian package)"
     apt_install maven || return 1
   fi
-  log "resolving Neo4j $NEO4J_VERSION from Maven Central (once; about 125 MB)"
-  local tmp="$NEO4J_HOME/lib.partial"
+  log "resolving Neo4j $NEO4J_VERSION from Maven Central (once: about 125 MB, a minute or two)"
+  local tmp="$NEO4J_HOME/lib.partial" maven_log="$NEO4J_LOGS/maven.log"
   rm -rf "$tmp"
-  mkdir -p "$NEO4J_HOME"
-  # JAVA_HOME: the mvn script otherwise picks whatever java is first on PATH.
+  mkdir -p "$NEO4J_LOGS"
+  # JAVA_HOME: the mvn script otherwise picks whatever java is first on PATH. The output goes to a
+  # file: Maven reports its errors on stdout, and Debian's Maven 3.8 prints colour codes even with -q -B.
   if ! JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$NEO4J_JAVA")")")" \
-    mvn -q -B -Dstyle.color=never -f "$NEO4J_POM" -Dneo4j.version="$NEO4J_VERSION" \
-    dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime; then
-    log "could not resolve org.neo4j:neo4j:$NEO4J_VERSION (is Maven Central reachable?)"
+    mvn -q -B -f "$NEO4J_POM" -Dneo4j.version="$NEO4J_VERSION" \
+    dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime >"$maven_log" 2>&1; then
+    log "could not resolve org.neo4j:neo4j:$NEO4J_VERSION (is Maven Central reachable?); the end of $maven_log:"
+    tail -n 20 "$maven_log" >&2
     rm -rf "$tmp"
     return 1
   fi
