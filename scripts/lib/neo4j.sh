@@ -32,8 +32,8 @@ NEO4J_CONSOLE_LOG="$NEO4J_LOGS/console.log"
 NEO4J_CDS_DIR="$NEO4J_HOME/cds"
 
 # What bin/neo4j would pass to the JVM (its default server.jvm.additional), minus -XX:+AlwaysPreTouch,
-# which would make the whole heap resident at start. The three --add-opens are required: without them
-# Neo4j falls back to slower paths for direct buffers and channels.
+# which would make the whole heap resident at start. Neo4j starts on Java 17 without the --add-opens,
+# but then warns that its page cache falls back to a slower path for direct buffers.
 NEO4J_JVM_OPTS=(
   "-Xms$NEO4J_HEAP" "-Xmx$NEO4J_HEAP"
   -XX:+UseG1GC
@@ -100,7 +100,7 @@ neo4j_install() {
     mvn -q -B -f "$NEO4J_POM" -Dneo4j.version="$NEO4J_VERSION" \
     dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime >"$maven_log" 2>&1; then
     log "could not resolve org.neo4j:neo4j:$NEO4J_VERSION (is Maven Central reachable?); the end of $maven_log:"
-    tail -n 20 "$maven_log" >&2
+    tail -n 20 "$maven_log" | sed 's/\x1b\[[0-9;]*m//g' >&2
     rm -rf "$tmp"
     return 1
   fi
@@ -115,7 +115,8 @@ neo4j_install() {
 
 # JVM flags for the class-data archive: use it when there is one for this Neo4j and this JVM,
 # otherwise have the JVM write one when it exits (neo4j_down keeps it only after a clean stop).
-# An archive the JVM finds stale is ignored silently: the start is then just slower.
+# An archive the JVM finds stale (say, after adding jars to plugins/) is ignored silently: the start is
+# then just slower, until .data/neo4j/cds is deleted.
 neo4j_cds_flags() {
   NEO4J_CDS_FLAGS=()
   [ "${FLOWLAB_NEO4J_CDS:-1}" != 0 ] || return 0
@@ -125,7 +126,7 @@ neo4j_cds_flags() {
     NEO4J_CDS_FLAGS=("-XX:SharedArchiveFile=$archive")
   else
     rm -rf "$NEO4J_CDS_DIR"
-    mkdir -p "$NEO4J_CDS_DIR"
+    mkdir -p "$NEO4J_CDS_DIR" || return 1
     NEO4J_CDS_FLAGS=("-XX:ArchiveClassesAtExit=$archive.partial")
   fi
   # The dump warns about every class it skips (signed jars, old bytecode) on stdout.
@@ -134,7 +135,7 @@ neo4j_cds_flags() {
 
 neo4j_write_conf() {
   mkdir -p "$NEO4J_CONF" "$NEO4J_LOGS" "$NEO4J_HOME/data" "$NEO4J_HOME/run" \
-    "$NEO4J_HOME/plugins" "$NEO4J_HOME/import" "$NEO4J_HOME/licenses"
+    "$NEO4J_HOME/plugins" "$NEO4J_HOME/import" "$NEO4J_HOME/licenses" || return 1
   cat >"$NEO4J_CONF/neo4j.conf" <<CONF
 # Written by scripts/lib/neo4j.sh on every start: edit that file, not this one.
 server.directories.lib=$NEO4J_LIB
@@ -180,7 +181,8 @@ neo4j_pid() {
   echo "$pid"
 }
 
-# Speaks Bolt 4.4 to the server and runs `RETURN 1 AS n`: true only when a Cypher query answers.
+# Speaks Bolt 4.4 to the server and runs `RETURN 1 AS n`: true only when a Cypher query answers
+# (without authentication). `neo4j_ready handshake` stops after the Bolt handshake instead.
 # Needs nothing but bash, head and od. Each reply is read to its end (chunk headers give the lengths)
 # before the next request goes out: a GOODBYE sent too early would interrupt the query.
 neo4j_ready() {
@@ -200,6 +202,7 @@ neo4j_ready() {
     # handshake: the magic, then Bolt 4.4 and three empty slots; the server picks 4.4
     printf "\x60\x60\xb0\x17\x00\x00\x04\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" >&3
     [ "$(bytes 4)" = 00000404 ] || exit 1
+    [ "$2" != handshake ] || exit 0
     # HELLO {user_agent: "flowlab/1.0"} -> SUCCESS (b1 70)
     printf "\x00\x1a\xb1\x01\xa1\x8auser_agent\x8bflowlab/1.0\x00\x00" >&3
     [[ "$(message)" == b170* ]] || exit 1
@@ -211,7 +214,7 @@ neo4j_ready() {
     [ "$(message)" = b1719101 ] || exit 1
     [[ "$(message)" == b170* ]] || exit 1
     printf "\x00\x02\xb0\x02\x00\x00" >&3 # GOODBYE
-  ' "$NEO4J_HOST" "$NEO4J_BOLT_PORT" 2>/dev/null
+  ' "$NEO4J_HOST" "$NEO4J_BOLT_PORT" "${1:-query}" 2>/dev/null
 }
 
 # True while the process runs. A zombie counts as gone: it has exited and freed the port; only
@@ -274,8 +277,8 @@ neo4j_start() {
     return 1
   fi
   neo4j_install || return 1
-  neo4j_write_conf
-  neo4j_cds_flags
+  neo4j_write_conf || return 1
+  neo4j_cds_flags || return 1
   [ -f "$NEO4J_CONSOLE_LOG" ] && mv -f "$NEO4J_CONSOLE_LOG" "$NEO4J_CONSOLE_LOG.1"
   rm -f "$NEO4J_PID_FILE"
   log "starting Neo4j $NEO4J_VERSION on $NEO4J_URL"
@@ -300,6 +303,11 @@ neo4j_start() {
 
 neo4j_ensure() {
   if neo4j_ready; then return 0; fi
+  # Some other Bolt server (a Neo4j of your own, with a password): leave it alone.
+  if ! neo4j_pid >/dev/null && neo4j_ready handshake; then
+    log "a Bolt server that is not ours answers on $NEO4J_URL (not without a password): leaving it alone"
+    return 0
+  fi
   neo4j_up
 }
 

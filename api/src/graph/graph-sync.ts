@@ -7,7 +7,7 @@
  * Every write goes through the circuit breaker; the request path tries it inline, the outbox
  * worker retries whatever the request path could not do.
  */
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import { categories, type OutboxRow, todos } from '../db/schema.ts';
@@ -40,32 +40,41 @@ export function retryDelaySeconds(attempt: number, policy: RetryPolicy, random: 
   return ceiling * (0.5 + random() * 0.5);
 }
 
-const UPSERT_TODO = `
-MERGE (u:User {id: $userId})
-MERGE (t:Todo {id: $id})
-SET t.title = $title, t.completed = $completed, t.createdAt = datetime($createdAt)
+// Each statement takes a list, so one transaction applies a whole batch of events.
+const UPSERT_TODOS = `
+UNWIND $todos AS todo
+MERGE (u:User {id: todo.userId})
+MERGE (t:Todo {id: todo.id})
+SET t.title = todo.title, t.completed = todo.completed, t.createdAt = datetime(todo.createdAt)
 MERGE (u)-[:OWNS]->(t)
-WITH t
+WITH t, todo
 OPTIONAL MATCH (t)-[stale:BELONGS_TO]->(old:Category)
-WHERE NOT old.id IN $categoryIds
+WHERE NOT old.id IN todo.categoryIds
 DELETE stale
-WITH DISTINCT t
-UNWIND $categories AS category
+WITH DISTINCT t, todo
+UNWIND todo.categories AS category
 MERGE (c:Category {id: category.id})
-SET c.name = category.name, c.key = toLower(category.name), c.userId = $userId
+SET c.name = category.name, c.key = toLower(category.name), c.userId = todo.userId
 MERGE (t)-[:BELONGS_TO]->(c)`;
 
-const DELETE_TODO = 'MATCH (t:Todo {id: $id}) DETACH DELETE t';
+const DELETE_TODOS = 'UNWIND $ids AS id MATCH (t:Todo {id: id}) DETACH DELETE t';
 
-const UPSERT_CATEGORY = `
-MERGE (c:Category {id: $id})
-SET c.name = $name, c.key = toLower($name), c.userId = $userId`;
+const UPSERT_CATEGORIES = `
+UNWIND $categories AS category
+MERGE (c:Category {id: category.id})
+SET c.name = category.name, c.key = toLower(category.name), c.userId = category.userId`;
 
-const DELETE_CATEGORY = 'MATCH (c:Category {id: $id}) DETACH DELETE c';
+const DELETE_CATEGORIES = 'UNWIND $ids AS id MATCH (c:Category {id: id}) DETACH DELETE c';
 
 export interface GraphSync {
   /** Applies one claimed row and records the outcome in the outbox. */
   process(row: OutboxRow): Promise<ApplyOutcome>;
+  /**
+   * Applies claimed rows in one Neo4j transaction and records the outcomes. If the batch
+   * fails for a reason other than an outage, each row is tried alone, so that one poison
+   * event cannot hold back the others.
+   */
+  processBatch(rows: OutboxRow[]): Promise<ApplyOutcome[]>;
   /** The request path: apply this event now if the graph is healthy, else leave it to the worker. */
   tryInline(outboxId: number): Promise<GraphWriteStatus>;
 }
@@ -82,54 +91,77 @@ export function createGraphSync(deps: {
   const { db, graph, breaker, logger, retry } = deps;
   const outbox = createOutboxRepository(db);
 
-  async function applyTodo(id: number): Promise<void> {
-    const [todo] = await db.select().from(todos).where(eq(todos.id, id)).limit(1);
-    if (!todo) {
-      await breaker.fire(() => graph.run(DELETE_TODO, { id }, { operation: 'delete todo', mode: 'write' }));
-      return;
-    }
-    const todoCategories = (await createTodosRepository(db).categoriesOf([id])).get(id) ?? [];
+  /** Makes the graph match PostgreSQL for these todos: MERGE the ones that exist, delete the rest. */
+  async function applyTodos(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    const rows = await db.select().from(todos).where(inArray(todos.id, ids));
+    const categoriesByTodo = await createTodosRepository(db).categoriesOf(rows.map((r) => r.id));
+    const present = rows.map((todo) => {
+      const todoCategories = categoriesByTodo.get(todo.id) ?? [];
+      return {
+        id: todo.id,
+        userId: todo.userId,
+        title: todo.title,
+        completed: todo.completed,
+        createdAt: todo.createdAt.toISOString(),
+        categoryIds: todoCategories.map((c) => c.id),
+        categories: todoCategories,
+      };
+    });
+    const gone = ids.filter((id) => !rows.some((row) => row.id === id));
     await breaker.fire(() =>
-      graph.run(
-        UPSERT_TODO,
-        {
-          id,
-          userId: todo.userId,
-          title: todo.title,
-          completed: todo.completed,
-          createdAt: todo.createdAt.toISOString(),
-          categoryIds: todoCategories.map((c) => c.id),
-          categories: todoCategories,
-        },
-        { operation: 'merge todo', mode: 'write' },
+      graph.writeAll(
+        [
+          ...(present.length > 0 ? [{ cypher: UPSERT_TODOS, params: { todos: present } }] : []),
+          ...(gone.length > 0 ? [{ cypher: DELETE_TODOS, params: { ids: gone } }] : []),
+        ],
+        { operation: 'sync todos' },
       ),
     );
   }
 
-  async function applyCategory(id: number): Promise<void> {
-    const [category] = await db.select().from(categories).where(eq(categories.id, id)).limit(1);
+  async function applyCategories(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    const rows = await db.select().from(categories).where(inArray(categories.id, ids));
+    const gone = ids.filter((id) => !rows.some((row) => row.id === id));
     await breaker.fire(() =>
-      category
-        ? graph.run(
-            UPSERT_CATEGORY,
-            { id, name: category.name, userId: category.userId },
-            { operation: 'merge category', mode: 'write' },
-          )
-        : graph.run(DELETE_CATEGORY, { id }, { operation: 'delete category', mode: 'write' }),
+      graph.writeAll(
+        [
+          ...(rows.length > 0
+            ? [
+                {
+                  cypher: UPSERT_CATEGORIES,
+                  params: { categories: rows.map(({ id, name, userId }) => ({ id, name, userId })) },
+                },
+              ]
+            : []),
+          ...(gone.length > 0 ? [{ cypher: DELETE_CATEGORIES, params: { ids: gone } }] : []),
+        ],
+        { operation: 'sync categories' },
+      ),
     );
   }
 
-  async function apply(row: OutboxRow): Promise<void> {
+  /** Which graph handler an event needs, or a PoisonEventError when there is none. */
+  function kindOf(row: OutboxRow): 'todo' | 'category' {
     const id = Number(row.aggregateId);
     if (!Number.isSafeInteger(id)) throw new PoisonEventError(`aggregate id "${row.aggregateId}" is not an id`);
-    if (row.aggregateType === 'todo' && row.eventType.startsWith('todo.')) return applyTodo(id);
-    if (row.aggregateType === 'category' && row.eventType.startsWith('category.')) return applyCategory(id);
+    if (row.aggregateType === 'todo' && row.eventType.startsWith('todo.')) return 'todo';
+    if (row.aggregateType === 'category' && row.eventType.startsWith('category.')) return 'category';
     throw new PoisonEventError(`no graph handler for ${row.aggregateType} event "${row.eventType}"`);
+  }
+
+  async function apply(rows: OutboxRow[]): Promise<void> {
+    const idsOf = (kind: 'todo' | 'category') =>
+      rows.filter((r) => kindOf(r) === kind).map((r) => Number(r.aggregateId));
+    // Categories first: a todo's BELONGS_TO needs its category.
+    await applyCategories(idsOf('category'));
+    await applyTodos(idsOf('todo'));
   }
 
   async function process(row: OutboxRow): Promise<ApplyOutcome> {
     try {
-      await apply(row);
+      await apply([row]);
       await outbox.markDone(row.id);
       deps.onApplied?.(row);
       return 'done';
@@ -151,8 +183,43 @@ export function createGraphSync(deps: {
     }
   }
 
+  async function processBatch(rows: OutboxRow[]): Promise<ApplyOutcome[]> {
+    const isApplicable = (row: OutboxRow) => {
+      try {
+        kindOf(row);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const applicable = rows.filter(isApplicable);
+    const outcomes: ApplyOutcome[] = [];
+    if (applicable.length > 0) {
+      try {
+        await apply(applicable);
+        await outbox.markDone(applicable.map((row) => row.id));
+        for (const row of applicable) deps.onApplied?.(row);
+        outcomes.push(...applicable.map(() => 'done' as const));
+      } catch (error) {
+        if (isGraphOutage(error)) {
+          await outbox.release(
+            applicable.map((row) => row.id),
+            retry.outageHoldSeconds,
+          );
+          outcomes.push(...applicable.map(() => 'outage' as const));
+        } else {
+          for (const row of applicable) outcomes.push(await process(row));
+        }
+      }
+    }
+    // Events no handler knows go one by one to their failed attempts and, in the end, the dead letters.
+    for (const row of rows.filter((r) => !isApplicable(r))) outcomes.push(await process(row));
+    return outcomes;
+  }
+
   return {
     process,
+    processBatch,
     async tryInline(outboxId) {
       // With the breaker open, do not even claim: answer at once and let the worker catch up.
       if (breaker.state() === 'open') return 'pending';

@@ -13,6 +13,11 @@ export interface GraphClient {
     params: Record<string, unknown>,
     options: { operation: string; mode: 'read' | 'write' },
   ): Promise<T[]>;
+  /** Runs several write statements in one transaction (a batch of outbox events); empty ones are skipped. */
+  writeAll(
+    statements: { cypher: string; params: Record<string, unknown> }[],
+    options: { operation: string },
+  ): Promise<void>;
   ping(): Promise<void>;
   /** Uniqueness constraints on the ids; safe to run at every start-up. */
   ensureSchema(): Promise<void>;
@@ -50,8 +55,21 @@ export function connectNeo4j(options: { uri: string; user?: string; password?: s
     return result.records.map((record) => record.toObject() as T);
   }
 
+  async function writeAll(statements: { cypher: string; params: Record<string, unknown> }[]): Promise<void> {
+    await options.faults.before('neo4j');
+    const session = driver.session();
+    try {
+      await session.executeWrite(async (tx) => {
+        for (const statement of statements) await tx.run(statement.cypher, statement.params);
+      });
+    } finally {
+      await session.close();
+    }
+  }
+
   return {
     run,
+    writeAll,
     location: options.uri,
     async ping() {
       await run('RETURN 1 AS ok', {}, { operation: 'ping', mode: 'read' });

@@ -42,7 +42,7 @@ export function createOutboxWorker(deps: {
   let loop: Promise<void> | undefined;
   let wake: AbortController | undefined;
 
-  /** One batch: claim, apply in order, stop at the first outage. */
+  /** One batch: claim, apply it in one Neo4j transaction, record the outcomes. */
   async function drainOnce(): Promise<DrainResult> {
     const rows = await outbox.claim({ limit: options.batchSize, leaseSeconds: options.leaseSeconds });
     const result: DrainResult = {
@@ -50,19 +50,9 @@ export function createOutboxWorker(deps: {
       outcomes: { done: 0, outage: 0, retry: 0, dead: 0 },
       outage: false,
     };
-    for (const [index, row] of rows.entries()) {
-      const outcome = await sync.process(row);
-      result.outcomes[outcome] += 1;
-      if (outcome === 'outage') {
-        result.outage = true;
-        // The rest of the batch was never tried: give it back for immediate reclaiming.
-        await outbox.release(
-          rows.slice(index + 1).map((r) => r.id),
-          0,
-        );
-        break;
-      }
-    }
+    if (rows.length === 0) return result;
+    for (const outcome of await sync.processBatch(rows)) result.outcomes[outcome] += 1;
+    result.outage = result.outcomes.outage > 0;
     return result;
   }
 

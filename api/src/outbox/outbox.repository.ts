@@ -3,7 +3,7 @@
  * makes the change itself: the event exists if and only if the change was committed.
  * The rest serves the sync worker: claim, mark done, retry later, dead-letter, replay.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../db/database.ts';
 import { type OutboxRow, outbox } from '../db/schema.ts';
 
@@ -92,11 +92,13 @@ export function createOutboxRepository(db: Executor) {
   return {
     claim,
 
-    async markDone(id: number): Promise<void> {
+    async markDone(ids: number | number[]): Promise<void> {
+      const list = Array.isArray(ids) ? ids : [ids];
+      if (list.length === 0) return;
       await db
         .update(outbox)
         .set({ status: 'done', processedAt: sql`now()`, lockedUntil: null, lastError: null })
-        .where(eq(outbox.id, id));
+        .where(inArray(outbox.id, list));
     },
 
     /**
