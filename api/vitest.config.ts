@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'services',
           // These suites stop and start the real Neo4j and Redis: one file at a time, after the rest.
-          include: ['test/services/**/*.test.ts'],
+          include: ['test/services/**/*.test.ts', 'test/telemetry/**/*.test.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

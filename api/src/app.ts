@@ -33,9 +33,12 @@ import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
 import { ProblemError } from './http/problem.ts';
 import { problemTypeRoutes } from './http/problem-types.routes.ts';
 import { requestLog } from './http/request-log.ts';
+import { requestTelemetry } from './http/request-telemetry.ts';
 import { validationHook } from './http/validation.ts';
 import { labRoutes } from './lab/lab.routes.ts';
 import { createOutboxRepository } from './outbox/outbox.repository.ts';
+import { debugRoutes } from './telemetry/debug.routes.ts';
+import { recentTraces } from './telemetry/recent-traces.ts';
 import { todoRoutes } from './todos/todos.routes.ts';
 import { createTodoService } from './todos/todos.service.ts';
 
@@ -91,6 +94,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
 
   app.use(requestId({ headerName: 'X-Request-ID' }));
+  app.use(requestTelemetry());
   app.use(requestLog(logger));
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(
@@ -119,6 +123,7 @@ export function createApp(deps: AppDeps) {
   app.route('/categories', categoryRoutes({ categories }));
   app.route('/', graphRoutes({ graph }));
   app.route('/admin', adminRoutes({ outbox }));
+  app.route('/debug', debugRoutes({ traces: recentTraces }));
   // The fault switches exist only in lab mode, and only for the admin.
   if (config.LAB_MODE) {
     app.use('/lab/*', admin);

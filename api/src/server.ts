@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { runMigrations } from './db/migrate.ts';
 import { closeDependencies, ensureGraphSchema, openDependencies } from './dependencies.ts';
 import { outboxWorkerFor } from './graph/wiring.ts';
+import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -69,6 +70,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   graphSchema?.stop();
   await worker?.stop();
   await closeDependencies(deps);
+  await shutdownTelemetry();
   logger.info('stopped');
   process.exit(0);
 }

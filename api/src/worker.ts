@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { closeDependencies, ensureGraphSchema, openDependencies } from './dependencies.ts';
 import { outboxWorkerFor } from './graph/wiring.ts';
+import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -30,6 +31,7 @@ async function shutdown(): Promise<void> {
   graphSchema?.stop();
   await worker?.stop();
   await closeDependencies(deps);
+  await shutdownTelemetry();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown());

@@ -8,6 +8,7 @@
  * failed is remembered, and that user's reads bypass the cache until a bump succeeds.
  */
 import type { Logger } from 'pino';
+import { step } from '../telemetry/tracing.ts';
 import type { CacheStore } from './store.ts';
 
 export type CacheOutcome = 'hit' | 'miss' | 'bypass';
@@ -44,36 +45,42 @@ export function createTodoCache(deps: {
     }
   }
 
+  /** Cache-aside: the version, then the entry; on a miss, load from PostgreSQL and store it. */
+  async function readThrough<T>(userId: number, what: string, load: () => Promise<T>): Promise<Cached<T>> {
+    if (unconfirmedInvalidations.has(userId)) {
+      await invalidate(userId);
+      if (unconfirmedInvalidations.has(userId)) return { value: await load(), cache: 'bypass' };
+    }
+    let key: string;
+    try {
+      // The version is read before the data: a write that lands in between bumps the
+      // version, so whatever this read stores is filed under a key nobody reads again.
+      key = `${keyPrefix}todos:${userId}:v${await store.version(versionKey(userId))}:${what}`;
+      const cached = await store.get(key);
+      if (cached !== undefined) return { value: JSON.parse(cached) as T, cache: 'hit' };
+    } catch (error) {
+      storeFailed('read', error);
+      return { value: await load(), cache: 'bypass' };
+    }
+    const value = await load();
+    try {
+      await store.set(key, JSON.stringify(value), ttlSeconds);
+    } catch (error) {
+      storeFailed('write', error);
+    }
+    return { value, cache: 'miss' };
+  }
+
   return {
     invalidate,
 
-    async read<T>(userId: number, what: string, load: () => Promise<T>): Promise<Cached<T>> {
-      const done = (value: T, cache: CacheOutcome): Cached<T> => {
-        deps.onOutcome?.(cache);
-        return { value, cache };
-      };
-      if (unconfirmedInvalidations.has(userId)) {
-        await invalidate(userId);
-        if (unconfirmedInvalidations.has(userId)) return done(await load(), 'bypass');
-      }
-      let key: string;
-      try {
-        // The version is read before the data: a write that lands in between bumps the
-        // version, so whatever this read stores is filed under a key nobody reads again.
-        key = `${keyPrefix}todos:${userId}:v${await store.version(versionKey(userId))}:${what}`;
-        const cached = await store.get(key);
-        if (cached !== undefined) return done(JSON.parse(cached) as T, 'hit');
-      } catch (error) {
-        storeFailed('read', error);
-        return done(await load(), 'bypass');
-      }
-      const value = await load();
-      try {
-        await store.set(key, JSON.stringify(value), ttlSeconds);
-      } catch (error) {
-        storeFailed('write', error);
-      }
-      return done(value, 'miss');
+    read<T>(userId: number, what: string, load: () => Promise<T>): Promise<Cached<T>> {
+      return step('cache lookup', { 'flowlab.cache.store': store.kind }, async (span) => {
+        const result = await readThrough(userId, what, load);
+        span.setAttribute('flowlab.cache.outcome', result.cache);
+        deps.onOutcome?.(result.cache);
+        return result;
+      });
     },
   };
 }

@@ -6,6 +6,7 @@
 import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
 import { InjectedFaultError } from '../lab/faults.ts';
+import { step } from '../telemetry/tracing.ts';
 import { isGraphUnavailable } from './neo4j.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -48,9 +49,22 @@ export function createGraphBreaker(options: BreakerOptions, logger: Logger): Gra
   breaker.on('halfOpen', () => announce('half-open'));
   breaker.on('close', () => announce('closed'));
 
+  const state = (): BreakerState => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed');
   return {
-    fire: <T>(work: () => Promise<T>) => breaker.fire(work) as Promise<T>,
-    state: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
+    // The breaker's decision is a step of its own: a learner sees "rejected" when it is open.
+    fire: <T>(work: () => Promise<T>) =>
+      step('circuit breaker', { 'flowlab.breaker.name': 'neo4j', 'flowlab.breaker.state': state() }, async (span) => {
+        try {
+          return (await breaker.fire(work)) as T;
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          span.setAttribute('flowlab.breaker.decision', code === 'EOPENBREAKER' ? 'rejected' : 'allowed');
+          throw error;
+        } finally {
+          span.setAttribute('flowlab.breaker.state_after', state());
+        }
+      }),
+    state,
     onChange: (listener) => void listeners.push(listener),
     shutdown: () => breaker.shutdown(),
   };

@@ -72,7 +72,7 @@ export interface GraphSync {
   /**
    * Applies claimed rows in one Neo4j transaction and records the outcomes. If the batch
    * fails for a reason other than an outage, each row is tried alone, so that one poison
-   * event cannot hold back the others.
+   * event cannot hold back the others. The outcomes are in the order of `rows`.
    */
   processBatch(rows: OutboxRow[]): Promise<ApplyOutcome[]>;
   /** The request path: apply this event now if the graph is healthy, else leave it to the worker. */
@@ -193,28 +193,30 @@ export function createGraphSync(deps: {
       }
     };
     const applicable = rows.filter(isApplicable);
-    const outcomes: ApplyOutcome[] = [];
+    const outcomes = new Map<number, ApplyOutcome>();
     if (applicable.length > 0) {
       try {
         await apply(applicable);
         await outbox.markDone(applicable.map((row) => row.id));
-        for (const row of applicable) deps.onApplied?.(row);
-        outcomes.push(...applicable.map(() => 'done' as const));
+        for (const row of applicable) {
+          deps.onApplied?.(row);
+          outcomes.set(row.id, 'done');
+        }
       } catch (error) {
         if (isGraphOutage(error)) {
           await outbox.release(
             applicable.map((row) => row.id),
             retry.outageHoldSeconds,
           );
-          outcomes.push(...applicable.map(() => 'outage' as const));
+          for (const row of applicable) outcomes.set(row.id, 'outage');
         } else {
-          for (const row of applicable) outcomes.push(await process(row));
+          for (const row of applicable) outcomes.set(row.id, await process(row));
         }
       }
     }
     // Events no handler knows go one by one to their failed attempts and, in the end, the dead letters.
-    for (const row of rows.filter((r) => !isApplicable(r))) outcomes.push(await process(row));
-    return outcomes;
+    for (const row of rows.filter((r) => !isApplicable(r))) outcomes.set(row.id, await process(row));
+    return rows.map((row) => outcomes.get(row.id) ?? 'retry');
   }
 
   return {

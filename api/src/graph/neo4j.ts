@@ -3,8 +3,10 @@
  * fault switch first. Graph model:
  *   (:User {id})-[:OWNS]->(:Todo {id, title, completed, createdAt})-[:BELONGS_TO]->(:Category {id, name})
  */
+import { SpanKind } from '@opentelemetry/api';
 import neo4j, { type Driver, type RecordShape } from 'neo4j-driver';
 import type { Faults } from '../lab/faults.ts';
+import { step } from '../telemetry/tracing.ts';
 
 export interface GraphClient {
   /** Runs one parameterised Cypher statement. `operation` names it for logs and telemetry. */
@@ -43,28 +45,54 @@ export function connectNeo4j(options: { uri: string; user?: string; password?: s
     disableLosslessIntegers: true,
   });
 
+  const server = new URL(options.uri.replace(/^[a-z+]+:/, 'http:'));
+  /** A CLIENT span per call, with the current database semantic conventions; values stay parameters. */
+  function clientSpan<T>(operation: string, queryText: string, work: () => Promise<T>): Promise<T> {
+    return step(
+      `neo4j ${operation}`,
+      {
+        'db.system.name': 'neo4j',
+        'db.namespace': 'neo4j',
+        'db.operation.name': operation,
+        'db.query.text': queryText,
+        'server.address': server.hostname,
+        'server.port': Number(server.port || 7687),
+      },
+      work,
+      { kind: SpanKind.CLIENT },
+    );
+  }
+
   async function run<T extends RecordShape>(
     cypher: string,
     params: Record<string, unknown>,
-    { mode }: { operation: string; mode: 'read' | 'write' },
+    { operation, mode }: { operation: string; mode: 'read' | 'write' },
   ): Promise<T[]> {
-    await options.faults.before('neo4j');
-    const result = await driver.executeQuery(cypher, params, {
-      routing: mode === 'read' ? neo4j.routing.READ : neo4j.routing.WRITE,
+    return clientSpan(operation, cypher.trim(), async () => {
+      await options.faults.before('neo4j');
+      const result = await driver.executeQuery(cypher, params, {
+        routing: mode === 'read' ? neo4j.routing.READ : neo4j.routing.WRITE,
+      });
+      return result.records.map((record) => record.toObject() as T);
     });
-    return result.records.map((record) => record.toObject() as T);
   }
 
-  async function writeAll(statements: { cypher: string; params: Record<string, unknown> }[]): Promise<void> {
-    await options.faults.before('neo4j');
-    const session = driver.session();
-    try {
-      await session.executeWrite(async (tx) => {
-        for (const statement of statements) await tx.run(statement.cypher, statement.params);
-      });
-    } finally {
-      await session.close();
-    }
+  async function writeAll(
+    statements: { cypher: string; params: Record<string, unknown> }[],
+    { operation }: { operation: string },
+  ): Promise<void> {
+    const queryText = statements.map((s) => s.cypher.trim()).join(';\n');
+    return clientSpan(operation, queryText, async () => {
+      await options.faults.before('neo4j');
+      const session = driver.session();
+      try {
+        await session.executeWrite(async (tx) => {
+          for (const statement of statements) await tx.run(statement.cypher, statement.params);
+        });
+      } finally {
+        await session.close();
+      }
+    });
   }
 
   return {

@@ -6,10 +6,24 @@
  * once: claims use FOR UPDATE SKIP LOCKED and leases, so no row is applied by two at a time.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { context, type Link, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import { createOutboxRepository } from '../outbox/outbox.repository.ts';
+import { step, tracer } from '../telemetry/tracing.ts';
 import type { ApplyOutcome, GraphSync } from './graph-sync.ts';
+
+function untraced<T>(work: () => Promise<T>): Promise<T> {
+  return context.with(suppressTracing(context.active()), work);
+}
+
+/** The link from an event's span to the span of the request that wrote it (its stored traceparent). */
+function linkToRequest(traceContext: unknown): Link[] {
+  if (!traceContext || typeof traceContext !== 'object') return [];
+  const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, traceContext as Record<string, string>));
+  return spanContext ? [{ context: spanContext, attributes: { 'flowlab.link': 'written by this request' } }] : [];
+}
 
 export interface OutboxWorkerOptions {
   batchSize: number;
@@ -42,16 +56,41 @@ export function createOutboxWorker(deps: {
   let loop: Promise<void> | undefined;
   let wake: AbortController | undefined;
 
-  /** One batch: claim, apply it in one Neo4j transaction, record the outcomes. */
+  /**
+   * One batch: claim, apply it in one Neo4j transaction, record the outcomes. The batch is a
+   * trace of its own, with one CONSUMER span per event, linked to the request that wrote it.
+   */
   async function drainOnce(): Promise<DrainResult> {
-    const rows = await outbox.claim({ limit: options.batchSize, leaseSeconds: options.leaseSeconds });
+    // Polling is not traced: an idle worker would otherwise make four empty traces a second.
+    const rows = await untraced(() => outbox.claim({ limit: options.batchSize, leaseSeconds: options.leaseSeconds }));
     const result: DrainResult = {
       claimed: rows.length,
       outcomes: { done: 0, outage: 0, retry: 0, dead: 0 },
       outage: false,
     };
     if (rows.length === 0) return result;
-    for (const outcome of await sync.processBatch(rows)) result.outcomes[outcome] += 1;
+    await step('outbox drain', { 'flowlab.outbox.batch_size': rows.length }, async () => {
+      const eventSpans = rows.map((row) =>
+        tracer.startSpan(`outbox event ${row.eventType}`, {
+          kind: SpanKind.CONSUMER,
+          links: linkToRequest(row.traceContext),
+          attributes: {
+            'flowlab.outbox.id': row.id,
+            'flowlab.outbox.event_type': row.eventType,
+            'flowlab.outbox.aggregate': `${row.aggregateType}:${row.aggregateId}`,
+            'flowlab.outbox.attempts': row.attempts,
+          },
+        }),
+      );
+      const outcomes = await sync.processBatch(rows);
+      outcomes.forEach((outcome, index) => {
+        result.outcomes[outcome] += 1;
+        const span = eventSpans[index];
+        span?.setAttribute('flowlab.outbox.outcome', outcome);
+        if (outcome !== 'done') span?.setStatus({ code: SpanStatusCode.ERROR, message: `event ${outcome}` });
+        span?.end();
+      });
+    });
     result.outage = result.outcomes.outage > 0;
     return result;
   }
@@ -73,7 +112,7 @@ export function createOutboxWorker(deps: {
         }
         if (Date.now() - lastPrune > 600_000) {
           lastPrune = Date.now();
-          const pruned = await outbox.pruneDone(options.retentionSeconds);
+          const pruned = await untraced(() => outbox.pruneDone(options.retentionSeconds));
           if (pruned > 0) logger.info({ pruned }, 'pruned applied outbox events');
         }
       } catch (error) {

@@ -3,10 +3,13 @@
  * A missing, malformed, expired or wrongly signed token is a 401 with WWW-Authenticate: Bearer;
  * a valid token for a deactivated account is a 403.
  */
+
+import type { Span } from '@opentelemetry/api';
 import { createMiddleware } from 'hono/factory';
 import { InvalidTokenError, type TokenIssuer } from '../auth/tokens.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
-import type { HonoEnv } from './env.ts';
+import { step } from '../telemetry/tracing.ts';
+import type { CurrentUser, HonoEnv } from './env.ts';
 import { ProblemError } from './problem.ts';
 
 const REALM = 'flowlab';
@@ -21,7 +24,12 @@ function unauthorized(detail: string, error?: 'invalid_request' | 'invalid_token
 
 export function requireUser(deps: { tokens: TokenIssuer; users: UsersRepository }) {
   return createMiddleware<HonoEnv>(async function requireUser(c, next) {
-    const header = c.req.header('Authorization');
+    const user = await step('authenticate', {}, (span) => authenticate(c.req.header('Authorization'), span));
+    c.set('user', user);
+    await next();
+  });
+
+  async function authenticate(header: string | undefined, span: Span): Promise<CurrentUser> {
     if (!header) throw unauthorized('This endpoint needs a bearer token: Authorization: Bearer <accessToken>.');
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
     if (!match?.[1]) throw unauthorized('The Authorization header must be "Bearer <accessToken>".', 'invalid_token');
@@ -36,8 +44,8 @@ export function requireUser(deps: { tokens: TokenIssuer; users: UsersRepository 
 
     const user = await deps.users.findById(userId);
     if (!user) throw unauthorized('The access token is for an account that no longer exists.', 'invalid_token');
+    span.setAttribute('enduser.id', String(user.id));
     if (!user.isActive) throw new ProblemError('account-inactive', { detail: 'This account is deactivated.' });
-    c.set('user', { id: user.id, email: user.email, name: user.name });
-    await next();
-  });
+    return { id: user.id, email: user.email, name: user.name };
+  }
 }

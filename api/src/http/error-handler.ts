@@ -3,9 +3,12 @@
  * as application/problem+json (RFC 9457), with the request id, and without stack
  * traces or SQL. Unexpected errors are logged in full under the same request id.
  */
+
+import { trace } from '@opentelemetry/api';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
+import { recordError } from '../telemetry/tracing.ts';
 import type { HonoEnv } from './env.ts';
 import { ProblemError, type ProblemSlug, toProblemBody } from './problem.ts';
 
@@ -46,6 +49,9 @@ export function createErrorHandler(logger: Logger): ErrorHandler<HonoEnv> {
   return function errorHandler(error, c) {
     const problem = toProblem(error);
     if (problem) return problemResponse(c, problem);
+    // Recorded on the request's span, where it happened; the response itself stays terse.
+    const span = trace.getActiveSpan();
+    if (span) recordError(span, error);
     logger.error(
       { err: error, requestId: c.get('requestId'), method: c.req.method, path: c.req.path },
       'unexpected error',

@@ -4,6 +4,7 @@
  */
 import type { Hook } from '@hono/zod-openapi';
 import type { z } from 'zod';
+import { tracer } from '../telemetry/tracing.ts';
 import { type FieldError, ProblemError } from './problem.ts';
 
 /** Body fields are named as they are ("title"); other locations get a prefix ("query.limit"). */
@@ -30,6 +31,16 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], target: string): Field
 
 // biome-ignore lint/suspicious/noExplicitAny: the hook is shared by routers of every shape.
 export const validationHook: Hook<any, any, any, any> = (result) => {
+  // Validation runs inside the route; its span marks the step and its outcome for each part checked.
+  tracer
+    .startSpan('validate request', {
+      attributes: {
+        'flowlab.validation.target': result.target,
+        'flowlab.validation.valid': result.success,
+        ...(!result.success && { 'flowlab.validation.error_count': result.error.issues.length }),
+      },
+    })
+    .end();
   if (!result.success) {
     const errors = toFieldErrors(result.error.issues, result.target);
     throw new ProblemError('validation-failed', {

@@ -3,9 +3,11 @@
  * makes the change itself: the event exists if and only if the change was committed.
  * The rest serves the sync worker: claim, mark done, retry later, dead-letter, replay.
  */
+import { context, propagation } from '@opentelemetry/api';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../db/database.ts';
 import { type OutboxRow, outbox } from '../db/schema.ts';
+import { step } from '../telemetry/tracing.ts';
 
 export type OutboxEventType =
   | 'todo.created'
@@ -26,17 +28,24 @@ export interface OutboxEvent {
 
 /** Returns the new row's id, so the request can try to apply it to the graph at once. */
 export async function appendOutboxEvent(tx: Transaction, event: OutboxEvent): Promise<number> {
-  const [row] = await tx
-    .insert(outbox)
-    .values({
-      aggregateType: event.aggregateType,
-      aggregateId: String(event.aggregateId),
-      eventType: event.eventType,
-      payload: event.payload,
-    })
-    .returning({ id: outbox.id });
-  if (!row) throw new Error('insert into outbox returned no row');
-  return row.id;
+  return step('outbox write', { 'flowlab.outbox.event_type': event.eventType }, async (span) => {
+    // The request's trace context travels with the event, so the worker's span can link back to it.
+    const carrier: Record<string, string> = {};
+    propagation.inject(context.active(), carrier);
+    const [row] = await tx
+      .insert(outbox)
+      .values({
+        aggregateType: event.aggregateType,
+        aggregateId: String(event.aggregateId),
+        eventType: event.eventType,
+        payload: event.payload,
+        traceContext: carrier.traceparent ? carrier : null,
+      })
+      .returning({ id: outbox.id });
+    if (!row) throw new Error('insert into outbox returned no row');
+    span.setAttribute('flowlab.outbox.id', row.id);
+    return row.id;
+  });
 }
 
 export interface OutboxBacklog {

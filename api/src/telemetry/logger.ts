@@ -2,6 +2,7 @@
  * Structured logs: pino, one JSON object per line on stdout.
  * Secrets never reach a log line: the redaction list below is applied to every line.
  */
+import { trace } from '@opentelemetry/api';
 import { type Logger, pino } from 'pino';
 
 export const redactedPaths = [
@@ -29,6 +30,11 @@ export function createLogger(options: { level: string; name?: string }, destinat
       redact: { paths: redactedPaths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Every line written inside a traced request carries its trace: from a log line to its trace.
+      mixin() {
+        const context = trace.getActiveSpan()?.spanContext();
+        return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
+      },
     },
     destination,
   );

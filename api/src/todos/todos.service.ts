@@ -17,6 +17,7 @@ import type { TodoRow } from '../db/schema.ts';
 import type { GraphSync, GraphWriteStatus } from '../graph/graph-sync.ts';
 import { ProblemError } from '../http/problem.ts';
 import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
+import { step } from '../telemetry/tracing.ts';
 import { type CategoryRef, createTodosRepository } from './todos.repository.ts';
 import {
   applyCompletion,
@@ -82,7 +83,11 @@ export function createTodoService(deps: {
   /** After a committed change: the user's cached todos are stale, and the graph should hear of it. */
   async function afterChange(userId: number, outboxId: number): Promise<GraphWriteStatus> {
     await cache.invalidate(userId);
-    return graphSync.tryInline(outboxId);
+    return step('graph write', { 'flowlab.outbox.id': outboxId }, async (span) => {
+      const status = await graphSync.tryInline(outboxId);
+      span.setAttribute('flowlab.graph.status', status);
+      return status;
+    });
   }
 
   async function withCategories(executor: Executor, row: TodoRow): Promise<Todo> {
@@ -92,7 +97,15 @@ export function createTodoService(deps: {
 
   return {
     async create(userId: number, input: CreateTodoInput): Promise<TodoWrite & { rateLimit: RateLimitDecision }> {
-      const rateLimit = await createLimiter.consume(`create-todo:user:${userId}`);
+      const rateLimit = await step('rate limit decision', {}, async (span) => {
+        const decision = await createLimiter.consume(`create-todo:user:${userId}`);
+        span.setAttributes({
+          'flowlab.rate_limit.limit': decision.limit,
+          'flowlab.rate_limit.allowed': decision.allowed,
+          'flowlab.rate_limit.remaining': decision.remaining,
+        });
+        return decision;
+      });
       if (!rateLimit.allowed) {
         throw new ProblemError('rate-limited', {
           detail: `You can create at most ${rateLimit.limit} todos per minute; try again in ${rateLimit.resetSeconds} s.`,
@@ -105,11 +118,20 @@ export function createTodoService(deps: {
           const todos = createTodosRepository(tx);
           const categoryIds = input.categoryIds ?? [];
           await checkCategoriesOwned(tx, userId, categoryIds);
-          const row = await todos.insert({
-            userId,
-            title: input.title,
-            description: input.description ?? null,
-            dueAt: input.dueAt ?? null,
+          // The duplicate-title rule is the unique index: this insert is the check.
+          const row = await step('duplicate check', { 'flowlab.rule': 'unique title per user' }, async () => {
+            try {
+              return await todos.insert({
+                userId,
+                title: input.title,
+                description: input.description ?? null,
+                dueAt: input.dueAt ?? null,
+              });
+            } catch (error) {
+              // A 409 is the client's doing: thrown as a problem here, the span records it as one.
+              if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(input.title);
+              throw error;
+            }
           });
           await todos.setCategories(row.id, categoryIds);
           const created = await withCategories(tx, row);

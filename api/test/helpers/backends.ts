@@ -14,6 +14,8 @@ export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://flow
 export interface TestDatabase extends DatabaseHandle {
   /** The lab fault switch wired into this database's driver (PostgreSQL only). */
   faults: Faults;
+  /** The connection string, for a server process started on this database (PostgreSQL only). */
+  url?: string;
   /** Closes the connections and removes the database. */
   destroy(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export const postgresBackend: Backend = {
     return {
       ...handle,
       faults,
+      url: url.toString(),
       async destroy() {
         await handle.close().catch(() => {});
         await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

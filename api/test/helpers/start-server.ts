@@ -31,14 +31,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** With `extraEnv`, DATABASE_URL and the others may be set; without, it is the embedded default. */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<StartedServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'flowlab-server-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PGLITE_DATA_DIR: dataDir, ...extraEnv };
-  // This is the embedded default: nothing may point it at a real server or another mode.
-  delete env.DATABASE_URL;
-  delete env.NODE_ENV;
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PGLITE_DATA_DIR: dataDir };
+  // Nothing from the test runner's environment may point the server elsewhere.
+  for (const name of ['DATABASE_URL', 'NODE_ENV', 'REDIS_URL', 'NEO4J_URI', 'OTEL_EXPORTER_OTLP_ENDPOINT'])
+    delete env[name];
+  Object.assign(env, extraEnv);
   const child = spawn('npm', ['start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));

@@ -1,0 +1,76 @@
+/**
+ * OpenTelemetry start-up, loaded before anything else: `node --import ./src/telemetry/instrumentation.ts`.
+ *
+ * - ESM: the import-in-the-middle hook is registered first, so the ESM imports of pg, ioredis and
+ *   http are instrumented too (without it, ESM instrumentation silently does nothing).
+ * - Identity and sampling come from the standard variables: OTEL_SERVICE_NAME (default
+ *   flowlab-api), OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER (parent-based, always on by default).
+ * - Spans go to OTLP over HTTP (protobuf) only when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces
+ *   one) is set: with no endpoint nothing is exported, so nothing errors or retries.
+ * - They always go to the recent-traces store (GET /debug/traces) and the Server-Timing sums.
+ * - OTEL_SDK_DISABLED=true turns all of it off.
+ *
+ * This module and the OTEL_* variables are the one place outside config.ts that reads the
+ * environment: it must run before the app, and so before the config is parsed.
+ */
+import { register } from 'node:module';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { onTelemetryShutdown } from './lifecycle.ts';
+import { recentTraces } from './recent-traces.ts';
+import { serverTimings } from './server-timing.ts';
+
+const env = process.env;
+
+export const telemetryEnabled = env.OTEL_SDK_DISABLED !== 'true';
+
+if (telemetryEnabled) {
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+
+  // The recent-traces view is on in the lab and off in production unless asked for.
+  const production = env.NODE_ENV === 'production';
+  const maxTraces = Number(env.RECENT_TRACES_MAX ?? (production ? 0 : 200));
+  recentTraces.configure({ maxTraces, maxSpans: Number(env.RECENT_TRACES_MAX_SPANS ?? 20_000) });
+
+  const spanProcessors: SpanProcessor[] = [serverTimings, recentTraces];
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  }
+
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME ?? 'flowlab-api',
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_VERSION]: '0.1.0',
+      'deployment.environment.name': env.NODE_ENV ?? 'development',
+    }),
+    spanProcessors,
+    // Metrics are served by prom-client at /metrics; the SDK exports traces only.
+    metricReaders: [],
+    instrumentations: [
+      getNodeAutoInstrumentations({
+        // Noisy and rarely what a learner is looking for.
+        '@opentelemetry/instrumentation-fs': { enabled: false },
+        '@opentelemetry/instrumentation-dns': { enabled: false },
+        '@opentelemetry/instrumentation-net': { enabled: false },
+        // The HTTP server span is renamed by the app to "METHOD /route" once the route is known.
+        '@opentelemetry/instrumentation-http': {
+          // Probes, scrapes and the trace viewer itself would drown the learner's own requests.
+          ignoreIncomingRequestHook: (request) => /^\/(healthz|readyz|metrics|debug\/)/.test(request.url ?? ''),
+        },
+        // Redis commands would otherwise carry their values (cached todos) in db.statement.
+        '@opentelemetry/instrumentation-ioredis': { dbStatementSerializer: (command) => command },
+        // pg: the statement with its placeholders, never the values.
+        '@opentelemetry/instrumentation-pg': { enhancedDatabaseReporting: false },
+        // The logger adds trace_id and span_id itself (telemetry/logger.ts), in plain sight.
+        '@opentelemetry/instrumentation-pino': { enabled: false },
+      }),
+    ],
+  });
+  sdk.start();
+  // The server flushes the buffered spans on its way out (graceful shutdown).
+  onTelemetryShutdown(() => sdk.shutdown());
+}

@@ -1,0 +1,40 @@
+/**
+ * Manual spans for the steps no library sees (authenticate, validate, rate limit, cache,
+ * outbox, circuit breaker, Neo4j). Each step is one call: step(name, attributes, work).
+ * With telemetry off, the API's tracer is a no-op and a step is just a function call.
+ */
+import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ProblemError } from '../http/problem.ts';
+
+export const tracer = trace.getTracer('flowlab-api', '0.1.0');
+
+/**
+ * Records an error where it happened. A problem the client caused (a 4xx) is not a server
+ * error: it is noted on the span, whose status stays unset.
+ */
+export function recordError(span: Span, error: unknown): void {
+  if (error instanceof ProblemError && error.status < 500) {
+    span.setAttribute('flowlab.problem.type', error.slug);
+    return;
+  }
+  span.recordException(error instanceof Error ? error : new Error(String(error)));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+}
+
+export function step<T>(
+  name: string,
+  attributes: Attributes,
+  work: (span: Span) => Promise<T>,
+  options: { kind?: SpanKind } = {},
+): Promise<T> {
+  return tracer.startActiveSpan(name, { attributes, kind: options.kind ?? SpanKind.INTERNAL }, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      recordError(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}

@@ -1,0 +1,255 @@
+/**
+ * The span tree of each lifecycle step, read from the real server started with `npm start`
+ * (so through the real ESM instrumentation) on a real PostgreSQL, Redis and Neo4j. The
+ * server's own recent-traces store is the in-memory exporter.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
+import { moveIdSequences, testNeo4jUri, testRedisUrl, uniqueKeyPrefix } from '../helpers/services.ts';
+import { type StartedServer, startServer } from '../helpers/start-server.ts';
+import { TEST_JWT_SECRET } from '../helpers/test-app.ts';
+import {
+  child,
+  fetchTrace,
+  flatten,
+  isPostgresSpan,
+  isRedisSpan,
+  newTraceparent,
+  type SpanNode,
+} from '../helpers/traces.ts';
+
+const ADMIN_TOKEN = 'telemetry-admin-token-0123456789';
+
+describe('traces of the todo lifecycle', () => {
+  let database: TestDatabase;
+  let server: StartedServer;
+  let token: string;
+
+  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const { traceparent, traceId, parentSpanId } = newTraceparent();
+    const response = await fetch(`${server.base}${path}`, {
+      method,
+      headers: {
+        traceparent,
+        ...(token && { Authorization: `Bearer ${token}` }),
+        ...(body !== undefined && { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { response, json: text ? JSON.parse(text) : undefined, traceId, parentSpanId };
+  }
+
+  beforeAll(async () => {
+    database = await postgresBackend.create();
+    await moveIdSequences(database.db);
+    server = await startServer({
+      NODE_ENV: 'test',
+      JWT_SECRET: TEST_JWT_SECRET,
+      PASSWORD_SCRYPT_LOG_N: '10',
+      DATABASE_URL: database.url ?? '',
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: uniqueKeyPrefix(),
+      NEO4J_URI: testNeo4jUri,
+      LAB_MODE: '1',
+      ADMIN_TOKEN,
+      OUTBOX_POLL_MS: '50',
+      BREAKER_RESET_MS: '500',
+    });
+    const credentials = { email: 'tracer@example.com', password: 'trace every step' };
+    await call('POST', '/auth/register', credentials);
+    token = (await call('POST', '/auth/login', credentials)).json.accessToken;
+    // The first Neo4j write of a fresh process (connection, constraints being created) can
+    // outlast the 1 s graph timeout; warm it up so the traces below show the steady state.
+    await call('POST', '/todos', { title: 'warm-up' });
+    await call('GET', '/graph/stats');
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await database?.destroy();
+  });
+
+  it('creates: one SERVER span named for the route, continuing the caller, with every step beneath it', async () => {
+    const created = await call('POST', '/todos', { title: 'Follow the trace' });
+    expect(created.response.status).toBe(201);
+    expect(created.json.graph).toEqual({ status: 'synced' });
+    // The response names its trace, and it is the caller's trace, continued.
+    expect(created.response.headers.get('traceresponse')).toMatch(
+      new RegExp(`^00-${created.traceId}-[0-9a-f]{16}-01$`),
+    );
+
+    const [root, ...others] = await fetchTrace(server.base, created.traceId, { minSpans: 10 });
+    expect(others).toEqual([]);
+    if (!root) throw new Error('no root span');
+    expect(root).toMatchObject({
+      name: 'POST /todos',
+      kind: 'SERVER',
+      parentSpanId: created.parentSpanId,
+      status: 'unset',
+    });
+    expect(root.attributes).toMatchObject({ 'http.route': '/todos', 'http.response.status_code': 201 });
+
+    const names = root.children.map((s) => s.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'authenticate',
+        'validate request',
+        'rate limit decision',
+        'duplicate check',
+        'outbox write',
+        'graph write',
+      ]),
+    );
+    // Steps happen in the order the README's diagram gives.
+    const order = [
+      'authenticate',
+      'validate request',
+      'rate limit decision',
+      'duplicate check',
+      'outbox write',
+      'graph write',
+    ];
+    expect(names.filter((n) => order.includes(n))).toEqual(order);
+
+    // The libraries' own spans are there too: pg under authenticate and the insert, Redis under the rate limit.
+    expect(child(root, 'authenticate').children.some(isPostgresSpan)).toBe(true);
+    const insert = child(root, 'duplicate check').children.find(isPostgresSpan);
+    expect(String(insert?.attributes['db.query.text'] ?? insert?.attributes['db.statement'])).toMatch(
+      /^insert into "todos"/i,
+    );
+    expect(JSON.stringify(insert?.attributes)).not.toContain('Follow the trace');
+    expect(child(root, 'rate limit decision').children.some(isRedisSpan)).toBe(true);
+    expect(child(root, 'rate limit decision').attributes).toMatchObject({ 'flowlab.rate_limit.allowed': true });
+
+    // The graph write: the breaker's decision, then the Neo4j query, parameters never inlined.
+    const graphWrite = child(root, 'graph write');
+    expect(graphWrite.attributes['flowlab.graph.status']).toBe('synced');
+    const breaker = flatten([graphWrite]).find((s) => s.name === 'circuit breaker');
+    expect(breaker?.attributes).toMatchObject({ 'flowlab.breaker.state': 'closed' });
+    const cypher = flatten([graphWrite]).find((s) => s.attributes['db.system.name'] === 'neo4j');
+    expect(cypher).toMatchObject({ kind: 'CLIENT', name: 'neo4j sync todos' });
+    expect(cypher?.attributes).toMatchObject({ 'db.operation.name': 'sync todos', 'db.namespace': 'neo4j' });
+    expect(String(cypher?.attributes['db.query.text'])).toContain('UNWIND $todos AS todo');
+    expect(String(cypher?.attributes['db.query.text'])).not.toContain('Follow the trace');
+
+    // Server-Timing adds it up per dependency.
+    const timing = created.response.headers.get('server-timing') ?? '';
+    for (const step of ['db', 'graph', 'cache', 'total']) expect(timing).toMatch(new RegExp(`${step};dur=\\d`));
+    expect(Number(/db;dur=([\d.]+)/.exec(timing)?.[1])).toBeGreaterThan(0);
+    expect(Number(/graph;dur=([\d.]+)/.exec(timing)?.[1])).toBeGreaterThan(0);
+  });
+
+  it('lists: a cache miss reads PostgreSQL, the hit that follows does not', async () => {
+    const miss = await call('GET', '/todos');
+    const hit = await call('GET', '/todos');
+    expect(miss.response.headers.get('x-cache')).toBe('miss');
+    expect(hit.response.headers.get('x-cache')).toBe('hit');
+
+    const [missRoot] = await fetchTrace(server.base, miss.traceId);
+    const [hitRoot] = await fetchTrace(server.base, hit.traceId);
+    if (!missRoot || !hitRoot) throw new Error('missing trace');
+    expect(missRoot).toMatchObject({ name: 'GET /todos', attributes: { 'http.route': '/todos' } });
+    const missLookup = child(missRoot, 'cache lookup');
+    const hitLookup = child(hitRoot, 'cache lookup');
+    expect(missLookup.attributes).toMatchObject({ 'flowlab.cache.outcome': 'miss', 'flowlab.cache.store': 'redis' });
+    expect(hitLookup.attributes).toMatchObject({ 'flowlab.cache.outcome': 'hit' });
+    expect(missLookup.children.some(isPostgresSpan)).toBe(true);
+    expect(hitLookup.children.some(isPostgresSpan)).toBe(false);
+    expect(hitLookup.children.some(isRedisSpan)).toBe(true);
+  });
+
+  it('completes and deletes: spans named for the route template, never the raw path', async () => {
+    const { json: todo } = await call('POST', '/todos', { title: 'Complete me' });
+    const completed = await call('PATCH', `/todos/${todo.id}`, { completed: true });
+    const deleted = await call('DELETE', `/todos/${todo.id}`);
+    expect(deleted.response.status).toBe(204);
+
+    const [patchRoot] = await fetchTrace(server.base, completed.traceId);
+    const [deleteRoot] = await fetchTrace(server.base, deleted.traceId);
+    expect(patchRoot).toMatchObject({ name: 'PATCH /todos/:id', attributes: { 'http.route': '/todos/:id' } });
+    expect(deleteRoot).toMatchObject({ name: 'DELETE /todos/:id', attributes: { 'http.route': '/todos/:id' } });
+    expect(patchRoot?.children.map((s) => s.name)).toEqual(expect.arrayContaining(['outbox write', 'graph write']));
+    const outboxWrite = deleteRoot && child(deleteRoot, 'outbox write');
+    expect(outboxWrite?.attributes).toMatchObject({ 'flowlab.outbox.event_type': 'todo.deleted' });
+  });
+
+  it('records a refused request as the client problem it is, not as a server error', async () => {
+    const refused = await call('POST', '/todos', { title: '   ' });
+    expect(refused.response.status).toBe(422);
+    const [root] = await fetchTrace(server.base, refused.traceId);
+    expect(root?.status).not.toBe('error');
+    const validate = root?.children.find(
+      (s) => s.name === 'validate request' && s.attributes['flowlab.validation.valid'] === false,
+    );
+    expect(validate?.attributes).toMatchObject({
+      'flowlab.validation.target': 'json',
+      'flowlab.validation.error_count': 1,
+    });
+  });
+
+  it('shows Neo4j down: the breaker records the failure, the todo is saved, and the worker span links back', async () => {
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    await call('PUT', '/lab/faults/neo4j', { errorRate: 1 }, admin);
+    let created: Awaited<ReturnType<typeof call>>;
+    try {
+      created = await call('POST', '/todos', { title: 'Written while Neo4j is down' });
+    } finally {
+      await call('DELETE', '/lab/faults', undefined, admin);
+    }
+    expect(created.response.status).toBe(201);
+    expect(created.json.graph).toEqual({ status: 'pending' });
+
+    const [root] = await fetchTrace(server.base, created.traceId);
+    if (!root) throw new Error('no trace');
+    expect(root.status).not.toBe('error');
+    const graphWrite = child(root, 'graph write');
+    expect(graphWrite.attributes['flowlab.graph.status']).toBe('pending');
+    const failed = flatten([graphWrite]).filter((s) => s.status === 'error');
+    expect(failed.map((s) => s.name)).toEqual(expect.arrayContaining(['circuit breaker', 'neo4j sync todos']));
+    const exception = failed.flatMap((s) => s.events).find((e) => e.name === 'exception');
+    expect(exception?.attributes['exception.message']).toContain('lab fault: injected neo4j error');
+
+    // The outbox worker applies the event later, in a trace of its own that links to this request.
+    const workerSpan = await findLinkedSpan(created.traceId);
+    expect(workerSpan).toMatchObject({ name: 'outbox event todo.created', kind: 'CONSUMER' });
+    expect(workerSpan.attributes).toMatchObject({
+      'flowlab.outbox.outcome': 'done',
+      'flowlab.outbox.event_type': 'todo.created',
+    });
+    const outboxWrite = child(root, 'outbox write');
+    expect(workerSpan.links).toEqual([{ traceId: created.traceId, spanId: outboxWrite.spanId }]);
+  });
+
+  it('writes log lines that carry the trace id of their request', async () => {
+    const listed = await call('GET', '/todos?limit=3');
+    await fetchTrace(server.base, listed.traceId);
+    const line = server
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'request' && l.trace_id === listed.traceId);
+    expect(line).toMatchObject({ route: '/todos', status: 200, method: 'GET' });
+    expect(line?.span_id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  async function findLinkedSpan(traceId: string): Promise<SpanNode> {
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const { items } = (await (await fetch(`${server.base}/debug/traces?limit=50`)).json()) as {
+        items: { traceId: string }[];
+      };
+      for (const item of items) {
+        const response = await fetch(`${server.base}/debug/traces/${item.traceId}`);
+        if (response.status !== 200) continue;
+        const { spans } = (await response.json()) as { spans: SpanNode[] };
+        const linked = flatten(spans).find((s) => s.links.some((l) => l.traceId === traceId));
+        if (linked) return linked;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`no span links to trace ${traceId}`);
+  }
+});
