@@ -11,6 +11,7 @@
 #   postgres  Debian's PostgreSQL server, on 127.0.0.1:5432
 #   redis     Debian's redis-server, on 127.0.0.1:6379
 #   neo4j     Neo4j Community 5.26 resolved from Maven Central, Bolt on 127.0.0.1:7687
+#   tools     jq and promtool, which the tests use
 # `status` prints the URLs the tests use by default.
 set -euo pipefail
 
@@ -24,8 +25,10 @@ source "$here/lib/postgres.sh"
 source "$here/lib/redis.sh"
 # shellcheck source=scripts/lib/neo4j.sh
 source "$here/lib/neo4j.sh"
+# shellcheck source=scripts/lib/tools.sh
+source "$here/lib/tools.sh"
 
-all_services=(postgres redis neo4j)
+all_services=(tools postgres redis neo4j)
 
 main() {
   local action="${1:-}"
@@ -41,7 +44,7 @@ main() {
   esac
   for service in "${services[@]}"; do
     case "$service" in
-      postgres | redis | neo4j) "${service}_$action" ;;
+      tools | postgres | redis | neo4j) "${service}_$action" ;;
       *)
         echo "unknown service: $service (known: ${all_services[*]})" >&2
         exit 2

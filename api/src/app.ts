@@ -33,12 +33,15 @@ import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
 import { ProblemError } from './http/problem.ts';
 import { problemTypeRoutes } from './http/problem-types.routes.ts';
 import { requestLog } from './http/request-log.ts';
+import { requestMetrics } from './http/request-metrics.ts';
 import { requestTelemetry } from './http/request-telemetry.ts';
 import { validationHook } from './http/validation.ts';
 import { labRoutes } from './lab/lab.routes.ts';
 import { createOutboxRepository } from './outbox/outbox.repository.ts';
 import { debugRoutes } from './telemetry/debug.routes.ts';
+import { createMetrics } from './telemetry/metrics.ts';
 import { recentTraces } from './telemetry/recent-traces.ts';
+import { watchDependencies } from './telemetry/watch-dependencies.ts';
 import { todoRoutes } from './todos/todos.routes.ts';
 import { createTodoService } from './todos/todos.service.ts';
 
@@ -64,11 +67,13 @@ export function createApp(deps: AppDeps) {
     const inMemory = memoryRateLimiter({ ...window, maxKeys: config.CACHE_MAX_ENTRIES });
     return redis ? redisRateLimiter({ ...window, redis, keyPrefix, faults, fallback: inMemory, logger }) : inMemory;
   };
+  const metrics = createMetrics();
   const cache = createTodoCache({
     store: redis ? redisStore(redis, faults) : memoryStore({ maxEntries: config.CACHE_MAX_ENTRIES }),
     ttlSeconds: config.CACHE_TTL_SECONDS,
     keyPrefix,
     logger,
+    onOutcome: (outcome) => metrics.cacheRequests.inc({ outcome }),
   });
   const graphSync = graphSyncFor(deps) ?? { tryInline: async () => 'disabled' as const };
   const outbox = createOutboxRepository(db);
@@ -78,6 +83,7 @@ export function createApp(deps: AppDeps) {
     cache,
     graphSync,
     createLimiter: rateLimiter({ limit: config.TODO_CREATE_LIMIT, windowSeconds: config.TODO_CREATE_WINDOW_SECONDS }),
+    metrics,
   });
   const categories = createCategoryService({ db, cache, graphSync });
   const graph = createGraphService({ graph: deps.graph?.client, breaker: deps.graph?.breaker, todos, outbox });
@@ -86,7 +92,9 @@ export function createApp(deps: AppDeps) {
     limiter: rateLimiter({ limit: config.AUTH_RATE_LIMIT, windowSeconds: config.AUTH_RATE_WINDOW_SECONDS }),
     scope: 'auth',
     trustProxy: config.TRUST_PROXY,
+    onRejected: () => metrics.rateLimitRejections.inc({ limit: 'auth' }),
   });
+  watchDependencies(metrics, { database, breaker: deps.graph?.breaker, outbox });
   const admin = requireAdmin(config.ADMIN_TOKEN);
 
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
@@ -95,6 +103,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestId({ headerName: 'X-Request-ID' }));
   app.use(requestTelemetry());
+  app.use(requestMetrics(metrics));
   app.use(requestLog(logger));
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(
@@ -124,6 +133,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', graphRoutes({ graph }));
   app.route('/admin', adminRoutes({ outbox }));
   app.route('/debug', debugRoutes({ traces: recentTraces }));
+  app.get('/metrics', async (c) => {
+    const { contentType, body } = await metrics.expose(c.req.header('Accept'));
+    return c.body(body, 200, { 'Content-Type': contentType });
+  });
   // The fault switches exist only in lab mode, and only for the admin.
   if (config.LAB_MODE) {
     app.use('/lab/*', admin);

@@ -27,6 +27,8 @@ export interface DatabaseHandle {
   location: string;
   /** A cheap round trip, for /readyz. */
   ping(): Promise<void>;
+  /** The connection pool's occupancy (PostgreSQL only; PGlite has one connection). */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export function connectPostgres({
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }

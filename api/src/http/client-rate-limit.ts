@@ -22,10 +22,16 @@ function clientAddress(c: Context, trustProxy: boolean): string {
   }
 }
 
-export function clientRateLimit(options: { limiter: RateLimiter; scope: string; trustProxy: boolean }) {
+export function clientRateLimit(options: {
+  limiter: RateLimiter;
+  scope: string;
+  trustProxy: boolean;
+  onRejected?: () => void;
+}) {
   return createMiddleware<HonoEnv>(async function clientRateLimit(c, next) {
     const decision = await options.limiter.consume(`${options.scope}:ip:${clientAddress(c, options.trustProxy)}`);
     if (!decision.allowed) {
+      options.onRejected?.();
       throw new ProblemError('rate-limited', {
         detail: `Too many ${options.scope} requests from your address; try again in ${decision.resetSeconds} s.`,
         headers: rateLimitHeaders(decision),

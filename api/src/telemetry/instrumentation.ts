@@ -20,6 +20,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
 import { recentTraces } from './recent-traces.ts';
 import { serverTimings } from './server-timing.ts';
@@ -36,7 +37,7 @@ if (telemetryEnabled) {
   const maxTraces = Number(env.RECENT_TRACES_MAX ?? (production ? 0 : 200));
   recentTraces.configure({ maxTraces, maxSpans: Number(env.RECENT_TRACES_MAX_SPANS ?? 20_000) });
 
-  const spanProcessors: SpanProcessor[] = [serverTimings, recentTraces];
+  const spanProcessors: SpanProcessor[] = [serverTimings, dependencySpans, recentTraces];
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   }

@@ -17,6 +17,7 @@ import type { TodoRow } from '../db/schema.ts';
 import type { GraphSync, GraphWriteStatus } from '../graph/graph-sync.ts';
 import { ProblemError } from '../http/problem.ts';
 import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
 import { step } from '../telemetry/tracing.ts';
 import { type CategoryRef, createTodosRepository } from './todos.repository.ts';
 import {
@@ -77,8 +78,9 @@ export function createTodoService(deps: {
   createLimiter: RateLimiter;
   cache: TodoCache;
   graphSync: Pick<GraphSync, 'tryInline'>;
+  metrics?: Pick<Metrics, 'todoChanges' | 'rateLimitRejections'>;
 }) {
-  const { db, createLimiter, cache, graphSync } = deps;
+  const { db, createLimiter, cache, graphSync, metrics } = deps;
 
   /** After a committed change: the user's cached todos are stale, and the graph should hear of it. */
   async function afterChange(userId: number, outboxId: number): Promise<GraphWriteStatus> {
@@ -107,6 +109,7 @@ export function createTodoService(deps: {
         return decision;
       });
       if (!rateLimit.allowed) {
+        metrics?.rateLimitRejections.inc({ limit: 'create-todo' });
         throw new ProblemError('rate-limited', {
           detail: `You can create at most ${rateLimit.limit} todos per minute; try again in ${rateLimit.resetSeconds} s.`,
           headers: rateLimitHeaders(rateLimit),
@@ -147,6 +150,7 @@ export function createTodoService(deps: {
         if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(input.title);
         throw error;
       }
+      metrics?.todoChanges.inc({ change: 'created' });
       return { todo: committed.todo, graph: await afterChange(userId, committed.outboxId), rateLimit };
     },
 
@@ -190,7 +194,7 @@ export function createTodoService(deps: {
     },
 
     async update(userId: number, id: number, patch: UpdateTodoInput): Promise<TodoWrite> {
-      let committed: { todo: Todo; outboxId: number };
+      let committed: { todo: Todo; outboxId: number; change: ReturnType<typeof changeKind> };
       try {
         committed = await db.transaction(async (tx) => {
           const todos = createTodosRepository(tx);
@@ -208,18 +212,21 @@ export function createTodoService(deps: {
           if (!after) throw notFound(id);
           if (patch.categoryIds) await todos.setCategories(id, patch.categoryIds);
           const updated = await withCategories(tx, after);
+          const change = changeKind(before, after);
           const outboxId = await appendOutboxEvent(tx, {
             aggregateType: 'todo',
             aggregateId: id,
-            eventType: changeKind(before, after),
+            eventType: change,
             payload: { userId, todo: updated },
           });
-          return { todo: updated, outboxId };
+          return { todo: updated, outboxId, change };
         });
       } catch (error) {
         if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(patch.title ?? '');
         throw error;
       }
+      if (committed.change !== 'todo.updated')
+        metrics?.todoChanges.inc({ change: committed.change.slice('todo.'.length) });
       return { todo: committed.todo, graph: await afterChange(userId, committed.outboxId) };
     },
 
@@ -234,6 +241,7 @@ export function createTodoService(deps: {
           payload: { userId, todoId: id },
         });
       });
+      metrics?.todoChanges.inc({ change: 'deleted' });
       return afterChange(userId, outboxId);
     },
   };

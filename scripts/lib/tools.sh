@@ -1,0 +1,22 @@
+# The command-line tools the tests use: jq (the README's curl walk-through) and promtool
+# (from Debian's prometheus package: checks the /metrics exposition).
+
+tools_up() {
+  local missing=()
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} (Debian packages)"
+    apt_install "${missing[@]}"
+  fi
+}
+
+tools_ensure() { tools_up; }
+tools_down() { :; }
+
+tools_status() {
+  local tool
+  for tool in jq promtool; do
+    if command -v "$tool" >/dev/null 2>&1; then echo "tool:     $tool $(command -v "$tool")"; else echo "tool:     $tool missing"; fi
+  done
+}
