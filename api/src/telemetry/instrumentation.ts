@@ -2,7 +2,8 @@
  * OpenTelemetry start-up, loaded before anything else: `node --import ./src/telemetry/instrumentation.ts`.
  *
  * - ESM: the import-in-the-middle hook is registered first, so the ESM imports of pg, ioredis and
- *   http are instrumented too (without it, ESM instrumentation silently does nothing).
+ *   http are instrumented too (without it, ESM instrumentation silently does nothing; the
+ *   telemetry tests prove the pg, ioredis and http spans appear).
  * - Identity and sampling come from the standard variables: OTEL_SERVICE_NAME (default
  *   flowlab-api), OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER (parent-based, always on by default).
  * - Spans go to OTLP over HTTP (protobuf) only when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces
@@ -20,6 +21,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
 import { recentTraces } from './recent-traces.ts';
@@ -30,7 +32,10 @@ const env = process.env;
 export const telemetryEnabled = env.OTEL_SDK_DISABLED !== 'true';
 
 if (telemetryEnabled) {
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  // Only the modules an instrumentation asks for are wrapped (pg, ioredis, http...): wrapping
+  // every ESM module would put a getter in front of every imported function the app calls.
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 
   // The recent-traces view is on in the lab and off in production unless asked for.
   const production = env.NODE_ENV === 'production';
@@ -72,6 +77,7 @@ if (telemetryEnabled) {
     ],
   });
   sdk.start();
+  await waitForAllMessagesAcknowledged();
   // The server flushes the buffered spans on its way out (graceful shutdown).
   onTelemetryShutdown(() => sdk.shutdown());
 }

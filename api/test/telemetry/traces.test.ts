@@ -3,6 +3,7 @@
  * (so through the real ESM instrumentation) on a real PostgreSQL, Redis and Neo4j. The
  * server's own recent-traces store is the in-memory exporter.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
 import { moveIdSequences, testNeo4jUri, testRedisUrl, uniqueKeyPrefix } from '../helpers/services.ts';
@@ -234,6 +235,45 @@ describe('traces of the todo lifecycle', () => {
     expect(line).toMatchObject({ route: '/todos', status: 200, method: 'GET' });
     expect(line?.span_id).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it("names every step of the README's request-path diagram as a span", async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const diagram = /<!-- request-path:start -->([\s\S]*?)<!-- request-path:end -->/.exec(readme)?.[1] ?? '';
+    const root = /──▶ (\S+ \S+)/.exec(diagram)?.[1];
+    const steps = [...diagram.matchAll(/[├└]─ ([a-z][a-z ]+?)\s{2,}/g)].map((m) => m[1]);
+    const inline = /inline: ([a-z0-9 ]+) → ([a-z0-9 ]+)\n/.exec(diagram);
+    const worker = /^\s+(outbox drain) → (outbox event [a-z.]+)/m.exec(diagram);
+    const names = [root, ...steps, inline?.[1], inline?.[2], worker?.[1], worker?.[2]];
+    expect(names.every(Boolean)).toBe(true);
+    expect(steps.length).toBeGreaterThanOrEqual(7);
+
+    // With Neo4j failing, the inline write goes through the breaker and fails, and the worker applies it later.
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    await call('PUT', '/lab/faults/neo4j', { errorRate: 1 }, admin);
+    let created: Awaited<ReturnType<typeof call>>;
+    try {
+      created = await call('POST', '/todos', { title: 'Drawn in the README' });
+    } finally {
+      await call('DELETE', '/lab/faults', undefined, admin);
+    }
+    const listed = await call('GET', '/todos');
+    const spans = [
+      ...flatten(await fetchTrace(server.base, created.traceId)),
+      ...flatten(await fetchTrace(server.base, listed.traceId)),
+      ...flatten([await findLinkedSpanTrace(created.traceId)]),
+    ].map((s) => s.name);
+    for (const name of names) expect(spans, `span "${name}"`).toContain(name);
+  });
+
+  /** The worker's whole trace (its root, the batch span) for the event written by `traceId`. */
+  async function findLinkedSpanTrace(traceId: string): Promise<SpanNode> {
+    const linked = await findLinkedSpan(traceId);
+    const response = await fetch(`${server.base}/debug/traces/${linked.traceId}`);
+    const { spans } = (await response.json()) as { spans: SpanNode[] };
+    const root = spans[0];
+    if (!root) throw new Error('worker trace has no root');
+    return root;
+  }
 
   async function findLinkedSpan(traceId: string): Promise<SpanNode> {
     const deadline = Date.now() + 15_000;
