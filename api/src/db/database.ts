@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Faults } from '../lab/faults.ts';
+import { tracePglite } from './pglite-tracing.ts';
 import * as schema from './schema.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -94,7 +95,7 @@ export function connectPostgres({
 export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) await mkdir(dataDir, { recursive: true });
-  const client = await PGlite.create(inMemory ? undefined : dataDir);
+  const client = tracePglite(await PGlite.create(inMemory ? undefined : dataDir));
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,

@@ -3,7 +3,9 @@
  * server with telemetry on and one with OTEL_SDK_DISABLED=true give the same statuses and bodies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/services.ts';
 import { type StartedServer, startServer } from '../helpers/start-server.ts';
+import { flatten, type SpanNode } from '../helpers/traces.ts';
 
 /** Values that differ between any two runs (times, generated ids, tokens), replaced by their kind. */
 function normalize(value: unknown): unknown {
@@ -87,8 +89,44 @@ describe('telemetry on and off', () => {
     expect(a.headers.get('traceresponse')).toBeNull(); // /healthz is not traced
     const list = await fetch(`${on.base}/todos`);
     expect(list.headers.get('traceresponse')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    // The embedded PGlite's queries are traced too, so the embedded lab shows the database step.
+    const login = await fetch(`${on.base}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'looked up anyway' }),
+    });
+    expect(login.status).toBe(401);
+    expect(Number(/db;dur=([\d.]+)/.exec(login.headers.get('server-timing') ?? '')?.[1])).toBeGreaterThan(0);
+    const traceId = login.headers.get('traceresponse')?.split('-')[1];
+    const trace = await eventually(
+      async () => {
+        const response = await fetch(`${on.base}/debug/traces/${traceId}`);
+        if (response.status !== 200) throw new Error(`trace not there yet: ${response.status}`);
+        return (await response.json()) as { spans: SpanNode[] };
+      },
+      { timeoutMs: 5000 },
+    );
+    const pglite = flatten(trace.spans).filter((span) => span.attributes['db.namespace'] === 'pglite');
+    expect(pglite.length).toBeGreaterThan(0);
+    expect(pglite[0]).toMatchObject({ kind: 'CLIENT', attributes: { 'db.system.name': 'postgresql' } });
     const listOff = await fetch(`${off.base}/todos`);
     expect(listOff.headers.get('traceresponse')).toBeNull();
     expect(await a.text()).toBe(await b.text());
   });
+});
+
+describe('an OTLP endpoint that does not answer', () => {
+  it('changes nothing for clients, and does not hold the shutdown', async () => {
+    const server = await startServer({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+    try {
+      for (let i = 0; i < 5; i++) expect((await fetch(`${server.base}/todos`)).status).toBe(401);
+      const stopping = Date.now();
+      server.child.kill('SIGTERM');
+      const { code } = await server.exited;
+      expect(code).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });

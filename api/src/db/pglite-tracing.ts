@@ -1,0 +1,39 @@
+/**
+ * PGlite runs inside the process, so no library sees its queries. This gives each one the
+ * CLIENT span that the pg instrumentation gives a PostgreSQL server's, with the same
+ * attributes, so the embedded lab's traces and Server-Timing show the database too.
+ */
+
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { SpanKind } from '@opentelemetry/api';
+import { step } from '../telemetry/tracing.ts';
+
+type Queryable = Pick<PGlite, 'query'> | Pick<Transaction, 'query'>;
+
+function traceQueries<T extends Queryable>(target: T): T {
+  const query = target.query.bind(target) as (...args: unknown[]) => Promise<unknown>;
+  (target as { query: unknown }).query = (text: string, ...rest: unknown[]) => {
+    const operation = text.trim().split(/\s+/, 1)[0]?.toUpperCase() ?? 'QUERY';
+    return step(
+      `${operation} pglite`,
+      {
+        'db.system.name': 'postgresql',
+        'db.namespace': 'pglite',
+        'db.operation.name': operation,
+        'db.query.text': text,
+      },
+      () => query(text, ...rest),
+      { kind: SpanKind.CLIENT },
+    );
+  };
+  return target;
+}
+
+/** Wraps the client's queries, and those of every transaction it opens. */
+export function tracePglite(client: PGlite): PGlite {
+  traceQueries(client);
+  const transaction = client.transaction.bind(client);
+  client.transaction = ((callback: (tx: Transaction) => Promise<unknown>) =>
+    transaction((tx) => callback(traceQueries(tx)))) as PGlite['transaction'];
+  return client;
+}

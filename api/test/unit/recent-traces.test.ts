@@ -1,0 +1,57 @@
+/** The recent-traces store stays within its bounds and builds span trees. */
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { RecentTraces } from '../../src/telemetry/recent-traces.ts';
+
+function span(traceId: string, spanId: string, parentSpanId?: string, attributes: Record<string, unknown> = {}) {
+  return {
+    name: parentSpanId ? `child ${spanId}` : 'GET /todos',
+    kind: parentSpanId ? SpanKind.INTERNAL : SpanKind.SERVER,
+    spanContext: () => ({ traceId, spanId, traceFlags: 1 }),
+    parentSpanContext: parentSpanId ? { traceId, spanId: parentSpanId, traceFlags: 1 } : undefined,
+    startTime: [1_700_000_000, Number(spanId) * 1000],
+    duration: [0, 5_000_000],
+    status: { code: SpanStatusCode.UNSET },
+    attributes,
+    events: [],
+    links: [],
+  } as unknown as ReadableSpan;
+}
+
+describe('recent traces', () => {
+  it('keeps at most maxTraces traces, dropping the oldest', () => {
+    const store = new RecentTraces({ maxTraces: 3, maxSpans: 100 });
+    for (let t = 1; t <= 5; t++) store.onEnd(span(`trace${t}`, '1'));
+    expect(store.list({ limit: 10 }).map((s) => s.traceId)).toEqual(['trace5', 'trace4', 'trace3']);
+    expect(store.tree('trace1')).toBeUndefined();
+  });
+
+  it('keeps at most maxSpans spans in all', () => {
+    const store = new RecentTraces({ maxTraces: 100, maxSpans: 5 });
+    for (let t = 1; t <= 3; t++) {
+      store.onEnd(span(`trace${t}`, '2', '1'));
+      store.onEnd(span(`trace${t}`, '1'));
+    }
+    expect(store.list({ limit: 10 }).map((s) => s.traceId)).toEqual(['trace3', 'trace2']);
+  });
+
+  it('builds the tree and filters by route and status', () => {
+    const store = new RecentTraces({ maxTraces: 10, maxSpans: 100 });
+    store.onEnd(span('a', '2', '1'));
+    store.onEnd(span('a', '1', undefined, { 'http.route': '/todos', 'http.response.status_code': 200 }));
+    store.onEnd(span('b', '1', undefined, { 'http.route': '/todos/:id' }));
+    const [root] = store.tree('a') ?? [];
+    expect(root?.name).toBe('GET /todos');
+    expect(root?.children.map((c) => c.spanId)).toEqual(['2']);
+    expect(store.list({ route: '/todos', limit: 10 }).map((s) => s.traceId)).toEqual(['a']);
+    expect(store.list({ status: 'error', limit: 10 })).toEqual([]);
+  });
+
+  it('keeps nothing when configured off', () => {
+    const store = new RecentTraces({ maxTraces: 0, maxSpans: 0 });
+    store.onEnd(span('a', '1'));
+    expect(store.enabled).toBe(false);
+    expect(store.list({ limit: 10 })).toEqual([]);
+  });
+});
