@@ -44,10 +44,9 @@ import { recentTraces } from './telemetry/recent-traces.ts';
 import { watchDependencies } from './telemetry/watch-dependencies.ts';
 import { todoRoutes } from './todos/todos.routes.ts';
 import { createTodoService } from './todos/todos.service.ts';
+import { API_VERSION } from './version.ts';
 
 export type AppDeps = GraphWiring;
-
-export const API_VERSION = '0.1.0';
 
 export function createApp(deps: AppDeps) {
   const { config, database, logger, faults, redis } = deps;

@@ -22,6 +22,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { API_VERSION } from '../version.ts';
 import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
 import { recentTraces } from './recent-traces.ts';
@@ -50,7 +51,7 @@ if (telemetryEnabled) {
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? 'flowlab-api',
     resource: resourceFromAttributes({
-      [ATTR_SERVICE_VERSION]: '0.1.0',
+      [ATTR_SERVICE_VERSION]: API_VERSION,
       'deployment.environment.name': env.NODE_ENV ?? 'development',
     }),
     spanProcessors,

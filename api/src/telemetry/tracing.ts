@@ -5,8 +5,9 @@
  */
 import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ProblemError } from '../http/problem.ts';
+import { API_VERSION } from '../version.ts';
 
-export const tracer = trace.getTracer('flowlab-api', '0.1.0');
+export const tracer = trace.getTracer('flowlab-api', API_VERSION);
 
 /**
  * Records an error where it happened. A problem the client caused (a 4xx) is not a server
