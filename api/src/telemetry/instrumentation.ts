@@ -69,9 +69,18 @@ if (telemetryEnabled) {
           ignoreIncomingRequestHook: (request) => /^\/(healthz|readyz|metrics|debug\/)/.test(request.url ?? ''),
         },
         // Redis commands would otherwise carry their values (cached todos) in db.statement.
-        '@opentelemetry/instrumentation-ioredis': { dbStatementSerializer: (command) => command },
-        // pg: the statement with its placeholders, never the values.
-        '@opentelemetry/instrumentation-pg': { enhancedDatabaseReporting: false },
+        // Calls outside any request (start-up checks) make no orphan traces.
+        '@opentelemetry/instrumentation-ioredis': {
+          dbStatementSerializer: (command) => command,
+          requireParentSpan: true,
+        },
+        // pg: the statement with its placeholders, never the values. A span per pool checkout
+        // would double the spans of every step; pool waits show in flowlab_db_pool_connections.
+        '@opentelemetry/instrumentation-pg': {
+          enhancedDatabaseReporting: false,
+          ignoreConnectSpans: true,
+          requireParentSpan: true,
+        },
         // The logger adds trace_id and span_id itself (telemetry/logger.ts), in plain sight.
         '@opentelemetry/instrumentation-pino': { enabled: false },
       }),

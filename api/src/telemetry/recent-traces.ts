@@ -64,7 +64,9 @@ function toStored(span: ReadableSpan): StoredSpan {
 }
 
 export class RecentTraces implements SpanProcessor {
-  private readonly traces = new Map<string, StoredSpan[]>();
+  // Ended spans are immutable, so they are kept as they are and turned into JSON only when
+  // someone asks: the request path pays for a Map insert, not for a copy of every attribute.
+  private readonly traces = new Map<string, ReadableSpan[]>();
   private limits: { maxTraces: number; maxSpans: number };
   private spanCount = 0;
 
@@ -86,15 +88,15 @@ export class RecentTraces implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (!this.enabled) return;
-    const stored = toStored(span);
-    const spans = this.traces.get(stored.traceId);
+    const traceId = span.spanContext().traceId;
+    const spans = this.traces.get(traceId);
     if (spans) {
-      spans.push(stored);
+      spans.push(span);
       // Re-insert: a trace that is still growing is not the oldest.
-      this.traces.delete(stored.traceId);
-      this.traces.set(stored.traceId, spans);
+      this.traces.delete(traceId);
+      this.traces.set(traceId, spans);
     } else {
-      this.traces.set(stored.traceId, [stored]);
+      this.traces.set(traceId, [span]);
     }
     this.spanCount += 1;
     while (this.traces.size > this.limits.maxTraces || this.spanCount > this.limits.maxSpans) {
@@ -118,21 +120,21 @@ export class RecentTraces implements SpanProcessor {
     const summaries: TraceSummary[] = [];
     for (const spans of [...this.traces.values()].reverse()) {
       // A trace is listed once its root (the span without a parent) has ended.
-      const root = spans.find((s) => !s.parentSpanId);
+      const root = spans.find((s) => !s.parentSpanContext);
       if (!root) continue;
-      const error = spans.some((s) => s.status === 'error');
+      const error = spans.some((s) => s.status.code === SpanStatusCode.ERROR);
       const route = root.attributes['http.route'] as string | undefined;
       if (filter.route && route !== filter.route) continue;
       if (filter.status && (filter.status === 'error') !== error) continue;
       summaries.push({
-        traceId: root.traceId,
+        traceId: root.spanContext().traceId,
         rootName: root.name,
         route,
         method: root.attributes['http.request.method'] as string | undefined,
         statusCode: root.attributes['http.response.status_code'] as number | undefined,
         error,
-        startTime: new Date(root.startTime).toISOString(),
-        durationMs: root.durationMs,
+        startTime: new Date(hrTimeToMilliseconds(root.startTime)).toISOString(),
+        durationMs: Math.round(hrTimeToMilliseconds(root.duration) * 1000) / 1000,
         spanCount: spans.length,
       });
       if (summaries.length >= filter.limit) break;
@@ -142,8 +144,9 @@ export class RecentTraces implements SpanProcessor {
 
   /** The span tree of one trace, children in start order; undefined when it is not (or no longer) kept. */
   tree(traceId: string): SpanNode[] | undefined {
-    const spans = this.traces.get(traceId);
-    if (!spans) return undefined;
+    const readable = this.traces.get(traceId);
+    if (!readable) return undefined;
+    const spans = readable.map(toStored);
     const nodes = new Map(spans.map((s) => [s.spanId, { ...s, children: [] as SpanNode[] }]));
     const roots: SpanNode[] = [];
     for (const node of [...nodes.values()].sort((a, b) => a.startTime - b.startTime)) {
@@ -155,7 +158,7 @@ export class RecentTraces implements SpanProcessor {
   }
 
   spans(traceId: string): StoredSpan[] {
-    return [...(this.traces.get(traceId) ?? [])];
+    return (this.traces.get(traceId) ?? []).map(toStored);
   }
 }
 
