@@ -12,7 +12,12 @@ export default defineConfig({
         test: {
           name: 'main',
           // Each file makes its own databases, so files run in parallel safely.
-          include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/smoke/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/http/**/*.test.ts',
+            'test/smoke/**/*.test.ts',
+            'test/stack/**/*.test.ts',
+          ],
           sequence: { groupOrder: 0 },
         },
       },
