@@ -51,7 +51,7 @@ describe('docker-compose.yml', () => {
     // (JSON pointers, not identifiers): the validator is told the draft directly and the
     // annotations are dropped. Nothing that constrains a compose file is touched.
     const ajv = new Ajv2019({ strict: false, allErrors: true });
-    const validate = ajv.compile(withoutIdAnnotations(schema));
+    const validate = ajv.compile(withoutIdAnnotations(schema) as object);
     const valid = validate(await compose());
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
