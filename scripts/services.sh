@@ -12,6 +12,10 @@
 #   redis     Debian's redis-server, on 127.0.0.1:6379
 #   neo4j     Neo4j Community 5.26 resolved from Maven Central, Bolt on 127.0.0.1:7687
 #   tools     jq and promtool, which the tests use
+#   The observability stack (not started by default; `npm run stack:up` starts everything):
+#   jaeger     Jaeger v2 built from the Go module proxy; UI on 127.0.0.1:16686, OTLP in on 14317/14318
+#   collector  an OpenTelemetry Collector built from stack/collector/builder-config.yaml, running ./otel-collector.yaml
+#   prometheus Debian's Prometheus with stack/prometheus/prometheus.yml, on 127.0.0.1:9090
 # `status` prints the URLs the tests use by default.
 set -euo pipefail
 
@@ -27,26 +31,41 @@ source "$here/lib/redis.sh"
 source "$here/lib/neo4j.sh"
 # shellcheck source=scripts/lib/tools.sh
 source "$here/lib/tools.sh"
+# shellcheck source=scripts/lib/collector.sh
+source "$here/lib/collector.sh"
+# shellcheck source=scripts/lib/jaeger.sh
+source "$here/lib/jaeger.sh"
+# shellcheck source=scripts/lib/prometheus.sh
+source "$here/lib/prometheus.sh"
 
+# The default set: what `npm test` needs. The observability stack is named explicitly.
 all_services=(tools postgres redis neo4j)
+known_services=(tools postgres redis neo4j jaeger collector prometheus)
 
 main() {
   local action="${1:-}"
   shift || true
   local services=("$@")
-  [ ${#services[@]} -gt 0 ] || services=("${all_services[@]}")
+  if [ ${#services[@]} -eq 0 ]; then
+    case "$action" in
+      # Stopping and reporting cover everything, the stack first.
+      down) services=(prometheus collector jaeger neo4j redis postgres) ;;
+      status) services=("${known_services[@]}") ;;
+      *) services=("${all_services[@]}") ;;
+    esac
+  fi
   case "$action" in
     up | ensure | down | status) ;;
     *)
-      echo "usage: $0 up|ensure|down|status [${all_services[*]}]" >&2
+      echo "usage: $0 up|ensure|down|status [${known_services[*]}]" >&2
       exit 2
       ;;
   esac
   for service in "${services[@]}"; do
     case "$service" in
-      tools | postgres | redis | neo4j) "${service}_$action" ;;
+      tools | postgres | redis | neo4j | jaeger | collector | prometheus) "${service}_$action" ;;
       *)
-        echo "unknown service: $service (known: ${all_services[*]})" >&2
+        echo "unknown service: $service (known: ${known_services[*]})" >&2
         exit 2
         ;;
     esac

@@ -4,7 +4,10 @@
  * turns them into span metrics; a real Prometheus scrapes the API and the collector. Every
  * dashboard panel's query runs against that Prometheus. Started by `npm run test:e2e`.
  */
+import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
 import { eventually, moveIdSequences, testNeo4jUri, testRedisUrl, uniqueKeyPrefix } from '../helpers/services.ts';
@@ -12,6 +15,7 @@ import { type StartedServer, startServer } from '../helpers/start-server.ts';
 import { TEST_JWT_SECRET } from '../helpers/test-app.ts';
 import { newTraceparent } from '../helpers/traces.ts';
 
+const run = promisify(execFile);
 const JAEGER = 'http://127.0.0.1:16686';
 const PROMETHEUS = 'http://127.0.0.1:9090';
 const COLLECTOR_METRICS = 'http://127.0.0.1:8888/metrics';
@@ -133,11 +137,31 @@ describe('the stack, end to end', () => {
     await database?.destroy();
   });
 
+  it('ships a collector config that the real collector validates', async () => {
+    const binary = fileURLToPath(new URL('../../../.data/bin/otelcol-flowlab', import.meta.url));
+    const config = fileURLToPath(new URL('../../../otel-collector.yaml', import.meta.url));
+    const { stdout, stderr } = await run(binary, ['validate', `--config=${config}`]);
+    // A deprecated component name would be a warning here: the config uses the current names.
+    expect(`${stdout}${stderr}`).not.toMatch(/deprecated/i);
+    // And a broken one is refused, so the check above can fail.
+    await expect(run(binary, ['validate', '--config=yaml:receivers::otlp::protocols::bogus: {}'])).rejects.toThrow();
+  });
+
   it('gets one request into Jaeger as one trace with the expected spans', async () => {
     const trace = await jaegerTrace(traces.create);
     const names = trace.spans.map((s) => s.operationName);
     expect(names).toEqual(
-      expect.arrayContaining(['POST /todos', 'authenticate', 'validate request', 'rate limit decision', 'duplicate check', 'outbox write', 'graph write', 'circuit breaker', 'neo4j sync todos']),
+      expect.arrayContaining([
+        'POST /todos',
+        'authenticate',
+        'validate request',
+        'rate limit decision',
+        'duplicate check',
+        'outbox write',
+        'graph write',
+        'circuit breaker',
+        'neo4j sync todos',
+      ]),
     );
     expect(names.some((n) => /^pg\.query/.test(n))).toBe(true);
     expect(new Set(trace.spans.map((s) => s.traceID))).toEqual(new Set([traces.create]));
@@ -178,7 +202,10 @@ describe('the stack, end to end', () => {
       { timeoutMs: 40_000, intervalMs: 1000 },
     );
     const up = await promQuery('up');
-    expect(up.map((r) => `${r.metric.job}=${r.value[1]}`).sort()).toEqual(['flowlab-api=1', 'otel-collector-spanmetrics=1']);
+    expect(up.map((r) => `${r.metric.job}=${r.value[1]}`).sort()).toEqual([
+      'flowlab-api=1',
+      'otel-collector-spanmetrics=1',
+    ]);
   });
 
   it('stores exemplars whose trace ids are real traces in Jaeger', async () => {
@@ -186,7 +213,9 @@ describe('the stack, end to end', () => {
       async () => {
         const end = Date.now() / 1000;
         const query = encodeURIComponent('http_server_request_duration_seconds_bucket');
-        const response = await fetch(`${PROMETHEUS}/api/v1/query_exemplars?query=${query}&start=${end - 600}&end=${end}`);
+        const response = await fetch(
+          `${PROMETHEUS}/api/v1/query_exemplars?query=${query}&start=${end - 600}&end=${end}`,
+        );
         const { data } = (await response.json()) as { data: { exemplars: { labels: Record<string, string> }[] }[] };
         const all = data.flatMap((series) => series.exemplars);
         if (all.length === 0) throw new Error('no exemplars yet');

@@ -33,7 +33,7 @@ export function freePort(): Promise<number> {
 
 /** With `extraEnv`, DATABASE_URL and the others may be set; without, it is the embedded default. */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<StartedServer> {
-  const port = await freePort();
+  const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'flowlab-server-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PGLITE_DATA_DIR: dataDir };

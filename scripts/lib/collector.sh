@@ -1,0 +1,218 @@
+# The OpenTelemetry Collector: the lab's own distribution, otelcol-flowlab, built from the Go module
+# proxy with the OpenTelemetry Collector Builder (ocb) and the manifest stack/collector/builder-config.yaml,
+# then run natively on otel-collector.yaml, the same file Docker runs. Everything lives under .data:
+#
+#   .data/bin/otelcol-flowlab        the binary; .stamp beside it records the manifest's hash and the builder
+#   .data/collector/tools/<version>/ the builder itself (go install)
+#   .data/collector/src/             the sources the builder generates (kept for a look, rebuilt each build)
+#   .data/collector/build.log        the builder's output
+#   .data/collector/collector.log    the running collector's output; collector.pid its pid
+#
+# Ports (from otel-collector.yaml, which binds 0.0.0.0): OTLP 4317 (gRPC) and 4318 (HTTP), health 13133,
+# span metrics for Prometheus 8889, the collector's own metrics 8888 (its default, on localhost).
+# Traces go to the native Jaeger (scripts/lib/jaeger.sh) on 127.0.0.1:14317: JAEGER_OTLP_ENDPOINT.
+# Needs Go 1.26 or newer (the contrib modules say go 1.26.0); the first build takes a few minutes.
+
+COLLECTOR_HOST=127.0.0.1
+COLLECTOR_HEALTH_URL="http://$COLLECTOR_HOST:13133/"
+COLLECTOR_OTLP_HTTP_URL="http://$COLLECTOR_HOST:4318"
+COLLECTOR_METRICS_URL="http://$COLLECTOR_HOST:8889/metrics"
+COLLECTOR_PORTS=(4317 4318 13133 8889)
+COLLECTOR_START_SECONDS=30
+COLLECTOR_STOP_SECONDS=15
+
+collector_root="${repo_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+COLLECTOR_MANIFEST="$collector_root/stack/collector/builder-config.yaml"
+COLLECTOR_CONFIG="$collector_root/otel-collector.yaml"
+COLLECTOR_HOME="$collector_root/.data/collector"
+COLLECTOR_BIN="$collector_root/.data/bin/otelcol-flowlab"
+COLLECTOR_PID_FILE="$COLLECTOR_HOME/collector.pid"
+COLLECTOR_LOG="$COLLECTOR_HOME/collector.log"
+# Where the native Jaeger receives OTLP/gRPC; Docker's default (jaeger:4317) is in otel-collector.yaml.
+COLLECTOR_JAEGER_ENDPOINT="${JAEGER_OTLP_ENDPOINT:-127.0.0.1:14317}"
+
+# The builder's release is the manifest's core release: the builder writes
+# `go.opentelemetry.io/collector/otelcol <its own version>` into the generated go.mod.
+collector_builder_version() {
+  awk '$1 == "-" && $2 == "gomod:" && $3 == "go.opentelemetry.io/collector/receiver/otlpreceiver" {print $4; exit}' \
+    "$COLLECTOR_MANIFEST"
+}
+
+# What the binary was built from: the manifest's content and the builder's version.
+collector_stamp() {
+  echo "manifest-sha256=$(sha256sum "$COLLECTOR_MANIFEST" | cut -d' ' -f1) builder=$(collector_builder_version)"
+}
+
+collector_need_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    log "the collector is built from source and needs Go 1.26 or newer: no 'go' on PATH"
+    return 1
+  fi
+}
+
+# Builds .data/bin/otelcol-flowlab unless it exists and its stamp matches the manifest.
+collector_build() {
+  local stamp builder_version builder
+  stamp="$(collector_stamp)" || return 1
+  if [ -x "$COLLECTOR_BIN" ] && [ "$(cat "$COLLECTOR_BIN.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
+  collector_need_go || return 1
+  builder_version="$(collector_builder_version)"
+  if [ -z "$builder_version" ]; then
+    log "$COLLECTOR_MANIFEST names no go.opentelemetry.io/collector/receiver/otlpreceiver version"
+    return 1
+  fi
+  mkdir -p "$COLLECTOR_HOME" "$(dirname "$COLLECTOR_BIN")" || return 1
+  builder="$COLLECTOR_HOME/tools/$builder_version/builder"
+  if [ ! -x "$builder" ]; then
+    log "installing the OpenTelemetry Collector Builder $builder_version (go install)"
+    if ! GOBIN="$(dirname "$builder")" go install "go.opentelemetry.io/collector/cmd/builder@$builder_version" \
+      >"$COLLECTOR_HOME/build.log" 2>&1; then
+      log "could not install the builder; the end of $COLLECTOR_HOME/build.log:"
+      tail -n 20 "$COLLECTOR_HOME/build.log" >&2
+      return 1
+    fi
+  fi
+  log "building otelcol-flowlab from $COLLECTOR_MANIFEST (first time: a few minutes)"
+  local started=$SECONDS
+  rm -rf "$COLLECTOR_HOME/src"
+  # The manifest's output_path (.data/collector/src) is relative to the repository root.
+  if ! (cd "$collector_root" && "$builder" --config="$COLLECTOR_MANIFEST") >"$COLLECTOR_HOME/build.log" 2>&1; then
+    log "the collector did not build; the end of $COLLECTOR_HOME/build.log:"
+    tail -n 30 "$COLLECTOR_HOME/build.log" >&2
+    return 1
+  fi
+  mv -f "$COLLECTOR_HOME/src/otelcol-flowlab" "$COLLECTOR_BIN.partial" &&
+    mv -f "$COLLECTOR_BIN.partial" "$COLLECTOR_BIN" &&
+    echo "$stamp" >"$COLLECTOR_BIN.stamp" || return 1
+  log "built $COLLECTOR_BIN in $((SECONDS - started))s"
+}
+
+# The collector's own check of otel-collector.yaml (component names, keys, pipelines); non-zero when invalid.
+collector_validate() {
+  collector_build || return 1
+  JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" "$COLLECTOR_BIN" validate --config="$COLLECTOR_CONFIG"
+}
+
+collector_ready() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$COLLECTOR_HEALTH_URL" 2>/dev/null)" = 200 ]
+}
+
+# The pid in the pid file, when that process is still our collector.
+collector_pid() {
+  local pid
+  pid="$(cat "$COLLECTOR_PID_FILE" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == "$COLLECTOR_BIN "* ]] || return 1
+  echo "$pid"
+}
+
+# True while the process runs; a zombie has exited already.
+collector_alive() {
+  local state
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# Runs a function holding .data/collector/lock: parallel up/ensure/down calls take turns (and build once).
+collector_locked() {
+  local fd rc=0
+  mkdir -p "$COLLECTOR_HOME" || return 1
+  exec {fd}>>"$COLLECTOR_HOME/lock"
+  if ! flock -w 900 "$fd"; then
+    log "another scripts/services.sh held $COLLECTOR_HOME/lock for 15 minutes"
+    exec {fd}>&-
+    return 1
+  fi
+  COLLECTOR_LOCK_FD="$fd"
+  "$@" || rc=$?
+  exec {fd}>&-
+  return "$rc"
+}
+
+collector_up() { collector_locked collector_start; }
+collector_down() { collector_locked collector_stop; }
+
+collector_ensure() {
+  # Some collector answers already (ours, or Docker's): leave it alone.
+  collector_ready || collector_up
+}
+
+collector_start() {
+  local pid port
+  if pid="$(collector_pid)"; then
+    collector_wait "$pid" "$(date +%s%N)" || return 1
+    log "collector ready: $COLLECTOR_OTLP_HTTP_URL (already running, pid $pid)"
+    return 0
+  fi
+  for port in "${COLLECTOR_PORTS[@]}"; do
+    if port_open "$COLLECTOR_HOST" "$port"; then
+      log "port $port is taken by another process (a collector in Docker?); stop it first"
+      return 1
+    fi
+  done
+  collector_build || return 1
+  [ -f "$COLLECTOR_LOG" ] && mv -f "$COLLECTOR_LOG" "$COLLECTOR_LOG.1"
+  rm -f "$COLLECTOR_PID_FILE"
+  log "starting the collector (OTLP on :4317/:4318, span metrics on :8889, traces to $COLLECTOR_JAEGER_ENDPOINT)"
+  local started
+  started="$(date +%s%N)"
+  # As for Neo4j: nohup and setsid detach it from this shell; the pid file is written by the
+  # process that then execs the collector.
+  JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" nohup setsid bash -c 'echo $$ >"$0" && exec "$@"' \
+    "$COLLECTOR_PID_FILE" "$COLLECTOR_BIN" --config="$COLLECTOR_CONFIG" \
+    </dev/null >"$COLLECTOR_LOG" 2>&1 {COLLECTOR_LOCK_FD}>&- &
+  local i
+  for ((i = 0; i < 40; i++)); do
+    pid="$(cat "$COLLECTOR_PID_FILE" 2>/dev/null)" && [ -n "$pid" ] && break
+    sleep 0.05
+  done
+  [ -n "$pid" ] || { log "the collector did not start: see $COLLECTOR_LOG"; return 1; }
+  collector_wait "$pid" "$started" || return 1
+}
+
+# Waits until the health check answers 200; fails at once when the process dies.
+collector_wait() {
+  local pid="$1" started="$2" i
+  for ((i = 0; i < COLLECTOR_START_SECONDS * 10; i++)); do
+    if ! collector_alive "$pid"; then
+      log "the collector exited during start; the end of $COLLECTOR_LOG:"
+      tail -n 30 "$COLLECTOR_LOG" >&2
+      rm -f "$COLLECTOR_PID_FILE"
+      return 1
+    fi
+    if collector_ready; then
+      log "collector ready: $COLLECTOR_OTLP_HTTP_URL (pid $pid, $((($(date +%s%N) - started) / 1000000)) ms)"
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "the collector did not answer $COLLECTOR_HEALTH_URL within ${COLLECTOR_START_SECONDS}s; see $COLLECTOR_LOG"
+  return 1
+}
+
+collector_stop() {
+  local pid i
+  if ! pid="$(collector_pid)"; then
+    rm -f "$COLLECTOR_PID_FILE"
+    return 0
+  fi
+  log "stopping the collector (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < COLLECTOR_STOP_SECONDS * 10; i++)); do
+    collector_alive "$pid" || break
+    sleep 0.1
+  done
+  if collector_alive "$pid"; then
+    log "the collector did not stop within ${COLLECTOR_STOP_SECONDS}s: killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$COLLECTOR_PID_FILE"
+}
+
+collector_status() {
+  if collector_ready; then
+    echo "collector: up    $COLLECTOR_OTLP_HTTP_URL (OTLP/HTTP; gRPC :4317)  span metrics $COLLECTOR_METRICS_URL"
+  else
+    echo "collector: down  ($COLLECTOR_OTLP_HTTP_URL)"
+  fi
+}

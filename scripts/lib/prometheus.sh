@@ -1,0 +1,164 @@
+# Prometheus: Debian's prometheus (2.42, the same release as the Docker image), started by hand
+# (not as Debian's system service) on a native copy of stack/prometheus/prometheus.yml, in which the
+# Docker service names are replaced by 127.0.0.1. Everything lives under .data/prometheus:
+#
+#   .data/prometheus/prometheus.yml   the derived configuration, rewritten on every start
+#   .data/prometheus/data/            the TSDB; kept across restarts
+#   .data/prometheus/prometheus.log   its output; prometheus.pid its pid
+#
+# Listens on 127.0.0.1:9090 only. The other flags are docker-compose.yml's: 2 days of data, exemplar
+# storage on (the metrics carry trace ids), the lifecycle API on (POST /-/reload re-reads the config).
+
+PROMETHEUS_HOST=127.0.0.1
+PROMETHEUS_PORT="${FLOWLAB_PROMETHEUS_PORT:-9090}"
+PROMETHEUS_URL="http://$PROMETHEUS_HOST:$PROMETHEUS_PORT"
+PROMETHEUS_START_SECONDS=30
+PROMETHEUS_STOP_SECONDS=15
+
+prometheus_root="${repo_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+# The Docker configuration the native copy derives from (FLOWLAB_PROMETHEUS_CONFIG: another one).
+PROMETHEUS_SOURCE_CONFIG="${FLOWLAB_PROMETHEUS_CONFIG:-$prometheus_root/stack/prometheus/prometheus.yml}"
+PROMETHEUS_HOME="$prometheus_root/.data/prometheus"
+PROMETHEUS_CONFIG="$PROMETHEUS_HOME/prometheus.yml"
+PROMETHEUS_PID_FILE="$PROMETHEUS_HOME/prometheus.pid"
+PROMETHEUS_LOG="$PROMETHEUS_HOME/prometheus.log"
+PROMETHEUS_BIN=/usr/bin/prometheus
+
+prometheus_install() {
+  if [ ! -x "$PROMETHEUS_BIN" ]; then
+    log "installing Prometheus (Debian package)"
+    apt_install prometheus || return 1
+  fi
+}
+
+# Writes the native copy: the Docker service names become 127.0.0.1, then promtool checks it.
+prometheus_write_config() {
+  if [ ! -f "$PROMETHEUS_SOURCE_CONFIG" ]; then
+    log "no $PROMETHEUS_SOURCE_CONFIG to derive the native configuration from"
+    return 1
+  fi
+  mkdir -p "$PROMETHEUS_HOME/data" || return 1
+  {
+    echo "# Written by scripts/lib/prometheus.sh from $PROMETHEUS_SOURCE_CONFIG on every start: edit that file."
+    sed -e 's/\bapi:8000\b/127.0.0.1:8000/g' -e 's/\botel-collector:8889\b/127.0.0.1:8889/g' "$PROMETHEUS_SOURCE_CONFIG"
+  } >"$PROMETHEUS_CONFIG" || return 1
+  if command -v promtool >/dev/null 2>&1 && ! promtool check config "$PROMETHEUS_CONFIG" >"$PROMETHEUS_HOME/check.log" 2>&1; then
+    log "promtool finds $PROMETHEUS_CONFIG invalid:"
+    cat "$PROMETHEUS_HOME/check.log" >&2
+    return 1
+  fi
+}
+
+prometheus_ready() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$PROMETHEUS_URL/-/ready" 2>/dev/null)" = 200 ]
+}
+
+prometheus_pid() {
+  local pid
+  pid="$(cat "$PROMETHEUS_PID_FILE" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == "$PROMETHEUS_BIN --config.file=$PROMETHEUS_CONFIG "* ]] || return 1
+  echo "$pid"
+}
+
+prometheus_alive() {
+  local state
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+prometheus_locked() {
+  local fd rc=0
+  mkdir -p "$PROMETHEUS_HOME" || return 1
+  exec {fd}>>"$PROMETHEUS_HOME/lock"
+  if ! flock -w 300 "$fd"; then
+    log "another scripts/services.sh held $PROMETHEUS_HOME/lock for 5 minutes"
+    exec {fd}>&-
+    return 1
+  fi
+  PROMETHEUS_LOCK_FD="$fd"
+  "$@" || rc=$?
+  exec {fd}>&-
+  return "$rc"
+}
+
+prometheus_up() { prometheus_locked prometheus_start; }
+prometheus_down() { prometheus_locked prometheus_stop; }
+
+prometheus_ensure() {
+  prometheus_ready || prometheus_up
+}
+
+prometheus_start() {
+  local pid
+  prometheus_install || return 1
+  if pid="$(prometheus_pid)"; then
+    prometheus_wait "$pid" "$(date +%s%N)" || return 1
+    return 0
+  fi
+  if port_open "$PROMETHEUS_HOST" "$PROMETHEUS_PORT"; then
+    log "$PROMETHEUS_HOST:$PROMETHEUS_PORT is taken by another process (Debian's own service: 'service prometheus stop'; Docker's?)"
+    return 1
+  fi
+  prometheus_write_config || return 1
+  [ -f "$PROMETHEUS_LOG" ] && mv -f "$PROMETHEUS_LOG" "$PROMETHEUS_LOG.1"
+  rm -f "$PROMETHEUS_PID_FILE"
+  log "starting Prometheus on $PROMETHEUS_URL"
+  local started
+  started="$(date +%s%N)"
+  nohup setsid bash -c 'echo $$ >"$0" && exec "$@"' "$PROMETHEUS_PID_FILE" \
+    "$PROMETHEUS_BIN" --config.file="$PROMETHEUS_CONFIG" \
+    --storage.tsdb.path="$PROMETHEUS_HOME/data" --storage.tsdb.retention.time=2d \
+    --web.listen-address="$PROMETHEUS_HOST:$PROMETHEUS_PORT" \
+    --enable-feature=exemplar-storage --web.enable-lifecycle \
+    </dev/null >"$PROMETHEUS_LOG" 2>&1 {PROMETHEUS_LOCK_FD}>&- &
+  local i
+  for ((i = 0; i < 40; i++)); do
+    pid="$(cat "$PROMETHEUS_PID_FILE" 2>/dev/null)" && [ -n "$pid" ] && break
+    sleep 0.05
+  done
+  [ -n "$pid" ] || { log "Prometheus did not start: see $PROMETHEUS_LOG"; return 1; }
+  prometheus_wait "$pid" "$started" || return 1
+}
+
+prometheus_wait() {
+  local pid="$1" started="$2" i
+  for ((i = 0; i < PROMETHEUS_START_SECONDS * 10; i++)); do
+    if ! prometheus_alive "$pid"; then
+      log "Prometheus exited during start; the end of $PROMETHEUS_LOG:"
+      tail -n 30 "$PROMETHEUS_LOG" >&2
+      rm -f "$PROMETHEUS_PID_FILE"
+      return 1
+    fi
+    if prometheus_ready; then
+      log "Prometheus ready: $PROMETHEUS_URL (pid $pid, $((($(date +%s%N) - started) / 1000000)) ms)"
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "Prometheus did not answer $PROMETHEUS_URL/-/ready within ${PROMETHEUS_START_SECONDS}s; see $PROMETHEUS_LOG"
+  return 1
+}
+
+prometheus_stop() {
+  local pid i
+  if ! pid="$(prometheus_pid)"; then
+    rm -f "$PROMETHEUS_PID_FILE"
+    return 0
+  fi
+  log "stopping Prometheus (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < PROMETHEUS_STOP_SECONDS * 10; i++)); do
+    prometheus_alive "$pid" || break
+    sleep 0.1
+  done
+  if prometheus_alive "$pid"; then
+    log "Prometheus did not stop within ${PROMETHEUS_STOP_SECONDS}s: killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$PROMETHEUS_PID_FILE"
+}
+
+prometheus_status() {
+  if prometheus_ready; then echo "prometheus: up    $PROMETHEUS_URL"; else echo "prometheus: down  ($PROMETHEUS_URL)"; fi
+}
