@@ -41,7 +41,11 @@ if (telemetryEnabled) {
   // The recent-traces view is on in the lab and off in production unless asked for.
   const production = env.NODE_ENV === 'production';
   const maxTraces = Number(env.RECENT_TRACES_MAX ?? (production ? 0 : 200));
-  recentTraces.configure({ maxTraces, maxSpans: Number(env.RECENT_TRACES_MAX_SPANS ?? 20_000) });
+  recentTraces.configure({
+    maxTraces,
+    maxSpans: Number(env.RECENT_TRACES_MAX_SPANS ?? 10_000),
+    maxBytes: Number(env.RECENT_TRACES_MAX_BYTES ?? 16 * 1024 * 1024),
+  });
 
   const spanProcessors: SpanProcessor[] = [serverTimings, dependencySpans, recentTraces];
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {

@@ -1,8 +1,9 @@
 /**
  * The recent-traces store: a span processor that keeps the last N traces in memory, so the
  * embedded lab and the docs can show a learner their own request without Jaeger.
- * Bounded twice: at most `maxTraces` traces, and at most `maxSpans` spans in all; the oldest
- * trace goes first. Served by GET /debug/traces and GET /debug/traces/:traceId.
+ * Bounded three ways: at most `maxTraces` traces, `maxSpans` spans and about `maxBytes` bytes
+ * in all; the oldest trace goes first. Spans are kept as compact copies (an SDK span holds far
+ * more than a learner needs). Served by GET /debug/traces and GET /debug/traces/:traceId.
  */
 import type { Context } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
@@ -63,19 +64,35 @@ function toStored(span: ReadableSpan): StoredSpan {
   };
 }
 
-export class RecentTraces implements SpanProcessor {
-  // Ended spans are immutable, so they are kept as they are and turned into JSON only when
-  // someone asks: the request path pays for a Map insert, not for a copy of every attribute.
-  private readonly traces = new Map<string, ReadableSpan[]>();
-  private limits: { maxTraces: number; maxSpans: number };
-  private spanCount = 0;
+/** A rough size of a stored span, in bytes: enough to bound the store's memory. */
+function approximateBytes(span: StoredSpan): number {
+  let bytes = 300 + span.name.length * 2;
+  for (const [key, value] of Object.entries(span.attributes)) bytes += (key.length + String(value).length) * 2 + 32;
+  for (const event of span.events) {
+    bytes += 64 + event.name.length * 2;
+    for (const [key, value] of Object.entries(event.attributes)) bytes += (key.length + String(value).length) * 2;
+  }
+  return bytes + span.links.length * 100;
+}
 
-  constructor(limits: { maxTraces: number; maxSpans: number }) {
+export interface RecentTracesLimits {
+  maxTraces: number;
+  maxSpans: number;
+  maxBytes: number;
+}
+
+export class RecentTraces implements SpanProcessor {
+  private readonly traces = new Map<string, { spans: StoredSpan[]; bytes: number }>();
+  private limits: RecentTracesLimits;
+  private spanCount = 0;
+  private byteCount = 0;
+
+  constructor(limits: RecentTracesLimits) {
     this.limits = limits;
   }
 
-  /** Set by the instrumentation module from RECENT_TRACES_MAX and RECENT_TRACES_MAX_SPANS. */
-  configure(limits: { maxTraces: number; maxSpans: number }): void {
+  /** Set by the instrumentation module from RECENT_TRACES_MAX, _MAX_SPANS and _MAX_BYTES. */
+  configure(limits: RecentTracesLimits): void {
     this.limits = limits;
   }
 
@@ -88,21 +105,25 @@ export class RecentTraces implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (!this.enabled) return;
-    const traceId = span.spanContext().traceId;
-    const spans = this.traces.get(traceId);
-    if (spans) {
-      spans.push(span);
-      // Re-insert: a trace that is still growing is not the oldest.
-      this.traces.delete(traceId);
-      this.traces.set(traceId, spans);
-    } else {
-      this.traces.set(traceId, [span]);
-    }
+    const stored = toStored(span);
+    const bytes = approximateBytes(stored);
+    const trace = this.traces.get(stored.traceId) ?? { spans: [], bytes: 0 };
+    trace.spans.push(stored);
+    trace.bytes += bytes;
+    // (Re-)insert at the end: a trace that is still growing is not the oldest.
+    this.traces.delete(stored.traceId);
+    this.traces.set(stored.traceId, trace);
     this.spanCount += 1;
-    while (this.traces.size > this.limits.maxTraces || this.spanCount > this.limits.maxSpans) {
-      const oldest = this.traces.keys().next().value;
-      if (oldest === undefined) break;
-      this.spanCount -= this.traces.get(oldest)?.length ?? 0;
+    this.byteCount += bytes;
+    while (
+      this.traces.size > this.limits.maxTraces ||
+      this.spanCount > this.limits.maxSpans ||
+      this.byteCount > this.limits.maxBytes
+    ) {
+      const [oldest, evicted] = this.traces.entries().next().value ?? [];
+      if (oldest === undefined || !evicted) break;
+      this.spanCount -= evicted.spans.length;
+      this.byteCount -= evicted.bytes;
       this.traces.delete(oldest);
     }
   }
@@ -118,23 +139,23 @@ export class RecentTraces implements SpanProcessor {
   /** Newest first; a trace's root is its span without a parent here (the SERVER span). */
   list(filter: { route?: string; status?: 'ok' | 'error'; limit: number }): TraceSummary[] {
     const summaries: TraceSummary[] = [];
-    for (const spans of [...this.traces.values()].reverse()) {
+    for (const { spans } of [...this.traces.values()].reverse()) {
       // A trace is listed once its root (the span without a parent) has ended.
-      const root = spans.find((s) => !s.parentSpanContext);
+      const root = spans.find((s) => !s.parentSpanId);
       if (!root) continue;
-      const error = spans.some((s) => s.status.code === SpanStatusCode.ERROR);
+      const error = spans.some((s) => s.status === 'error');
       const route = root.attributes['http.route'] as string | undefined;
       if (filter.route && route !== filter.route) continue;
       if (filter.status && (filter.status === 'error') !== error) continue;
       summaries.push({
-        traceId: root.spanContext().traceId,
+        traceId: root.traceId,
         rootName: root.name,
         route,
         method: root.attributes['http.request.method'] as string | undefined,
         statusCode: root.attributes['http.response.status_code'] as number | undefined,
         error,
-        startTime: new Date(hrTimeToMilliseconds(root.startTime)).toISOString(),
-        durationMs: Math.round(hrTimeToMilliseconds(root.duration) * 1000) / 1000,
+        startTime: new Date(root.startTime).toISOString(),
+        durationMs: root.durationMs,
         spanCount: spans.length,
       });
       if (summaries.length >= filter.limit) break;
@@ -144,9 +165,8 @@ export class RecentTraces implements SpanProcessor {
 
   /** The span tree of one trace, children in start order; undefined when it is not (or no longer) kept. */
   tree(traceId: string): SpanNode[] | undefined {
-    const readable = this.traces.get(traceId);
-    if (!readable) return undefined;
-    const spans = readable.map(toStored);
+    const spans = this.traces.get(traceId)?.spans;
+    if (!spans) return undefined;
     const nodes = new Map(spans.map((s) => [s.spanId, { ...s, children: [] as SpanNode[] }]));
     const roots: SpanNode[] = [];
     for (const node of [...nodes.values()].sort((a, b) => a.startTime - b.startTime)) {
@@ -158,7 +178,7 @@ export class RecentTraces implements SpanProcessor {
   }
 
   spans(traceId: string): StoredSpan[] {
-    return (this.traces.get(traceId) ?? []).map(toStored);
+    return [...(this.traces.get(traceId)?.spans ?? [])];
   }
 }
 
@@ -166,4 +186,4 @@ export class RecentTraces implements SpanProcessor {
  * The process-wide store. The instrumentation module (loaded with --import, before the app)
  * adds it to the tracer provider; the app serves it. Both import this module, so both see it.
  */
-export const recentTraces = new RecentTraces({ maxTraces: 200, maxSpans: 20_000 });
+export const recentTraces = new RecentTraces({ maxTraces: 200, maxSpans: 10_000, maxBytes: 16 * 1024 * 1024 });

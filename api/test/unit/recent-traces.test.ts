@@ -21,14 +21,14 @@ function span(traceId: string, spanId: string, parentSpanId?: string, attributes
 
 describe('recent traces', () => {
   it('keeps at most maxTraces traces, dropping the oldest', () => {
-    const store = new RecentTraces({ maxTraces: 3, maxSpans: 100 });
+    const store = new RecentTraces({ maxTraces: 3, maxSpans: 100, maxBytes: 1e9 });
     for (let t = 1; t <= 5; t++) store.onEnd(span(`trace${t}`, '1'));
     expect(store.list({ limit: 10 }).map((s) => s.traceId)).toEqual(['trace5', 'trace4', 'trace3']);
     expect(store.tree('trace1')).toBeUndefined();
   });
 
   it('keeps at most maxSpans spans in all', () => {
-    const store = new RecentTraces({ maxTraces: 100, maxSpans: 5 });
+    const store = new RecentTraces({ maxTraces: 100, maxSpans: 5, maxBytes: 1e9 });
     for (let t = 1; t <= 3; t++) {
       store.onEnd(span(`trace${t}`, '2', '1'));
       store.onEnd(span(`trace${t}`, '1'));
@@ -36,8 +36,16 @@ describe('recent traces', () => {
     expect(store.list({ limit: 10 }).map((s) => s.traceId)).toEqual(['trace3', 'trace2']);
   });
 
+  it('keeps at most about maxBytes bytes of spans', () => {
+    const store = new RecentTraces({ maxTraces: 100, maxSpans: 100, maxBytes: 3000 });
+    const big = { 'db.query.text': 'x'.repeat(500) };
+    for (let t = 1; t <= 4; t++) store.onEnd(span(`trace${t}`, '1', undefined, big));
+    // Each span is about 1.4 KB here: two fit, the older two were dropped.
+    expect(store.list({ limit: 10 }).map((s) => s.traceId)).toEqual(['trace4', 'trace3']);
+  });
+
   it('builds the tree and filters by route and status', () => {
-    const store = new RecentTraces({ maxTraces: 10, maxSpans: 100 });
+    const store = new RecentTraces({ maxTraces: 10, maxSpans: 100, maxBytes: 1e9 });
     store.onEnd(span('a', '2', '1'));
     store.onEnd(span('a', '1', undefined, { 'http.route': '/todos', 'http.response.status_code': 200 }));
     store.onEnd(span('b', '1', undefined, { 'http.route': '/todos/:id' }));
@@ -49,7 +57,7 @@ describe('recent traces', () => {
   });
 
   it('keeps nothing when configured off', () => {
-    const store = new RecentTraces({ maxTraces: 0, maxSpans: 0 });
+    const store = new RecentTraces({ maxTraces: 0, maxSpans: 0, maxBytes: 0 });
     store.onEnd(span('a', '1'));
     expect(store.enabled).toBe(false);
     expect(store.list({ limit: 10 })).toEqual([]);
