@@ -106,12 +106,7 @@ collector_pid() {
   echo "$pid"
 }
 
-# True while the process runs; a zombie has exited already.
-collector_alive() {
-  local state
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
+collector_alive() { process_alive "$1"; }
 
 # Runs a function holding .data/collector/lock: parallel up/ensure/down calls take turns (and build once).
 collector_locked() {

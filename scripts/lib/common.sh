@@ -33,3 +33,11 @@ wait_for_port() {
 }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# True while the process runs. A zombie counts as gone: it has exited and freed its ports;
+# only its parent (init, once the service is detached) has not collected it yet.
+process_alive() {
+  local state
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}

@@ -91,11 +91,7 @@ jaeger_pid() {
   echo "$pid"
 }
 
-jaeger_alive() {
-  local state
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
+jaeger_alive() { process_alive "$1"; }
 
 jaeger_locked() {
   local fd rc=0

@@ -217,13 +217,7 @@ neo4j_ready() {
   ' "$NEO4J_HOST" "$NEO4J_BOLT_PORT" "${1:-query}" 2>/dev/null
 }
 
-# True while the process runs. A zombie counts as gone: it has exited and freed the port; only
-# its parent (init, once we have detached it) has not collected it yet.
-neo4j_alive() {
-  local state
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
+neo4j_alive() { process_alive "$1"; }
 
 # Waits until our Neo4j answers Cypher; fails at once when the process dies.
 neo4j_wait() {

@@ -61,11 +61,7 @@ prometheus_pid() {
   echo "$pid"
 }
 
-prometheus_alive() {
-  local state
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
+prometheus_alive() { process_alive "$1"; }
 
 prometheus_locked() {
   local fd rc=0
