@@ -11,6 +11,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { createGraphBreaker, type GraphBreaker } from './graph/breaker.ts';
 import { connectNeo4j, type GraphClient } from './graph/neo4j.ts';
 import { createFaults, type Faults } from './lab/faults.ts';
+import { untraced } from './telemetry/tracing.ts';
 
 export interface Graph {
   client: GraphClient;
@@ -41,7 +42,7 @@ export function ensureGraphSchema(graph: GraphClient, logger: Logger, retryMs = 
   let timer: NodeJS.Timeout | undefined;
   const attempt = async () => {
     try {
-      await graph.ensureSchema();
+      await untraced(() => graph.ensureSchema());
       logger.info({ dependency: 'neo4j' }, 'graph constraints in place');
     } catch (error) {
       logger.warn({ dependency: 'neo4j', err: error }, 'graph constraints not created yet; retrying');

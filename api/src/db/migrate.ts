@@ -5,15 +5,17 @@
 import { fileURLToPath } from 'node:url';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { untraced } from '../telemetry/tracing.ts';
 import type { DatabaseHandle } from './database.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 export async function runMigrations(handle: DatabaseHandle): Promise<void> {
-  // The two migrators differ only in the driver type they accept.
-  if (handle.kind === 'pglite') {
-    await migratePglite(handle.db as never, { migrationsFolder });
-  } else {
-    await migratePg(handle.db as never, { migrationsFolder });
-  }
+  // The two migrators differ only in the driver type they accept. Not traced: a learner's
+  // recent traces should start with their own requests, not with twenty CREATE statements.
+  await untraced(() =>
+    handle.kind === 'pglite'
+      ? migratePglite(handle.db as never, { migrationsFolder })
+      : migratePg(handle.db as never, { migrationsFolder }),
+  );
 }

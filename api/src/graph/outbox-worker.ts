@@ -6,17 +6,12 @@
  * once: claims use FOR UPDATE SKIP LOCKED and leases, so no row is applied by two at a time.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, type Link, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { type Link, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import { createOutboxRepository } from '../outbox/outbox.repository.ts';
-import { step, tracer } from '../telemetry/tracing.ts';
+import { step, tracer, untraced } from '../telemetry/tracing.ts';
 import type { ApplyOutcome, GraphSync } from './graph-sync.ts';
-
-function untraced<T>(work: () => Promise<T>): Promise<T> {
-  return context.with(suppressTracing(context.active()), work);
-}
 
 /** The link from an event's span to the span of the request that wrote it (its stored traceparent). */
 function linkToRequest(traceContext: unknown): Link[] {

@@ -12,6 +12,7 @@ import type { GraphClient } from '../graph/neo4j.ts';
 import { problemResponse } from '../http/error-handler.ts';
 import { createRouter, jsonContent, problemResponses } from '../http/openapi.ts';
 import { ProblemError } from '../http/problem.ts';
+import { untraced } from '../telemetry/tracing.ts';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -58,7 +59,8 @@ async function check(probe: () => Promise<void>): Promise<z.infer<typeof CheckSc
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      probe(),
+      // Probes run every few seconds; tracing them would bury the requests worth looking at.
+      untraced(probe),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
       }),

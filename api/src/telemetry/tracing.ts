@@ -3,7 +3,8 @@
  * outbox, circuit breaker, Neo4j). Each step is one call: step(name, attributes, work).
  * With telemetry off, the API's tracer is a no-op and a step is just a function call.
  */
-import { type Attributes, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { ProblemError } from '../http/problem.ts';
 import { API_VERSION } from '../version.ts';
 
@@ -20,6 +21,11 @@ export function recordError(span: Span, error: unknown): void {
   }
   span.recordException(error instanceof Error ? error : new Error(String(error)));
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+}
+
+/** Runs work without tracing it: start-up chores and probes would otherwise make traces of their own. */
+export function untraced<T>(work: () => Promise<T>): Promise<T> {
+  return context.with(suppressTracing(context.active()), work);
 }
 
 export function step<T>(
