@@ -9,11 +9,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
-import { eventually, moveIdSequences, testNeo4jUri, testRedisUrl, uniqueKeyPrefix } from '../helpers/services.ts';
-import { type StartedServer, startServer } from '../helpers/start-server.ts';
-import { TEST_JWT_SECRET } from '../helpers/test-app.ts';
-import { newTraceparent } from '../helpers/traces.ts';
+import { type FullServer, startFullServer, tracedClient } from '../helpers/full-server.ts';
+import { eventually } from '../helpers/services.ts';
+import type { StartedServer } from '../helpers/start-server.ts';
 
 const run = promisify(execFile);
 const JAEGER = 'http://127.0.0.1:16686';
@@ -63,42 +61,18 @@ async function acceptedSpans(): Promise<number> {
 }
 
 describe('the stack, end to end', () => {
-  let database: TestDatabase;
+  let full: FullServer;
   let server: StartedServer;
-  let token: string;
   const traces: { create: string; list: string; pending: string } = { create: '', list: '', pending: '' };
   let acceptedBefore = 0;
-
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const { traceparent, traceId } = newTraceparent();
-    const response = await fetch(`${server.base}${path}`, {
-      method,
-      headers: {
-        traceparent,
-        ...(token && { Authorization: `Bearer ${token}` }),
-        ...(body !== undefined && { 'Content-Type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined, traceId };
-  }
+  const client = tracedClient(() => server.base);
+  const call = client.call;
 
   beforeAll(async () => {
     acceptedBefore = await acceptedSpans();
-    database = await postgresBackend.create();
-    await moveIdSequences(database.db);
-    server = await startServer({
+    full = await startFullServer({
       // Prometheus scrapes the API at 127.0.0.1:8000.
       PORT: '8000',
-      NODE_ENV: 'test',
-      JWT_SECRET: TEST_JWT_SECRET,
-      PASSWORD_SCRYPT_LOG_N: '10',
-      DATABASE_URL: database.url ?? '',
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: uniqueKeyPrefix(),
-      NEO4J_URI: testNeo4jUri,
       LAB_MODE: '1',
       ADMIN_TOKEN,
       OUTBOX_POLL_MS: '50',
@@ -106,10 +80,11 @@ describe('the stack, end to end', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       OTEL_BSP_SCHEDULE_DELAY: '500',
     });
+    server = full.server;
 
     const credentials = { email: 'e2e@example.com', password: 'end to end please' };
     await call('POST', '/auth/register', credentials);
-    token = (await call('POST', '/auth/login', credentials)).json.accessToken;
+    client.setToken((await call('POST', '/auth/login', credentials)).json.accessToken);
     await call('POST', '/todos', { title: 'warm-up' });
 
     const created = await call('POST', '/todos', { title: 'Seen in Jaeger' });
@@ -132,10 +107,7 @@ describe('the stack, end to end', () => {
     await call('DELETE', `/todos/${created.json.id}`);
   }, 120_000);
 
-  afterAll(async () => {
-    await server?.stop();
-    await database?.destroy();
-  });
+  afterAll(async () => full?.stop());
 
   it('ships a collector config that the real collector validates', async () => {
     const binary = fileURLToPath(new URL('../../../.data/bin/otelcol-flowlab', import.meta.url));

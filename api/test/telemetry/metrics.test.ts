@@ -5,32 +5,20 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
-import { moveIdSequences, testNeo4jUri, testRedisUrl, uniqueKeyPrefix } from '../helpers/services.ts';
-import { type StartedServer, startServer } from '../helpers/start-server.ts';
-import { TEST_JWT_SECRET } from '../helpers/test-app.ts';
+import { type FullServer, startFullServer } from '../helpers/full-server.ts';
+import type { StartedServer } from '../helpers/start-server.ts';
 import { newTraceparent } from '../helpers/traces.ts';
 
 const run = promisify(execFile);
 
 describe('metrics', () => {
-  let database: TestDatabase;
+  let full: FullServer;
   let server: StartedServer;
   let lastListTraceId = '';
 
   beforeAll(async () => {
-    database = await postgresBackend.create();
-    await moveIdSequences(database.db);
-    server = await startServer({
-      NODE_ENV: 'test',
-      JWT_SECRET: TEST_JWT_SECRET,
-      PASSWORD_SCRYPT_LOG_N: '10',
-      DATABASE_URL: database.url ?? '',
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: uniqueKeyPrefix(),
-      NEO4J_URI: testNeo4jUri,
-      TODO_CREATE_LIMIT: '3',
-    });
+    full = await startFullServer({ TODO_CREATE_LIMIT: '3' });
+    server = full.server;
     const json = { 'Content-Type': 'application/json' };
     const credentials = JSON.stringify({ email: 'metrics@example.com', password: 'count everything' });
     await fetch(`${server.base}/auth/register`, { method: 'POST', headers: json, body: credentials });
@@ -60,10 +48,7 @@ describe('metrics', () => {
     await fetch(`${server.base}/todos/999999999`, { headers: auth });
   }, 90_000);
 
-  afterAll(async () => {
-    await server?.stop();
-    await database?.destroy();
-  });
+  afterAll(async () => full?.stop());
 
   async function scrape(accept?: string) {
     const response = await fetch(`${server.base}/metrics`, { headers: accept ? { Accept: accept } : {} });

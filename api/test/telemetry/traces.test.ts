@@ -5,72 +5,31 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
-import { moveIdSequences, testNeo4jUri, testRedisUrl, uniqueKeyPrefix } from '../helpers/services.ts';
-import { type StartedServer, startServer } from '../helpers/start-server.ts';
-import { TEST_JWT_SECRET } from '../helpers/test-app.ts';
-import {
-  child,
-  fetchTrace,
-  flatten,
-  isPostgresSpan,
-  isRedisSpan,
-  newTraceparent,
-  type SpanNode,
-} from '../helpers/traces.ts';
+import { type FullServer, startFullServer, tracedClient } from '../helpers/full-server.ts';
+import type { StartedServer } from '../helpers/start-server.ts';
+import { child, fetchTrace, flatten, isPostgresSpan, isRedisSpan, type SpanNode } from '../helpers/traces.ts';
 
 const ADMIN_TOKEN = 'telemetry-admin-token-0123456789';
 
 describe('traces of the todo lifecycle', () => {
-  let database: TestDatabase;
+  let full: FullServer;
   let server: StartedServer;
-  let token: string;
-
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const { traceparent, traceId, parentSpanId } = newTraceparent();
-    const response = await fetch(`${server.base}${path}`, {
-      method,
-      headers: {
-        traceparent,
-        ...(token && { Authorization: `Bearer ${token}` }),
-        ...(body !== undefined && { 'Content-Type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { response, json: text ? JSON.parse(text) : undefined, traceId, parentSpanId };
-  }
+  const client = tracedClient(() => server.base);
+  const call = client.call;
 
   beforeAll(async () => {
-    database = await postgresBackend.create();
-    await moveIdSequences(database.db);
-    server = await startServer({
-      NODE_ENV: 'test',
-      JWT_SECRET: TEST_JWT_SECRET,
-      PASSWORD_SCRYPT_LOG_N: '10',
-      DATABASE_URL: database.url ?? '',
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: uniqueKeyPrefix(),
-      NEO4J_URI: testNeo4jUri,
-      LAB_MODE: '1',
-      ADMIN_TOKEN,
-      OUTBOX_POLL_MS: '50',
-      BREAKER_RESET_MS: '500',
-    });
+    full = await startFullServer({ LAB_MODE: '1', ADMIN_TOKEN, OUTBOX_POLL_MS: '50', BREAKER_RESET_MS: '500' });
+    server = full.server;
     const credentials = { email: 'tracer@example.com', password: 'trace every step' };
     await call('POST', '/auth/register', credentials);
-    token = (await call('POST', '/auth/login', credentials)).json.accessToken;
+    client.setToken((await call('POST', '/auth/login', credentials)).json.accessToken);
     // The first Neo4j write of a fresh process (connection, constraints being created) can
     // outlast the 1 s graph timeout; warm it up so the traces below show the steady state.
     await call('POST', '/todos', { title: 'warm-up' });
     await call('GET', '/graph/stats');
   }, 90_000);
 
-  afterAll(async () => {
-    await server?.stop();
-    await database?.destroy();
-  });
+  afterAll(async () => full?.stop());
 
   it('creates: one SERVER span named for the route, continuing the caller, with every step beneath it', async () => {
     const created = await call('POST', '/todos', { title: 'Follow the trace' });
