@@ -4,21 +4,14 @@
  */
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { runMigrations } from './db/migrate.ts';
 import { closeDependencies, ensureGraphSchema, openDependencies } from './dependencies.ts';
 import { outboxWorkerFor } from './graph/wiring.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger({ level: config.LOG_LEVEL });
 const deps = await openDependencies(config, logger);

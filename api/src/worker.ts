@@ -2,20 +2,13 @@
  * `npm run worker`: the outbox worker alone, without the HTTP API (a second replica of the
  * asynchronous half, or a worker for an API started with OUTBOX_WORKER=0).
  */
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { closeDependencies, ensureGraphSchema, openDependencies } from './dependencies.ts';
 import { outboxWorkerFor } from './graph/wiring.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'flowlab-outbox-worker' });
 if (!config.NEO4J_URI) {

@@ -95,13 +95,9 @@ describe('the stack, end to end', () => {
     await call('GET', `/todos/${created.json.id}`);
 
     // One create while Neo4j fails, so the outbox worker applies it and links back.
-    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-    await call('PUT', '/lab/faults/neo4j', { errorRate: 1 }, admin);
-    try {
-      traces.pending = (await call('POST', '/todos', { title: 'Applied by the worker' })).traceId;
-    } finally {
-      await call('DELETE', '/lab/faults', undefined, admin);
-    }
+    traces.pending = (
+      await client.whileNeo4jFails(ADMIN_TOKEN, () => call('POST', '/todos', { title: 'Applied by the worker' }))
+    ).traceId;
     // Past the create limit, for the rate-limit panel; a delete for the business panel.
     for (let i = 0; i < 10; i++) await call('POST', '/todos', { title: `burst ${i}` });
     await call('DELETE', `/todos/${created.json.id}`);

@@ -41,7 +41,7 @@ export async function startFullServer(env: Record<string, string> = {}): Promise
 /** Sends JSON requests with a new traceparent each, and the bearer token once one is set. */
 export function tracedClient(base: () => string) {
   let token = '';
-  return {
+  const client = {
     setToken(value: string) {
       token = value;
     },
@@ -62,5 +62,17 @@ export function tracedClient(base: () => string) {
       const json: any = text ? JSON.parse(text) : undefined;
       return { response, status: response.status, json, traceId, parentSpanId };
     },
+
+    /** Runs `work` while every Neo4j call fails (the lab's fault switch; needs LAB_MODE and the admin token). */
+    async whileNeo4jFails<T>(adminToken: string, work: () => Promise<T>): Promise<T> {
+      const admin = { Authorization: `Bearer ${adminToken}` };
+      await client.call('PUT', '/lab/faults/neo4j', { errorRate: 1 }, admin);
+      try {
+        return await work();
+      } finally {
+        await client.call('DELETE', '/lab/faults', undefined, admin);
+      }
+    },
   };
+  return client;
 }

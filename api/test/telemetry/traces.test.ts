@@ -150,14 +150,9 @@ describe('traces of the todo lifecycle', () => {
   });
 
   it('shows Neo4j down: the breaker records the failure, the todo is saved, and the worker span links back', async () => {
-    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-    await call('PUT', '/lab/faults/neo4j', { errorRate: 1 }, admin);
-    let created: Awaited<ReturnType<typeof call>>;
-    try {
-      created = await call('POST', '/todos', { title: 'Written while Neo4j is down' });
-    } finally {
-      await call('DELETE', '/lab/faults', undefined, admin);
-    }
+    const created = await client.whileNeo4jFails(ADMIN_TOKEN, () =>
+      call('POST', '/todos', { title: 'Written while Neo4j is down' }),
+    );
     expect(created.response.status).toBe(201);
     expect(created.json.graph).toEqual({ status: 'pending' });
 
@@ -207,14 +202,9 @@ describe('traces of the todo lifecycle', () => {
     expect(steps.length).toBeGreaterThanOrEqual(7);
 
     // With Neo4j failing, the inline write goes through the breaker and fails, and the worker applies it later.
-    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-    await call('PUT', '/lab/faults/neo4j', { errorRate: 1 }, admin);
-    let created: Awaited<ReturnType<typeof call>>;
-    try {
-      created = await call('POST', '/todos', { title: 'Drawn in the README' });
-    } finally {
-      await call('DELETE', '/lab/faults', undefined, admin);
-    }
+    const created = await client.whileNeo4jFails(ADMIN_TOKEN, () =>
+      call('POST', '/todos', { title: 'Drawn in the README' }),
+    );
     const listed = await call('GET', '/todos');
     const spans = [
       ...flatten(await fetchTrace(server.base, created.traceId)),
