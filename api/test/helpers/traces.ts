@@ -22,6 +22,16 @@ export function newTraceparent(): { traceparent: string; traceId: string; parent
   return { traceparent: `00-${traceId}-${parentSpanId}-01`, traceId, parentSpanId };
 }
 
+/** The step spans under a create's SERVER span, in the order the README's diagram gives them. */
+export const CREATE_STEPS = [
+  'authenticate',
+  'validate request',
+  'rate limit decision',
+  'duplicate check',
+  'outbox write',
+  'graph write',
+];
+
 export function flatten(nodes: SpanNode[]): SpanNode[] {
   return nodes.flatMap((node) => [node, ...flatten(node.children)]);
 }

@@ -63,6 +63,16 @@ describe('the graph on a real Neo4j', () => {
     });
   }
 
+  /** A worker that polls fast, for tests that drive it batch by batch with drainOnce(). */
+  function newWorker(batchSize: number, onApplied?: (row: OutboxRow) => void) {
+    return createOutboxWorker({
+      db: database.db,
+      sync: newSync(onApplied),
+      logger: silent,
+      options: { batchSize, leaseSeconds: 30, idleMs: 10, maxOutageBackoffMs: 100, retentionSeconds: 3600 },
+    });
+  }
+
   beforeAll(async () => {
     database = await postgresBackend.create();
     await moveIdSequences(database.db);
@@ -126,10 +136,7 @@ describe('the graph on a real Neo4j', () => {
     expect(backlog.length).toBeGreaterThanOrEqual(40);
 
     const applied: number[] = [];
-    const options = { batchSize: 5, leaseSeconds: 30, idleMs: 10, maxOutageBackoffMs: 100, retentionSeconds: 3600 };
-    const workers = [1, 2].map(() =>
-      createOutboxWorker({ db: database.db, sync: newSync((row) => applied.push(row.id)), logger: silent, options }),
-    );
+    const workers = [1, 2].map(() => newWorker(5, (row) => applied.push(row.id)));
     const perWorker = [0, 0];
     await Promise.all(
       workers.map(async (worker, index) => {
@@ -153,12 +160,7 @@ describe('the graph on a real Neo4j', () => {
       .values({ aggregateType: 'invoice', aggregateId: '1', eventType: 'invoice.paid', payload: {} })
       .returning();
     if (!poison) throw new Error('no poison row');
-    const worker = createOutboxWorker({
-      db: database.db,
-      sync: newSync(),
-      logger: silent,
-      options: { batchSize: 10, leaseSeconds: 30, idleMs: 10, maxOutageBackoffMs: 100, retentionSeconds: 3600 },
-    });
+    const worker = newWorker(10);
     const deadline = Date.now() + 10_000;
     let row: OutboxRow | undefined;
     do {
@@ -224,12 +226,7 @@ describe('the graph on a real Neo4j', () => {
     await ownGraph.client.close();
 
     // The events written while it was open are still pending, and a worker catches up.
-    const worker = createOutboxWorker({
-      db: database.db,
-      sync: newSync(),
-      logger: silent,
-      options: { batchSize: 50, leaseSeconds: 30, idleMs: 10, maxOutageBackoffMs: 100, retentionSeconds: 3600 },
-    });
+    const worker = newWorker(50);
     const deadline = Date.now() + 15_000;
     while ((await pendingIds()).length > 0 && Date.now() < deadline) {
       await worker.drainOnce();
