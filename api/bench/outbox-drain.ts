@@ -100,7 +100,14 @@ try {
         db: database.db,
         sync,
         logger,
-        options: { batchSize: 50, leaseSeconds: 30, idleMs: 20, maxOutageBackoffMs: 1000, retentionSeconds: 86_400 },
+        options: {
+          batchSize: 50,
+          leaseSeconds: 30,
+          idleMs: 20,
+          maxOutageBackoffMs: 1000,
+          retentionSeconds: 86_400,
+          requestFirstSeconds: 0,
+        },
       });
     });
     const started = performance.now();

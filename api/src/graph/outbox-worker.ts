@@ -30,6 +30,12 @@ export interface OutboxWorkerOptions {
   maxOutageBackoffMs: number;
   /** Applied events are deleted after this long. */
   retentionSeconds: number;
+  /**
+   * Events younger than this are left to the request that wrote them, which tries the graph
+   * write inline right after its commit. Without it the worker could take the event first and
+   * the request would answer "pending" for a write that did not wait at all.
+   */
+  requestFirstSeconds: number;
 }
 
 export interface DrainResult {
@@ -57,7 +63,13 @@ export function createOutboxWorker(deps: {
    */
   async function drainOnce(): Promise<DrainResult> {
     // Polling is not traced: an idle worker would otherwise make four empty traces a second.
-    const rows = await untraced(() => outbox.claim({ limit: options.batchSize, leaseSeconds: options.leaseSeconds }));
+    const rows = await untraced(() =>
+      outbox.claim({
+        limit: options.batchSize,
+        leaseSeconds: options.leaseSeconds,
+        minAgeSeconds: options.requestFirstSeconds,
+      }),
+    );
     const result: DrainResult = {
       claimed: rows.length,
       outcomes: { done: 0, outage: 0, retry: 0, dead: 0 },

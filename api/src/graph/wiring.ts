@@ -49,6 +49,8 @@ export function outboxWorkerFor(deps: GraphWiring): OutboxWorker | undefined {
       idleMs: deps.config.OUTBOX_POLL_MS,
       maxOutageBackoffMs: 5000,
       retentionSeconds: deps.config.OUTBOX_RETENTION_HOURS * 3600,
+      // A request claims its event milliseconds after its commit; two seconds covers a slow commit.
+      requestFirstSeconds: 2,
     },
   });
 }

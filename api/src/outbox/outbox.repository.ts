@@ -60,9 +60,18 @@ export function createOutboxRepository(db: Executor) {
    * not leased, and no earlier row of the same todo or category is still pending: so events
    * of one aggregate apply in order, while different aggregates go in parallel.
    * FOR UPDATE SKIP LOCKED lets two workers claim at the same moment without taking the same row.
+   * `minAgeSeconds` leaves younger rows alone: the request that wrote an event tries it first.
    */
-  async function claim(options: { limit: number; leaseSeconds: number; id?: number }): Promise<OutboxRow[]> {
+  async function claim(options: {
+    limit: number;
+    leaseSeconds: number;
+    id?: number;
+    minAgeSeconds?: number;
+  }): Promise<OutboxRow[]> {
     const onlyId = options.id === undefined ? sql`` : sql`and o.id = ${options.id}`;
+    const oldEnough = options.minAgeSeconds
+      ? sql`and o.created_at <= now() - make_interval(secs => ${options.minAgeSeconds})`
+      : sql``;
     const result = await db.execute(sql`
       with claimable as (
         select o.id from outbox o
@@ -70,6 +79,7 @@ export function createOutboxRepository(db: Executor) {
           and o.available_at <= now()
           and (o.locked_until is null or o.locked_until < now())
           ${onlyId}
+          ${oldEnough}
           and not exists (
             select 1 from outbox earlier
             where earlier.aggregate_type = o.aggregate_type

@@ -64,12 +64,19 @@ describe('the graph on a real Neo4j', () => {
   }
 
   /** A worker that polls fast, for tests that drive it batch by batch with drainOnce(). */
-  function newWorker(batchSize: number, onApplied?: (row: OutboxRow) => void) {
+  function newWorker(batchSize: number, onApplied?: (row: OutboxRow) => void, requestFirstSeconds = 0) {
     return createOutboxWorker({
       db: database.db,
       sync: newSync(onApplied),
       logger: silent,
-      options: { batchSize, leaseSeconds: 30, idleMs: 10, maxOutageBackoffMs: 100, retentionSeconds: 3600 },
+      options: {
+        batchSize,
+        leaseSeconds: 30,
+        idleMs: 10,
+        maxOutageBackoffMs: 100,
+        retentionSeconds: 3600,
+        requestFirstSeconds,
+      },
     });
   }
 
@@ -127,6 +134,26 @@ describe('the graph on a real Neo4j', () => {
     for (const row of rows) expect(await sync.process(row)).toBe('done');
     expect(await graphTodo(created.json.id)).toEqual(once);
     expect(once[0]?.copies).toBe(1);
+  });
+
+  it('leaves a fresh event to the request that wrote it, and takes it once that window has passed', async () => {
+    const { token } = await offline.signUp();
+    const created = await offline.send('POST', '/todos', { token, body: { title: 'Mine to try first' } });
+    const [event] = await database.db.select().from(outbox).where(eq(outbox.status, 'pending'));
+    expect(event?.aggregateId).toBe(String(created.json.id));
+
+    const patient = newWorker(10, undefined, 60);
+    expect((await patient.drainOnce()).claimed).toBe(0);
+    expect(await pendingIds()).toEqual([event?.id]);
+    // The request can still claim it: its inline write is what the window is for.
+    expect(await newSync().tryInline(event?.id ?? 0)).toBe('synced');
+    expect(await pendingIds()).toEqual([]);
+
+    const second = await offline.send('POST', '/todos', { token, body: { title: 'Nobody tried me' } });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const prompt = newWorker(10, undefined, 1);
+    expect((await prompt.drainOnce()).outcomes.done).toBe(1);
+    expect((await graphTodo(second.json.id))[0]).toMatchObject({ title: 'Nobody tried me', copies: 1 });
   });
 
   it('lets two workers drain one backlog concurrently, applying every event exactly once', async () => {
