@@ -2,10 +2,11 @@
  * The recent-traces store: a span processor that keeps the last N traces in memory, so the
  * embedded lab and the docs can show a learner their own request without Jaeger.
  * Bounded three ways: at most `maxTraces` traces, `maxSpans` spans and about `maxBytes` bytes
- * in all; the oldest trace goes first. Spans are kept as compact copies (an SDK span holds far
- * more than a learner needs). Served by GET /debug/traces and GET /debug/traces/:traceId.
+ * in all; the oldest trace goes first. Ended spans are kept as the SDK made them and turned into
+ * plain objects only when somebody reads them: every request pays for the store, few are read.
+ * Served by GET /debug/traces and GET /debug/traces/:traceId.
  */
-import type { Context } from '@opentelemetry/api';
+import type { Attributes, Context } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -64,13 +65,19 @@ function toStored(span: ReadableSpan): StoredSpan {
   };
 }
 
-/** A rough size of a stored span, in bytes: enough to bound the store's memory. */
-function approximateBytes(span: StoredSpan): number {
+/** A rough size of a kept span, in bytes: enough to bound the store's memory, cheap to count. */
+function approximateBytes(span: ReadableSpan): number {
   let bytes = 300 + span.name.length * 2;
-  for (const [key, value] of Object.entries(span.attributes)) bytes += (key.length + String(value).length) * 2 + 32;
+  const add = (attributes: Attributes | undefined) => {
+    for (const key in attributes) {
+      const value = attributes[key];
+      bytes += (key.length + (typeof value === 'string' ? value.length : 8)) * 2 + 32;
+    }
+  };
+  add(span.attributes);
   for (const event of span.events) {
     bytes += 64 + event.name.length * 2;
-    for (const [key, value] of Object.entries(event.attributes)) bytes += (key.length + String(value).length) * 2;
+    add(event.attributes);
   }
   return bytes + span.links.length * 100;
 }
@@ -82,7 +89,7 @@ export interface RecentTracesLimits {
 }
 
 export class RecentTraces implements SpanProcessor {
-  private readonly traces = new Map<string, { spans: StoredSpan[]; bytes: number }>();
+  private readonly traces = new Map<string, { spans: ReadableSpan[]; bytes: number }>();
   private limits: RecentTracesLimits;
   private spanCount = 0;
   private byteCount = 0;
@@ -105,14 +112,14 @@ export class RecentTraces implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (!this.enabled) return;
-    const stored = toStored(span);
-    const bytes = approximateBytes(stored);
-    const trace = this.traces.get(stored.traceId) ?? { spans: [], bytes: 0 };
-    trace.spans.push(stored);
+    const traceId = span.spanContext().traceId;
+    const bytes = approximateBytes(span);
+    const trace = this.traces.get(traceId) ?? { spans: [], bytes: 0 };
+    trace.spans.push(span);
     trace.bytes += bytes;
     // (Re-)insert at the end: a trace that is still growing is not the oldest.
-    this.traces.delete(stored.traceId);
-    this.traces.set(stored.traceId, trace);
+    this.traces.delete(traceId);
+    this.traces.set(traceId, trace);
     this.spanCount += 1;
     this.byteCount += bytes;
     while (
@@ -140,10 +147,12 @@ export class RecentTraces implements SpanProcessor {
   list(filter: { route?: string; status?: 'ok' | 'error'; limit: number }): TraceSummary[] {
     const summaries: TraceSummary[] = [];
     for (const { spans } of [...this.traces.values()].reverse()) {
-      // A trace is listed once its root (the span without a parent) has ended.
-      const root = spans.find((s) => !s.parentSpanId);
-      if (!root) continue;
-      const error = spans.some((s) => s.status === 'error');
+      // A trace is listed once its root has ended: the span without a parent, or whose parent is
+      // the caller's (a traceparent from the web front end or curl), so not a span of this process.
+      const ended = spans.find((s) => !s.parentSpanContext || s.parentSpanContext.isRemote);
+      if (!ended) continue;
+      const root = toStored(ended);
+      const error = spans.some((s) => s.status.code === SpanStatusCode.ERROR);
       const route = root.attributes['http.route'] as string | undefined;
       if (filter.route && route !== filter.route) continue;
       if (filter.status && (filter.status === 'error') !== error) continue;
@@ -165,7 +174,7 @@ export class RecentTraces implements SpanProcessor {
 
   /** The span tree of one trace, children in start order; undefined when it is not (or no longer) kept. */
   tree(traceId: string): SpanNode[] | undefined {
-    const spans = this.traces.get(traceId)?.spans;
+    const spans = this.traces.get(traceId)?.spans.map(toStored);
     if (!spans) return undefined;
     const nodes = new Map(spans.map((s) => [s.spanId, { ...s, children: [] as SpanNode[] }]));
     const roots: SpanNode[] = [];
@@ -178,7 +187,7 @@ export class RecentTraces implements SpanProcessor {
   }
 
   spans(traceId: string): StoredSpan[] {
-    return [...(this.traces.get(traceId)?.spans ?? [])];
+    return (this.traces.get(traceId)?.spans ?? []).map(toStored);
   }
 }
 

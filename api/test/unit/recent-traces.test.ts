@@ -4,12 +4,20 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { RecentTraces } from '../../src/telemetry/recent-traces.ts';
 
-function span(traceId: string, spanId: string, parentSpanId?: string, attributes: Record<string, unknown> = {}) {
+function span(
+  traceId: string,
+  spanId: string,
+  parentSpanId?: string,
+  attributes: Record<string, unknown> = {},
+  remoteParent = false,
+) {
   return {
     name: parentSpanId ? `child ${spanId}` : 'GET /todos',
     kind: parentSpanId ? SpanKind.INTERNAL : SpanKind.SERVER,
     spanContext: () => ({ traceId, spanId, traceFlags: 1 }),
-    parentSpanContext: parentSpanId ? { traceId, spanId: parentSpanId, traceFlags: 1 } : undefined,
+    parentSpanContext: parentSpanId
+      ? { traceId, spanId: parentSpanId, traceFlags: 1, isRemote: remoteParent }
+      : undefined,
     startTime: [1_700_000_000, Number(spanId) * 1000],
     duration: [0, 5_000_000],
     status: { code: SpanStatusCode.UNSET },
@@ -54,6 +62,18 @@ describe('recent traces', () => {
     expect(root?.children.map((c) => c.spanId)).toEqual(['2']);
     expect(store.list({ route: '/todos', limit: 10 }).map((s) => s.traceId)).toEqual(['a']);
     expect(store.list({ status: 'error', limit: 10 })).toEqual([]);
+  });
+
+  it("lists a trace that continues a caller's traceparent, under the SERVER span that continued it", () => {
+    const store = new RecentTraces({ maxTraces: 10, maxSpans: 100, maxBytes: 1e9 });
+    store.onEnd(span('c', '2', '1'));
+    store.onEnd(span('c', '1', '9', { 'http.route': '/todos' }, true));
+    expect(store.list({ limit: 10 })).toEqual([
+      expect.objectContaining({ traceId: 'c', rootName: 'child 1', route: '/todos', spanCount: 2 }),
+    ]);
+    expect(store.tree('c')?.map((root) => [root.spanId, root.parentSpanId, root.children.length])).toEqual([
+      ['1', '9', 1],
+    ]);
   });
 
   it('keeps nothing when configured off', () => {
