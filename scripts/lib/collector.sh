@@ -97,35 +97,10 @@ collector_ready() {
   [ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$COLLECTOR_HEALTH_URL" 2>/dev/null)" = 200 ]
 }
 
-# The pid in the pid file, when that process is still our collector.
-collector_pid() {
-  local pid
-  pid="$(cat "$COLLECTOR_PID_FILE" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == "$COLLECTOR_BIN "* ]] || return 1
-  echo "$pid"
-}
-
-collector_alive() { process_alive "$1"; }
-
-# Runs a function holding .data/collector/lock: parallel up/ensure/down calls take turns (and build once).
-collector_locked() {
-  local fd rc=0
-  mkdir -p "$COLLECTOR_HOME" || return 1
-  exec {fd}>>"$COLLECTOR_HOME/lock"
-  if ! flock -w 900 "$fd"; then
-    log "another scripts/services.sh held $COLLECTOR_HOME/lock for 15 minutes"
-    exec {fd}>&-
-    return 1
-  fi
-  COLLECTOR_LOCK_FD="$fd"
-  "$@" || rc=$?
-  exec {fd}>&-
-  return "$rc"
-}
-
-collector_up() { collector_locked collector_start; }
-collector_down() { collector_locked collector_stop; }
+collector_pid() { daemon_pid "$COLLECTOR_PID_FILE" "$COLLECTOR_BIN "; }
+# The lock waits long: the first call may be building the collector.
+collector_up() { with_lock "$COLLECTOR_HOME/lock" 900 collector_start; }
+collector_down() { with_lock "$COLLECTOR_HOME/lock" 900 collector_stop; }
 
 collector_ensure() {
   # Some collector answers already (ours, or Docker's): leave it alone.
@@ -135,9 +110,8 @@ collector_ensure() {
 collector_start() {
   local pid port
   if pid="$(collector_pid)"; then
-    collector_wait "$pid" "$(date +%s%N)" || return 1
-    log "collector ready: $COLLECTOR_OTLP_HTTP_URL (already running, pid $pid)"
-    return 0
+    collector_wait "$pid" "$(date +%s%N)"
+    return
   fi
   for port in "${COLLECTOR_PORTS[@]}"; do
     if port_open "$COLLECTOR_HOST" "$port"; then
@@ -146,60 +120,24 @@ collector_start() {
     fi
   done
   collector_build || return 1
-  [ -f "$COLLECTOR_LOG" ] && mv -f "$COLLECTOR_LOG" "$COLLECTOR_LOG.1"
-  rm -f "$COLLECTOR_PID_FILE"
   log "starting the collector (OTLP on :4317/:4318, span metrics on :8889, traces to $COLLECTOR_JAEGER_ENDPOINT)"
   local started
   started="$(date +%s%N)"
-  # As for Neo4j: nohup and setsid detach it from this shell; the pid file is written by the
-  # process that then execs the collector.
-  JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" nohup setsid bash -c 'echo $$ >"$0" && exec "$@"' \
-    "$COLLECTOR_PID_FILE" "$COLLECTOR_BIN" --config="$COLLECTOR_CONFIG" \
-    </dev/null >"$COLLECTOR_LOG" 2>&1 {COLLECTOR_LOCK_FD}>&- &
-  local i
-  for ((i = 0; i < 40; i++)); do
-    pid="$(cat "$COLLECTOR_PID_FILE" 2>/dev/null)" && [ -n "$pid" ] && break
-    sleep 0.05
-  done
-  [ -n "$pid" ] || { log "the collector did not start: see $COLLECTOR_LOG"; return 1; }
-  collector_wait "$pid" "$started" || return 1
+  pid="$(daemon_launch "the collector" "$COLLECTOR_PID_FILE" "$COLLECTOR_LOG" \
+    env JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" "$COLLECTOR_BIN" --config="$COLLECTOR_CONFIG")" || return 1
+  collector_wait "$pid" "$started"
 }
 
-# Waits until the health check answers 200; fails at once when the process dies.
+# Ready: the health check answers 200.
 collector_wait() {
-  local pid="$1" started="$2" i
-  for ((i = 0; i < COLLECTOR_START_SECONDS * 10; i++)); do
-    if ! collector_alive "$pid"; then
-      log "the collector exited during start; the end of $COLLECTOR_LOG:"
-      tail -n 30 "$COLLECTOR_LOG" >&2
-      rm -f "$COLLECTOR_PID_FILE"
-      return 1
-    fi
-    if collector_ready; then
-      log "collector ready: $COLLECTOR_OTLP_HTTP_URL (pid $pid, $((($(date +%s%N) - started) / 1000000)) ms)"
-      return 0
-    fi
-    sleep 0.1
-  done
-  log "the collector did not answer $COLLECTOR_HEALTH_URL within ${COLLECTOR_START_SECONDS}s; see $COLLECTOR_LOG"
-  return 1
+  daemon_wait collector "$COLLECTOR_OTLP_HTTP_URL" "$1" "$COLLECTOR_PID_FILE" "$COLLECTOR_LOG" \
+    "$COLLECTOR_START_SECONDS" "$2" collector_ready
 }
 
 collector_stop() {
-  local pid i
-  if ! pid="$(collector_pid)"; then
-    rm -f "$COLLECTOR_PID_FILE"
-    return 0
-  fi
-  log "stopping the collector (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < COLLECTOR_STOP_SECONDS * 10; i++)); do
-    collector_alive "$pid" || break
-    sleep 0.1
-  done
-  if collector_alive "$pid"; then
-    log "the collector did not stop within ${COLLECTOR_STOP_SECONDS}s: killing it"
-    kill -KILL "$pid" 2>/dev/null || true
+  local pid
+  if pid="$(collector_pid)"; then
+    daemon_stop "the collector" "$pid" "$COLLECTOR_PID_FILE" "$COLLECTOR_STOP_SECONDS" || true
   fi
   rm -f "$COLLECTOR_PID_FILE"
 }

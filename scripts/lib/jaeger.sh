@@ -83,33 +83,10 @@ jaeger_ready() {
     port_open "$JAEGER_HOST" "$JAEGER_OTLP_GRPC_PORT"
 }
 
-jaeger_pid() {
-  local pid
-  pid="$(cat "$JAEGER_PID_FILE" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == "$JAEGER_BIN "* ]] || return 1
-  echo "$pid"
-}
-
-jaeger_alive() { process_alive "$1"; }
-
-jaeger_locked() {
-  local fd rc=0
-  mkdir -p "$JAEGER_HOME" || return 1
-  exec {fd}>>"$JAEGER_HOME/lock"
-  if ! flock -w 900 "$fd"; then
-    log "another scripts/services.sh held $JAEGER_HOME/lock for 15 minutes"
-    exec {fd}>&-
-    return 1
-  fi
-  JAEGER_LOCK_FD="$fd"
-  "$@" || rc=$?
-  exec {fd}>&-
-  return "$rc"
-}
-
-jaeger_up() { jaeger_locked jaeger_start; }
-jaeger_down() { jaeger_locked jaeger_stop; }
+jaeger_pid() { daemon_pid "$JAEGER_PID_FILE" "$JAEGER_BIN "; }
+# The lock waits long: the first call may be building Jaeger.
+jaeger_up() { with_lock "$JAEGER_HOME/lock" 900 jaeger_start; }
+jaeger_down() { with_lock "$JAEGER_HOME/lock" 900 jaeger_stop; }
 
 jaeger_ensure() {
   jaeger_ready || jaeger_up
@@ -118,8 +95,8 @@ jaeger_ensure() {
 jaeger_start() {
   local pid port
   if pid="$(jaeger_pid)"; then
-    jaeger_wait "$pid" "$(date +%s%N)" || return 1
-    return 0
+    jaeger_wait "$pid" "$(date +%s%N)"
+    return
   fi
   for port in "${JAEGER_PORTS[@]}"; do
     if port_open "$JAEGER_HOST" "$port"; then
@@ -128,61 +105,26 @@ jaeger_start() {
     fi
   done
   jaeger_build || return 1
-  [ -f "$JAEGER_LOG" ] && mv -f "$JAEGER_LOG" "$JAEGER_LOG.1"
-  rm -f "$JAEGER_PID_FILE"
   log "starting Jaeger (UI $JAEGER_UI_URL, OTLP on 127.0.0.1:14317/14318, in-memory storage)"
   local started
   started="$(date +%s%N)"
   # OTEL_EXPORTER_OTLP_ENDPOINT: where Jaeger sends the traces of its own query API (see jaeger.yaml):
   # to itself, as in Docker, never to the lab's collector on :4317 (nor to a value inherited from a
   # shell set up for the API).
-  OTEL_EXPORTER_OTLP_ENDPOINT="http://$JAEGER_HOST:$JAEGER_OTLP_GRPC_PORT" \
-    nohup setsid bash -c 'echo $$ >"$0" && exec "$@"' "$JAEGER_PID_FILE" \
-    "$JAEGER_BIN" --config="file:$JAEGER_CONFIG" \
-    </dev/null >"$JAEGER_LOG" 2>&1 {JAEGER_LOCK_FD}>&- &
-  local i
-  for ((i = 0; i < 40; i++)); do
-    pid="$(cat "$JAEGER_PID_FILE" 2>/dev/null)" && [ -n "$pid" ] && break
-    sleep 0.05
-  done
-  [ -n "$pid" ] || { log "Jaeger did not start: see $JAEGER_LOG"; return 1; }
-  jaeger_wait "$pid" "$started" || return 1
+  pid="$(daemon_launch Jaeger "$JAEGER_PID_FILE" "$JAEGER_LOG" \
+    env OTEL_EXPORTER_OTLP_ENDPOINT="http://$JAEGER_HOST:$JAEGER_OTLP_GRPC_PORT" \
+    "$JAEGER_BIN" --config="file:$JAEGER_CONFIG")" || return 1
+  jaeger_wait "$pid" "$started"
 }
 
 jaeger_wait() {
-  local pid="$1" started="$2" i
-  for ((i = 0; i < JAEGER_START_SECONDS * 10; i++)); do
-    if ! jaeger_alive "$pid"; then
-      log "Jaeger exited during start; the end of $JAEGER_LOG:"
-      tail -n 30 "$JAEGER_LOG" >&2
-      rm -f "$JAEGER_PID_FILE"
-      return 1
-    fi
-    if jaeger_ready; then
-      log "Jaeger ready: $JAEGER_UI_URL (pid $pid, $((($(date +%s%N) - started) / 1000000)) ms)"
-      return 0
-    fi
-    sleep 0.1
-  done
-  log "Jaeger did not answer $JAEGER_UI_URL within ${JAEGER_START_SECONDS}s; see $JAEGER_LOG"
-  return 1
+  daemon_wait Jaeger "$JAEGER_UI_URL" "$1" "$JAEGER_PID_FILE" "$JAEGER_LOG" "$JAEGER_START_SECONDS" "$2" jaeger_ready
 }
 
 jaeger_stop() {
-  local pid i
-  if ! pid="$(jaeger_pid)"; then
-    rm -f "$JAEGER_PID_FILE"
-    return 0
-  fi
-  log "stopping Jaeger (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < JAEGER_STOP_SECONDS * 10; i++)); do
-    jaeger_alive "$pid" || break
-    sleep 0.1
-  done
-  if jaeger_alive "$pid"; then
-    log "Jaeger did not stop within ${JAEGER_STOP_SECONDS}s: killing it"
-    kill -KILL "$pid" 2>/dev/null || true
+  local pid
+  if pid="$(jaeger_pid)"; then
+    daemon_stop Jaeger "$pid" "$JAEGER_PID_FILE" "$JAEGER_STOP_SECONDS" || true
   fi
   rm -f "$JAEGER_PID_FILE"
 }

@@ -169,17 +169,8 @@ internal.dbms.bolt.netty_server_shutdown_quiet_period=0
 CONF
 }
 
-# The pid in the pid file, when that process is still our Neo4j.
-neo4j_pid() {
-  local pid cmdline
-  [ -f "$NEO4J_PID_FILE" ] || return 1
-  pid="$(cat "$NEO4J_PID_FILE" 2>/dev/null)"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  # Guards against a recycled pid: the process must be a Neo4j started on our home directory.
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
-  [[ "$cmdline" == *"CommunityEntryPoint --home-dir=$NEO4J_HOME "* ]] || return 1
-  echo "$pid"
-}
+# The pid in the pid file, when that process is still a Neo4j started on our home directory.
+neo4j_pid() { daemon_pid "$NEO4J_PID_FILE" "CommunityEntryPoint --home-dir=$NEO4J_HOME "; }
 
 # Speaks Bolt 4.4 to the server and runs `RETURN 1 AS n`: true only when a Cypher query answers
 # (without authentication). `neo4j_ready handshake` stops after the Bolt handshake instead.
@@ -217,54 +208,24 @@ neo4j_ready() {
   ' "$NEO4J_HOST" "$NEO4J_BOLT_PORT" "${1:-query}" 2>/dev/null
 }
 
-neo4j_alive() { process_alive "$1"; }
 
-# Waits until our Neo4j answers Cypher; fails at once when the process dies.
+# Ready: the log says it started and a Cypher query answers.
+neo4j_started() {
+  grep -q 'INFO  Started\.$' "$NEO4J_CONSOLE_LOG" && port_open "$NEO4J_HOST" "$NEO4J_BOLT_PORT" && neo4j_ready
+}
+
 neo4j_wait() {
-  local pid="$1" i
-  for ((i = 0; i < NEO4J_START_SECONDS * 4; i++)); do
-    if ! neo4j_alive "$pid"; then
-      log "Neo4j exited during start; the end of $NEO4J_CONSOLE_LOG:"
-      tail -n 30 "$NEO4J_CONSOLE_LOG" >&2
-      rm -f "$NEO4J_PID_FILE"
-      return 1
-    fi
-    if port_open "$NEO4J_HOST" "$NEO4J_BOLT_PORT" && grep -q 'INFO  Started\.$' "$NEO4J_CONSOLE_LOG" && neo4j_ready; then
-      return 0
-    fi
-    sleep 0.25
-  done
-  log "Neo4j did not answer on $NEO4J_URL within ${NEO4J_START_SECONDS}s; see $NEO4J_CONSOLE_LOG"
-  return 1
+  daemon_wait Neo4j "$NEO4J_URL" "$1" "$NEO4J_PID_FILE" "$NEO4J_CONSOLE_LOG" "$NEO4J_START_SECONDS" "$2" neo4j_started
 }
 
-# Runs a function holding .data/neo4j/run/lock, so that concurrent up/down calls (parallel test
-# files, a test stopping Neo4j while another starts it) take turns instead of racing for the pid file.
-# The lock's descriptor is closed for the JVM, which would otherwise hold it for its whole life.
-neo4j_locked() {
-  local fd rc=0
-  mkdir -p "$NEO4J_HOME/run"
-  exec {fd}>>"$NEO4J_HOME/run/lock"
-  if ! flock -w 600 "$fd"; then
-    log "another scripts/services.sh held $NEO4J_HOME/run/lock for 10 minutes"
-    exec {fd}>&-
-    return 1
-  fi
-  NEO4J_LOCK_FD="$fd"
-  "$@" || rc=$?
-  exec {fd}>&-
-  return "$rc"
-}
-
-neo4j_up() { neo4j_locked neo4j_start; }
-neo4j_down() { neo4j_locked neo4j_stop; }
+neo4j_up() { with_lock "$NEO4J_HOME/run/lock" 600 neo4j_start; }
+neo4j_down() { with_lock "$NEO4J_HOME/run/lock" 600 neo4j_stop; }
 
 neo4j_start() {
   local pid
   if pid="$(neo4j_pid)"; then
-    neo4j_wait "$pid" || return 1
-    log "Neo4j ready: $NEO4J_URL (already running, pid $pid)"
-    return 0
+    neo4j_wait "$pid" "$(date +%s%N)"
+    return
   fi
   if port_open "$NEO4J_HOST" "$NEO4J_BOLT_PORT"; then
     log "$NEO4J_HOST:$NEO4J_BOLT_PORT is taken by another process; stop it or set FLOWLAB_NEO4J_BOLT_PORT"
@@ -273,26 +234,15 @@ neo4j_start() {
   neo4j_install || return 1
   neo4j_write_conf || return 1
   neo4j_cds_flags || return 1
-  [ -f "$NEO4J_CONSOLE_LOG" ] && mv -f "$NEO4J_CONSOLE_LOG" "$NEO4J_CONSOLE_LOG.1"
-  rm -f "$NEO4J_PID_FILE"
   log "starting Neo4j $NEO4J_VERSION on $NEO4J_URL"
-  # nohup and setsid: the server outlives this shell, and a Ctrl-C or a test runner signalling our
-  # process group does not reach it. The pid is written by the process that then becomes the JVM:
-  # $! would name setsid's parent when setsid has to fork (as it does under job control).
-  nohup setsid bash -c 'echo $$ >"$0" && exec "$@"' "$NEO4J_PID_FILE" \
+  local started
+  started="$(date +%s%N)"
+  pid="$(daemon_launch Neo4j "$NEO4J_PID_FILE" "$NEO4J_CONSOLE_LOG" \
     "$NEO4J_JAVA" "${NEO4J_JVM_OPTS[@]}" "${NEO4J_CDS_FLAGS[@]}" \
     -cp "$NEO4J_HOME/plugins/*:$NEO4J_LIB/*" \
     org.neo4j.server.CommunityEntryPoint \
-    --home-dir="$NEO4J_HOME" --config-dir="$NEO4J_CONF" --console-mode \
-    </dev/null >"$NEO4J_CONSOLE_LOG" 2>&1 {NEO4J_LOCK_FD}>&- &
-  local i
-  for ((i = 0; i < 40; i++)); do
-    pid="$(cat "$NEO4J_PID_FILE" 2>/dev/null)" && [ -n "$pid" ] && break
-    sleep 0.05
-  done
-  [ -n "$pid" ] || { log "Neo4j did not start: see $NEO4J_CONSOLE_LOG"; return 1; }
-  neo4j_wait "$pid" || return 1
-  log "Neo4j ready: $NEO4J_URL (pid $pid)"
+    --home-dir="$NEO4J_HOME" --config-dir="$NEO4J_CONF" --console-mode)" || return 1
+  neo4j_wait "$pid" "$started"
 }
 
 neo4j_ensure() {
@@ -306,21 +256,9 @@ neo4j_ensure() {
 }
 
 neo4j_stop() {
-  local pid i
-  if ! pid="$(neo4j_pid)"; then
-    rm -f "$NEO4J_PID_FILE"
-    return 0
-  fi
-  log "stopping Neo4j (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < NEO4J_STOP_SECONDS * 4; i++)); do
-    neo4j_alive "$pid" || break
-    sleep 0.25
-  done
-  if neo4j_alive "$pid"; then
-    log "Neo4j did not stop within ${NEO4J_STOP_SECONDS}s: killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    while neo4j_alive "$pid"; do sleep 0.1; done
+  local pid
+  if pid="$(neo4j_pid)" && ! daemon_stop Neo4j "$pid" "$NEO4J_PID_FILE" "$NEO4J_STOP_SECONDS"; then
+    # Killed: the class-data archives it was writing are incomplete.
     rm -f "$NEO4J_CDS_DIR"/*.partial
   fi
   rm -f "$NEO4J_PID_FILE"

@@ -53,33 +53,9 @@ prometheus_ready() {
   [ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$PROMETHEUS_URL/-/ready" 2>/dev/null)" = 200 ]
 }
 
-prometheus_pid() {
-  local pid
-  pid="$(cat "$PROMETHEUS_PID_FILE" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == "$PROMETHEUS_BIN --config.file=$PROMETHEUS_CONFIG "* ]] || return 1
-  echo "$pid"
-}
-
-prometheus_alive() { process_alive "$1"; }
-
-prometheus_locked() {
-  local fd rc=0
-  mkdir -p "$PROMETHEUS_HOME" || return 1
-  exec {fd}>>"$PROMETHEUS_HOME/lock"
-  if ! flock -w 300 "$fd"; then
-    log "another scripts/services.sh held $PROMETHEUS_HOME/lock for 5 minutes"
-    exec {fd}>&-
-    return 1
-  fi
-  PROMETHEUS_LOCK_FD="$fd"
-  "$@" || rc=$?
-  exec {fd}>&-
-  return "$rc"
-}
-
-prometheus_up() { prometheus_locked prometheus_start; }
-prometheus_down() { prometheus_locked prometheus_stop; }
+prometheus_pid() { daemon_pid "$PROMETHEUS_PID_FILE" "$PROMETHEUS_BIN --config.file=$PROMETHEUS_CONFIG "; }
+prometheus_up() { with_lock "$PROMETHEUS_HOME/lock" 300 prometheus_start; }
+prometheus_down() { with_lock "$PROMETHEUS_HOME/lock" 300 prometheus_stop; }
 
 prometheus_ensure() {
   prometheus_ready || prometheus_up
@@ -89,68 +65,34 @@ prometheus_start() {
   local pid
   prometheus_install || return 1
   if pid="$(prometheus_pid)"; then
-    prometheus_wait "$pid" "$(date +%s%N)" || return 1
-    return 0
+    prometheus_wait "$pid" "$(date +%s%N)"
+    return
   fi
   if port_open "$PROMETHEUS_HOST" "$PROMETHEUS_PORT"; then
     log "$PROMETHEUS_HOST:$PROMETHEUS_PORT is taken by another process (Debian's own service: 'service prometheus stop'; Docker's?)"
     return 1
   fi
   prometheus_write_config || return 1
-  [ -f "$PROMETHEUS_LOG" ] && mv -f "$PROMETHEUS_LOG" "$PROMETHEUS_LOG.1"
-  rm -f "$PROMETHEUS_PID_FILE"
   log "starting Prometheus on $PROMETHEUS_URL"
   local started
   started="$(date +%s%N)"
-  nohup setsid bash -c 'echo $$ >"$0" && exec "$@"' "$PROMETHEUS_PID_FILE" \
+  pid="$(daemon_launch Prometheus "$PROMETHEUS_PID_FILE" "$PROMETHEUS_LOG" \
     "$PROMETHEUS_BIN" --config.file="$PROMETHEUS_CONFIG" \
     --storage.tsdb.path="$PROMETHEUS_HOME/data" --storage.tsdb.retention.time=2d \
     --web.listen-address="$PROMETHEUS_HOST:$PROMETHEUS_PORT" \
-    --enable-feature=exemplar-storage --web.enable-lifecycle \
-    </dev/null >"$PROMETHEUS_LOG" 2>&1 {PROMETHEUS_LOCK_FD}>&- &
-  local i
-  for ((i = 0; i < 40; i++)); do
-    pid="$(cat "$PROMETHEUS_PID_FILE" 2>/dev/null)" && [ -n "$pid" ] && break
-    sleep 0.05
-  done
-  [ -n "$pid" ] || { log "Prometheus did not start: see $PROMETHEUS_LOG"; return 1; }
-  prometheus_wait "$pid" "$started" || return 1
+    --enable-feature=exemplar-storage --web.enable-lifecycle)" || return 1
+  prometheus_wait "$pid" "$started"
 }
 
 prometheus_wait() {
-  local pid="$1" started="$2" i
-  for ((i = 0; i < PROMETHEUS_START_SECONDS * 10; i++)); do
-    if ! prometheus_alive "$pid"; then
-      log "Prometheus exited during start; the end of $PROMETHEUS_LOG:"
-      tail -n 30 "$PROMETHEUS_LOG" >&2
-      rm -f "$PROMETHEUS_PID_FILE"
-      return 1
-    fi
-    if prometheus_ready; then
-      log "Prometheus ready: $PROMETHEUS_URL (pid $pid, $((($(date +%s%N) - started) / 1000000)) ms)"
-      return 0
-    fi
-    sleep 0.1
-  done
-  log "Prometheus did not answer $PROMETHEUS_URL/-/ready within ${PROMETHEUS_START_SECONDS}s; see $PROMETHEUS_LOG"
-  return 1
+  daemon_wait Prometheus "$PROMETHEUS_URL" "$1" "$PROMETHEUS_PID_FILE" "$PROMETHEUS_LOG" \
+    "$PROMETHEUS_START_SECONDS" "$2" prometheus_ready
 }
 
 prometheus_stop() {
-  local pid i
-  if ! pid="$(prometheus_pid)"; then
-    rm -f "$PROMETHEUS_PID_FILE"
-    return 0
-  fi
-  log "stopping Prometheus (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < PROMETHEUS_STOP_SECONDS * 10; i++)); do
-    prometheus_alive "$pid" || break
-    sleep 0.1
-  done
-  if prometheus_alive "$pid"; then
-    log "Prometheus did not stop within ${PROMETHEUS_STOP_SECONDS}s: killing it"
-    kill -KILL "$pid" 2>/dev/null || true
+  local pid
+  if pid="$(prometheus_pid)"; then
+    daemon_stop Prometheus "$pid" "$PROMETHEUS_PID_FILE" "$PROMETHEUS_STOP_SECONDS" || true
   fi
   rm -f "$PROMETHEUS_PID_FILE"
 }
