@@ -26,11 +26,14 @@ const SQL_OPERATIONS = new Set([
   'ALTER',
 ]);
 
+const FIRST_WORD = /^\s*(\S{1,40})/;
+
 function operationOf(system: DependencyCall['system'], span: ReadableSpan): string {
   const named = span.attributes['db.operation.name'];
   if (typeof named === 'string' && named.length <= 40) return system === 'redis' ? named.toLowerCase() : named;
-  const text = String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? '');
-  const first = text.trim().split(/\s+/, 1)[0] ?? '';
+  const text = span.attributes['db.query.text'] ?? span.attributes['db.statement'];
+  // The first word only: an anchored match reads a few characters, not the whole statement.
+  const first = typeof text === 'string' ? (FIRST_WORD.exec(text)?.[1] ?? '') : '';
   if (system === 'postgresql') {
     const verb = first.toUpperCase();
     return SQL_OPERATIONS.has(verb) ? verb : 'other';
