@@ -3,45 +3,104 @@
  * `npm start` with telemetry on and with OTEL_SDK_DISABLED=true, on the same machine in one
  * run, and prints throughput, p50 and p99 for each, and the on/off throughput ratio.
  *
- * Each server runs alone while it is measured (the two never compete for the CPU), against
- * the real PostgreSQL and Redis from `npm run services:up`, each with a fresh database.
+ * Both servers run side by side, each on a fresh database of the real PostgreSQL and the real
+ * Redis from `npm run services:up`, and are measured in turns of a few seconds, one at a time
+ * (so the two never compete for the CPU). On a shared 2-core machine the speed drifts by tens
+ * of percent from one minute to the next; short interleaved slices put that drift on both
+ * sides alike, where long runs one after the other would let it decide the ratio.
  *
- *   BENCH_SECONDS=10 BENCH_CONNECTIONS=10 npm run bench:overhead
+ *   BENCH_SLICES=8 BENCH_SLICE_SECONDS=3 BENCH_CONNECTIONS=10 npm run bench:overhead
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { startServer } from '../test/helpers/start-server.ts';
+import { type StartedServer, startServer } from '../test/helpers/start-server.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const slices = Number(process.env.BENCH_SLICES ?? 8);
+const sliceSeconds = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://flowlab:flowlab@127.0.0.1:5432/flowlab';
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-interface Result {
+type Mode = 'off' | 'on';
+type Route = 'list' | 'create';
+
+interface Slice {
   rps: number;
   p50: number;
   p99: number;
   errors: number;
 }
 
-async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+interface Target {
+  server: StartedServer;
+  headers: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `flowlab_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const again = new pg.Client({ connectionString: adminUrl });
+      await again.connect();
+      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await again.end();
+    },
+  };
 }
 
-async function load(options: autocannon.Options): Promise<Result> {
-  const result = await autocannon({ duration: seconds, connections, ...options });
+async function start(mode: Mode): Promise<Target> {
+  const database = await createDatabase();
+  const server = await startServer({
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `flowlab-bench:${randomBytes(4).toString('hex')}:`,
+    TODO_CREATE_LIMIT: '100000000',
+    LOG_LEVEL: 'warn',
+    ...(mode === 'off' ? { OTEL_SDK_DISABLED: 'true' } : {}),
+  });
+  const json = { 'Content-Type': 'application/json' };
+  const credentials = JSON.stringify({ email: 'bench@example.com', password: 'measure twice' });
+  await fetch(`${server.base}/auth/register`, { method: 'POST', headers: json, body: credentials });
+  const login = await fetch(`${server.base}/auth/login`, { method: 'POST', headers: json, body: credentials });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const headers = { ...json, Authorization: `Bearer ${accessToken}` };
+  for (let i = 0; i < 20; i++) {
+    await fetch(`${server.base}/todos`, { method: 'POST', headers, body: JSON.stringify({ title: `seed ${i}` }) });
+  }
+  return {
+    server,
+    headers,
+    async drop() {
+      await server.stop();
+      await database.drop();
+    },
+  };
+}
+
+let created = 0;
+async function load(target: Target, route: Route, seconds: number): Promise<Slice> {
+  const url = `${target.server.base}/todos`;
+  const result = await autocannon({
+    url,
+    headers: target.headers,
+    duration: seconds,
+    connections,
+    ...(route === 'create' && {
+      method: 'POST',
+      requests: [
+        { setupRequest: (request) => ({ ...request, body: JSON.stringify({ title: `bench ${created++}` }) }) },
+      ],
+    }),
+  });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -50,73 +109,52 @@ async function load(options: autocannon.Options): Promise<Result> {
   };
 }
 
-async function measure(telemetry: boolean): Promise<{ list: Result; create: Result }> {
-  return withDatabase(async (databaseUrl) => {
-    const server = await startServer({
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: `flowlab-bench:${randomBytes(4).toString('hex')}:`,
-      TODO_CREATE_LIMIT: '100000000',
-      LOG_LEVEL: 'warn',
-      ...(telemetry ? {} : { OTEL_SDK_DISABLED: 'true' }),
-    });
-    try {
-      const json = { 'Content-Type': 'application/json' };
-      const credentials = JSON.stringify({ email: 'bench@example.com', password: 'measure twice' });
-      await fetch(`${server.base}/auth/register`, { method: 'POST', headers: json, body: credentials });
-      const login = await fetch(`${server.base}/auth/login`, { method: 'POST', headers: json, body: credentials });
-      const { accessToken } = (await login.json()) as { accessToken: string };
-      const headers = { ...json, Authorization: `Bearer ${accessToken}` };
-      for (let i = 0; i < 20; i++) {
-        await fetch(`${server.base}/todos`, { method: 'POST', headers, body: JSON.stringify({ title: `seed ${i}` }) });
-      }
-      let n = 0;
-      // Warm-up, unreported: JIT, pools and caches.
-      await autocannon({ url: `${server.base}/todos`, headers, duration: 2, connections });
-      const list = await load({ url: `${server.base}/todos`, headers });
-      const create = await load({
-        url: `${server.base}/todos`,
-        method: 'POST',
-        headers,
-        requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify({ title: `bench ${n++}` }) }) }],
-      });
-      return { list, create };
-    } finally {
-      await server.stop();
-    }
-  });
-}
-
-const row = (label: string, r: Result) =>
-  `  ${label.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}`;
-
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-console.log(
-  `telemetry overhead: ${rounds} rounds of off then on, ${seconds} s per route, ${connections} connections, PostgreSQL + Redis, graph off`,
-);
-// Alternating rounds, and the median of each: a 2-core machine is noisy, and drift (a warming
-// disk cache, a busy neighbour) then falls on both sides alike.
-const runs: Record<'off' | 'on', { list: Result; create: Result }[]> = { off: [], on: [] };
-for (let round = 0; round < rounds; round++) {
-  runs.off.push(await measure(false));
-  runs.on.push(await measure(true));
-}
-const median = (results: Result[]): Result => {
-  const sorted = [...results].sort((a, b) => a.rps - b.rps);
-  return sorted[Math.floor((sorted.length - 1) / 2)] as Result;
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
-const off = { list: median(runs.off.map((r) => r.list)), create: median(runs.off.map((r) => r.create)) };
-const on = { list: median(runs.on.map((r) => r.list)), create: median(runs.on.map((r) => r.create)) };
-console.log(row('GET /todos   off', off.list));
-console.log(row('GET /todos   on', on.list));
-console.log(row('POST /todos  off', off.create));
-console.log(row('POST /todos  on', on.create));
+
 console.log(
-  `  throughput kept with telemetry on: GET ${((on.list.rps / off.list.rps) * 100).toFixed(1)}%, POST ${((on.create.rps / off.create.rps) * 100).toFixed(1)}%`,
+  `telemetry overhead: ${slices} interleaved slices of ${sliceSeconds} s per route and mode, ${connections} connections, PostgreSQL + Redis, graph off`,
 );
-console.log(
-  `  every run (req/s): off GET ${runs.off.map((r) => r.list.rps.toFixed(0)).join(' ')} | on GET ${runs.on.map((r) => r.list.rps.toFixed(0)).join(' ')}`,
-);
-console.log(
-  `                     off POST ${runs.off.map((r) => r.create.rps.toFixed(0)).join(' ')} | on POST ${runs.on.map((r) => r.create.rps.toFixed(0)).join(' ')}`,
-);
+const targets = { off: await start('off'), on: await start('on') };
+try {
+  // Warm-up, unreported: JIT, pools and caches.
+  for (const mode of ['off', 'on'] as const) {
+    for (const route of ['list', 'create'] as const) await load(targets[mode], route, 2);
+  }
+  const results: Record<Route, Record<Mode, Slice[]>> = { list: { off: [], on: [] }, create: { off: [], on: [] } };
+  for (let slice = 0; slice < slices; slice++) {
+    // Which mode goes first alternates, so neither always runs just after the other.
+    const order: Mode[] = slice % 2 ? ['on', 'off'] : ['off', 'on'];
+    for (const route of ['list', 'create'] as const) {
+      for (const mode of order) results[route][mode].push(await load(targets[mode], route, sliceSeconds));
+    }
+  }
+
+  const label = { list: 'GET /todos ', create: 'POST /todos' };
+  for (const route of ['list', 'create'] as const) {
+    for (const mode of ['off', 'on'] as const) {
+      const runs = results[route][mode];
+      const rps = runs.reduce((sum, r) => sum + r.rps, 0) / runs.length;
+      console.log(
+        `  ${label[route]}  ${mode.padEnd(3)} ${rps.toFixed(0).padStart(7)} req/s   p50 ${String(median(runs.map((r) => r.p50))).padStart(4)} ms   p99 ${String(median(runs.map((r) => r.p99))).padStart(4)} ms   errors ${runs.reduce((sum, r) => sum + r.errors, 0)}`,
+      );
+    }
+  }
+  for (const route of ['list', 'create'] as const) {
+    const { off, on } = results[route];
+    // Each slice's ratio compares two neighbours in time; their median resists a noisy slice.
+    const ratios = on.map((r, i) => r.rps / (off[i]?.rps ?? Number.NaN));
+    const mean = (runs: Slice[]) => runs.reduce((sum, r) => sum + r.rps, 0);
+    console.log(
+      `  ${label[route]}  throughput kept with telemetry on: ${((mean(on) / mean(off)) * 100).toFixed(1)}% overall, median slice ${(median(ratios) * 100).toFixed(1)}%, slices ${(Math.min(...ratios) * 100).toFixed(0)}–${(Math.max(...ratios) * 100).toFixed(0)}%`,
+    );
+  }
+} finally {
+  await targets.off.drop();
+  await targets.on.drop();
+}
