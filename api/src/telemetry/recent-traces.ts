@@ -65,9 +65,13 @@ function toStored(span: ReadableSpan): StoredSpan {
   };
 }
 
-/** A rough size of a kept span, in bytes: enough to bound the store's memory, cheap to count. */
+/**
+ * A rough size of a kept span, in bytes: enough to bound the store's memory, cheap to count.
+ * An ended SDK span with two short attributes measured 965 bytes of heap (Node 24, SDK 2.x):
+ * about 800 for the span itself, the rest for its name and attributes.
+ */
 function approximateBytes(span: ReadableSpan): number {
-  let bytes = 300 + span.name.length * 2;
+  let bytes = 800 + span.name.length * 2;
   const add = (attributes: Attributes | undefined) => {
     for (const key in attributes) {
       const value = attributes[key];

@@ -45,10 +45,10 @@ describe('recent traces', () => {
   });
 
   it('keeps at most about maxBytes bytes of spans', () => {
-    const store = new RecentTraces({ maxTraces: 100, maxSpans: 100, maxBytes: 3000 });
+    const store = new RecentTraces({ maxTraces: 100, maxSpans: 100, maxBytes: 4000 });
     const big = { 'db.query.text': 'x'.repeat(500) };
     for (let t = 1; t <= 4; t++) store.onEnd(span(`trace${t}`, '1', undefined, big));
-    // Each span is about 1.4 KB here: two fit, the older two were dropped.
+    // Each span is about 1.9 KB here: two fit, the older two were dropped.
     expect(store.list({ limit: 10 }).map((s) => s.traceId)).toEqual(['trace4', 'trace3']);
   });
 
