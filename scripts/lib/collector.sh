@@ -144,8 +144,8 @@ collector_stop() {
 
 collector_status() {
   if collector_ready; then
-    echo "collector: up    $COLLECTOR_OTLP_HTTP_URL (OTLP/HTTP; gRPC :4317)  span metrics $COLLECTOR_METRICS_URL"
+    status_line collector up "$COLLECTOR_OTLP_HTTP_URL (OTLP/HTTP; gRPC :4317)  span metrics $COLLECTOR_METRICS_URL"
   else
-    echo "collector: down  ($COLLECTOR_OTLP_HTTP_URL)"
+    status_line collector down "($COLLECTOR_OTLP_HTTP_URL)"
   fi
 }

@@ -134,3 +134,6 @@ daemon_wait() {
   log "$name did not answer within ${start_seconds}s ($where); see $log_file"
   return 1
 }
+
+# One line of `services.sh status`, aligned: NAME STATE DETAIL.
+status_line() { printf '%-11s %-7s %s\n' "$1:" "$2" "$3"; }

@@ -131,8 +131,8 @@ jaeger_stop() {
 
 jaeger_status() {
   if jaeger_ready; then
-    echo "jaeger:    up    $JAEGER_UI_URL (UI, /api/traces/<id>)  OTLP 127.0.0.1:14317 (gRPC) :14318 (HTTP)  health $JAEGER_HEALTH_URL"
+    status_line jaeger up "$JAEGER_UI_URL (UI, /api/traces/<id>)  OTLP 127.0.0.1:14317 (gRPC) :14318 (HTTP)  health $JAEGER_HEALTH_URL"
   else
-    echo "jaeger:    down  ($JAEGER_UI_URL)"
+    status_line jaeger down "($JAEGER_UI_URL)"
   fi
 }

@@ -271,5 +271,5 @@ neo4j_stop() {
 }
 
 neo4j_status() {
-  if neo4j_ready; then echo "neo4j: up    $NEO4J_URL"; else echo "neo4j: down  ($NEO4J_URL)"; fi
+  if neo4j_ready; then status_line neo4j up "$NEO4J_URL"; else status_line neo4j down "($NEO4J_URL)"; fi
 }

@@ -60,5 +60,5 @@ postgres_down() {
 }
 
 postgres_status() {
-  if postgres_ready; then echo "postgres: up    $PG_URL"; else echo "postgres: down  ($PG_URL)"; fi
+  if postgres_ready; then status_line postgres up "$PG_URL"; else status_line postgres down "($PG_URL)"; fi
 }

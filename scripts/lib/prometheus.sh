@@ -98,5 +98,5 @@ prometheus_stop() {
 }
 
 prometheus_status() {
-  if prometheus_ready; then echo "prometheus: up    $PROMETHEUS_URL"; else echo "prometheus: down  ($PROMETHEUS_URL)"; fi
+  if prometheus_ready; then status_line prometheus up "$PROMETHEUS_URL"; else status_line prometheus down "($PROMETHEUS_URL)"; fi
 }

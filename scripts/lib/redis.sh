@@ -50,5 +50,5 @@ redis_down() {
 }
 
 redis_status() {
-  if redis_ready; then echo "redis:    up    $REDIS_URL"; else echo "redis:    down  ($REDIS_URL)"; fi
+  if redis_ready; then status_line redis up "$REDIS_URL"; else status_line redis down "($REDIS_URL)"; fi
 }

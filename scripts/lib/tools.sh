@@ -17,6 +17,6 @@ tools_down() { :; }
 tools_status() {
   local tool
   for tool in jq promtool; do
-    if command -v "$tool" >/dev/null 2>&1; then echo "tool:     $tool $(command -v "$tool")"; else echo "tool:     $tool missing"; fi
+    if command -v "$tool" >/dev/null 2>&1; then status_line "$tool" found "$(command -v "$tool")"; else status_line "$tool" missing ""; fi
   done
 }
