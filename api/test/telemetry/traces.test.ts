@@ -181,6 +181,25 @@ describe('traces of the todo lifecycle', () => {
     expect(line?.span_id).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it("lists the caller's own request in /debug/traces, newest first, filtered by route", async () => {
+    // Every call here sends a traceparent, so each SERVER span has a remote parent.
+    const first = await call('GET', '/todos?limit=1');
+    const second = await call('GET', '/todos?limit=2');
+    await fetchTrace(server.base, second.traceId);
+    const response = await fetch(`${server.base}/debug/traces?route=/todos&limit=50`);
+    const { items } = (await response.json()) as { items: { traceId: string; route: string }[] };
+    expect(items[0]).toMatchObject({
+      traceId: second.traceId,
+      rootName: 'GET /todos',
+      route: '/todos',
+      method: 'GET',
+      statusCode: 200,
+      error: false,
+    });
+    expect(items.map((item) => item.traceId)).toContain(first.traceId);
+    expect(items.every((item) => item.route === '/todos')).toBe(true);
+  });
+
   it("names every step of the README's request-path diagram as a span", async () => {
     const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
     const diagram = /<!-- request-path:start -->([\s\S]*?)<!-- request-path:end -->/.exec(readme)?.[1] ?? '';
