@@ -9,6 +9,7 @@ import { connectRedis, redisReady } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { createGraphBreaker, type GraphBreaker } from './graph/breaker.ts';
+import { prepareGraph } from './graph/graph-sync.ts';
 import { connectNeo4j, type GraphClient } from './graph/neo4j.ts';
 import { createFaults, type Faults } from './lab/faults.ts';
 import { untraced } from './telemetry/tracing.ts';
@@ -36,16 +37,16 @@ export function breakerOptions(config: Config) {
   };
 }
 
-/** Creates the graph's uniqueness constraints, retrying in the background while Neo4j is down. */
-export function ensureGraphSchema(graph: GraphClient, logger: Logger, retryMs = 5000): { stop(): void } {
+/** Prepares the graph (constraints, planned sync statements), retrying in the background while Neo4j is down. */
+export function prepareGraphInBackground(graph: GraphClient, logger: Logger, retryMs = 5000): { stop(): void } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const attempt = async () => {
     try {
-      await untraced(() => graph.ensureSchema());
-      logger.info({ dependency: 'neo4j' }, 'graph constraints in place');
+      await untraced(() => prepareGraph(graph));
+      logger.info({ dependency: 'neo4j' }, 'graph constraints in place, sync statements planned');
     } catch (error) {
-      logger.warn({ dependency: 'neo4j', err: error }, 'graph constraints not created yet; retrying');
+      logger.warn({ dependency: 'neo4j', err: error }, 'graph not prepared yet; retrying');
       if (!stopped) timer = setTimeout(attempt, retryMs);
     }
   };

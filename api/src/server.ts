@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfigOrExit } from './config.ts';
 import { runMigrations } from './db/migrate.ts';
-import { closeDependencies, ensureGraphSchema, openDependencies } from './dependencies.ts';
+import { closeDependencies, openDependencies, prepareGraphInBackground } from './dependencies.ts';
 import { outboxWorkerFor } from './graph/wiring.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
@@ -16,7 +16,7 @@ const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL });
 const deps = await openDependencies(config, logger);
 if (config.MIGRATE_ON_START) await runMigrations(deps.database);
-const graphSchema = deps.graph && ensureGraphSchema(deps.graph.client, logger);
+const graphPreparation = deps.graph && prepareGraphInBackground(deps.graph.client, logger);
 const worker = config.OUTBOX_WORKER ? outboxWorkerFor({ ...deps, config, logger }) : undefined;
 worker?.start();
 
@@ -60,7 +60,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   clearInterval(sweep);
   clearTimeout(deadline);
-  graphSchema?.stop();
+  graphPreparation?.stop();
   await worker?.stop();
   await closeDependencies(deps);
   await shutdownTelemetry();

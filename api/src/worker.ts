@@ -3,7 +3,7 @@
  * asynchronous half, or a worker for an API started with OUTBOX_WORKER=0).
  */
 import { loadConfigOrExit } from './config.ts';
-import { closeDependencies, ensureGraphSchema, openDependencies } from './dependencies.ts';
+import { closeDependencies, openDependencies, prepareGraphInBackground } from './dependencies.ts';
 import { outboxWorkerFor } from './graph/wiring.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
@@ -16,12 +16,12 @@ if (!config.NEO4J_URI) {
   process.exit(1);
 }
 const deps = await openDependencies(config, logger);
-const graphSchema = deps.graph && ensureGraphSchema(deps.graph.client, logger);
+const graphPreparation = deps.graph && prepareGraphInBackground(deps.graph.client, logger);
 const worker = outboxWorkerFor({ ...deps, config, logger });
 worker?.start();
 
 async function shutdown(): Promise<void> {
-  graphSchema?.stop();
+  graphPreparation?.stop();
   await worker?.stop();
   await closeDependencies(deps);
   await shutdownTelemetry();

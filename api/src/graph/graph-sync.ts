@@ -66,6 +66,33 @@ SET c.name = category.name, c.key = toLower(category.name), c.userId = category.
 
 const DELETE_CATEGORIES = 'UNWIND $ids AS id MATCH (c:Category {id: id}) DETACH DELETE c';
 
+/**
+ * Start-up chores on a reachable Neo4j: the uniqueness constraints, then a rehearsal of every sync
+ * statement on a sample todo and category, rolled back. A cold Neo4j takes about a second over
+ * the first run of these statements; without the rehearsal that second would land on the first
+ * request's inline write, right against its 1 s timeout, and the learner's first todo would come
+ * back "pending".
+ */
+export async function prepareGraph(graph: GraphClient): Promise<void> {
+  await graph.ensureSchema();
+  const category = { id: -1, name: 'rehearsal', userId: -1 };
+  const todo = {
+    id: -1,
+    userId: -1,
+    title: 'rehearsal',
+    completed: false,
+    createdAt: new Date(0).toISOString(),
+    categoryIds: [category.id],
+    categories: [category],
+  };
+  await graph.rehearse([
+    { cypher: UPSERT_CATEGORIES, params: { categories: [category] } },
+    { cypher: UPSERT_TODOS, params: { todos: [todo] } },
+    { cypher: DELETE_TODOS, params: { ids: [todo.id] } },
+    { cypher: DELETE_CATEGORIES, params: { ids: [category.id] } },
+  ]);
+}
+
 export interface GraphSync {
   /** Applies one claimed row and records the outcome in the outbox. */
   process(row: OutboxRow): Promise<ApplyOutcome>;

@@ -20,6 +20,8 @@ export interface GraphClient {
     statements: { cypher: string; params: Record<string, unknown> }[],
     options: { operation: string },
   ): Promise<void>;
+  /** Runs write statements in one transaction and rolls it back: the graph is left as it was. */
+  rehearse(statements: { cypher: string; params: Record<string, unknown> }[]): Promise<void>;
   ping(): Promise<void>;
   /** Uniqueness constraints on the ids; safe to run at every start-up. */
   ensureSchema(): Promise<void>;
@@ -95,9 +97,24 @@ export function connectNeo4j(options: { uri: string; user?: string; password?: s
     });
   }
 
+  async function rehearse(statements: { cypher: string; params: Record<string, unknown> }[]): Promise<void> {
+    const session = driver.session();
+    try {
+      const tx = session.beginTransaction();
+      try {
+        for (const statement of statements) await tx.run(statement.cypher, statement.params);
+      } finally {
+        await tx.rollback();
+      }
+    } finally {
+      await session.close();
+    }
+  }
+
   return {
     run,
     writeAll,
+    rehearse,
     location: options.uri,
     async ping() {
       await run('RETURN 1 AS ok', {}, { operation: 'ping', mode: 'read' });

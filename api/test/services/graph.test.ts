@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OutboxRow, outbox } from '../../src/db/schema.ts';
 import type { Graph } from '../../src/dependencies.ts';
 import type { BreakerState } from '../../src/graph/breaker.ts';
-import { createGraphSync } from '../../src/graph/graph-sync.ts';
+import { createGraphSync, prepareGraph } from '../../src/graph/graph-sync.ts';
 import { createOutboxWorker } from '../../src/graph/outbox-worker.ts';
 import { retryPolicy } from '../../src/graph/wiring.ts';
 import { createFaults } from '../../src/lab/faults.ts';
@@ -85,7 +85,7 @@ describe('the graph on a real Neo4j', () => {
     await moveIdSequences(database.db);
     offline = createTestApp(database, graphConfig, { faults });
     graph = openTestGraph(offline.config, faults);
-    await graph.client.ensureSchema();
+    await prepareGraph(graph.client);
     t = createTestApp(database, graphConfig, { graph, faults });
   });
 
@@ -115,6 +115,25 @@ describe('the graph on a real Neo4j', () => {
     expect((await t.send('DELETE', `/todos/${created.json.id}`, { token })).status).toBe(204);
     expect(await graphTodo(created.json.id)).toEqual([]);
     expect(await pendingIds()).toEqual([]);
+  });
+
+  it('prepares the graph at start-up (constraints, a rolled-back rehearsal) without leaving anything in it', async () => {
+    const census = () =>
+      graph.client.run<{ nodes: number; rehearsal: number }>(
+        'MATCH (n) RETURN count(n) AS nodes, count(CASE WHEN n.id = -1 THEN 1 END) AS rehearsal',
+        {},
+        { operation: 'test', mode: 'read' },
+      );
+    const before = await census();
+    await prepareGraph(graph.client);
+    expect(await census()).toEqual(before);
+    expect(before[0]?.rehearsal).toBe(0);
+    const constraints = await graph.client.run<{ name: string }>(
+      'SHOW CONSTRAINTS YIELD name RETURN name',
+      {},
+      { operation: 'test', mode: 'read' },
+    );
+    expect(constraints.map((c) => c.name)).toEqual(expect.arrayContaining(['user_id', 'todo_id', 'category_id']));
   });
 
   it('applies an event again without changing the graph (idempotent)', async () => {

@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.ts';
 import type { Graph } from '../../src/dependencies.ts';
+import { prepareGraph } from '../../src/graph/graph-sync.ts';
 import type { OutboxWorker } from '../../src/graph/outbox-worker.ts';
 import { outboxWorkerFor } from '../../src/graph/wiring.ts';
 import { createFaults } from '../../src/lab/faults.ts';
@@ -31,7 +32,7 @@ describe('Neo4j stopped mid-test', () => {
       OUTBOX_POLL_MS: '50',
     };
     graph = openTestGraph(createTestApp(database, overrides).config, faults);
-    await graph.client.ensureSchema();
+    await prepareGraph(graph.client);
     t = createTestApp(database, overrides, { graph, faults });
     worker = outboxWorkerFor(t.deps);
   }, 180_000);
