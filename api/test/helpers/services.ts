@@ -54,8 +54,8 @@ export function uniqueKeyPrefix(): string {
  * One Neo4j serves every test database, and each database numbers its rows from 1: moving
  * the id sequences to a random block keeps one suite's todo 1 from being another's. A block is
  * 10,000 ids (no suite makes that many rows) and there are 200,000 of them within the integer
- * ids: two runs meet with a chance of 1 in 200,000, where 2,000 blocks of a million made a shared
- * Neo4j, after a day of local runs, mix two suites' users about once in a few dozen runs.
+ * ids, so two runs meet with a chance of 1 in 200,000. With 2,000 blocks of a million, the dozens
+ * of runs a local Neo4j sees in a day had a fair chance that some two of them shared users.
  */
 export async function moveIdSequences(db: Database): Promise<void> {
   const start = randomInt(1, 200_000) * 10_000;
