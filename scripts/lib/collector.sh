@@ -108,17 +108,12 @@ collector_ensure() {
 }
 
 collector_start() {
-  local pid port
+  local pid
   if pid="$(collector_pid)"; then
     collector_wait "$pid" "$(date +%s%N)"
     return
   fi
-  for port in "${COLLECTOR_PORTS[@]}"; do
-    if port_open "$COLLECTOR_HOST" "$port"; then
-      log "port $port is taken by another process (a collector in Docker?); stop it first"
-      return 1
-    fi
-  done
+  ports_free "$COLLECTOR_HOST" collector "${COLLECTOR_PORTS[@]}" || return 1
   collector_build || return 1
   log "starting the collector (OTLP on :4317/:4318, span metrics on :8889, traces to $COLLECTOR_JAEGER_ENDPOINT)"
   local started

@@ -93,17 +93,12 @@ jaeger_ensure() {
 }
 
 jaeger_start() {
-  local pid port
+  local pid
   if pid="$(jaeger_pid)"; then
     jaeger_wait "$pid" "$(date +%s%N)"
     return
   fi
-  for port in "${JAEGER_PORTS[@]}"; do
-    if port_open "$JAEGER_HOST" "$port"; then
-      log "port $port is taken by another process (a Jaeger in Docker?); stop it first"
-      return 1
-    fi
-  done
+  ports_free "$JAEGER_HOST" Jaeger "${JAEGER_PORTS[@]}" || return 1
   jaeger_build || return 1
   log "starting Jaeger (UI $JAEGER_UI_URL, OTLP on 127.0.0.1:14317/14318, in-memory storage)"
   local started
