@@ -11,16 +11,14 @@
  *
  *   BENCH_SLICES=8 BENCH_SLICE_SECONDS=3 BENCH_CONNECTIONS=10 npm run bench:overhead
  */
-import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { postgresBackend } from '../test/helpers/backends.ts';
+import { testRedisUrl, uniqueKeyPrefix } from '../test/helpers/services.ts';
 import { type StartedServer, startServer } from '../test/helpers/start-server.ts';
 
 const slices = Number(process.env.BENCH_SLICES ?? 8);
 const sliceSeconds = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://flowlab:flowlab@127.0.0.1:5432/flowlab';
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 type Mode = 'off' | 'on';
 type Route = 'list' | 'create';
@@ -38,31 +36,12 @@ interface Target {
   drop(): Promise<void>;
 }
 
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `flowlab_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const again = new pg.Client({ connectionString: adminUrl });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
-    },
-  };
-}
-
 async function start(mode: Mode): Promise<Target> {
-  const database = await createDatabase();
+  const database = await postgresBackend.create();
   const server = await startServer({
-    DATABASE_URL: database.url,
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: `flowlab-bench:${randomBytes(4).toString('hex')}:`,
+    DATABASE_URL: database.url ?? '',
+    REDIS_URL: testRedisUrl,
+    REDIS_KEY_PREFIX: uniqueKeyPrefix(),
     TODO_CREATE_LIMIT: '100000000',
     LOG_LEVEL: 'warn',
     ...(mode === 'off' ? { OTEL_SDK_DISABLED: 'true' } : {}),
@@ -81,7 +60,7 @@ async function start(mode: Mode): Promise<Target> {
     headers,
     async drop() {
       await server.stop();
-      await database.drop();
+      await database.destroy();
     },
   };
 }
