@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FullServer, startFullServer } from '../../api/test/helpers/full-server.ts';
+import { stepObjectives } from '../lib/slo.ts';
 import { loadScenario, type ScenarioRun } from './harness.ts';
 import { expectEveryRequestTraced, expectSummaryFiles, expectThresholdsMet } from './scenario-assertions.ts';
 
@@ -136,7 +137,7 @@ describe('slow requests', () => {
   it('print their trace id when slower than the step objective', async () => {
     const run = await loadScenario('smoke.ts', { API_URL: full.server.base });
     run.setup();
-    // Every PostgreSQL query 450 ms slower: a list (one query at least) is over its 400 ms p99.
+    // Every PostgreSQL query 450 ms slower: a list or a read (two queries at least) is over its p99 objective.
     expect(await labCall(full.server.base, 'PUT', '/lab/faults/postgresql', { latencyMs: 450 })).toBe(200);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     let lines: string[] = [];
@@ -152,7 +153,7 @@ describe('slow requests', () => {
     expect(traceId).toBeDefined();
     expect(lines.find((line) => line.startsWith('slow list:'))).toContain(`trace ${traceId}`);
     expect(lines.find((line) => line.startsWith('slow read:'))).toMatch(
-      /over 400 ms\), status 200, trace [0-9a-f]{32}$/,
+      new RegExp(`over ${stepObjectives.read.p99} ms\\), status 200, trace [0-9a-f]{32}$`),
     );
   });
 });
