@@ -35,7 +35,7 @@ const executors: Record<string, [string[], string[]]> = {
 const STEPS = ['register', 'login', 'create', 'list', 'read', 'complete', 'delete', 'related', 'admin'];
 
 /** k6's duration strings: 1h2m3s, 90s, 500ms. */
-export function seconds(duration: unknown): number {
+function seconds(duration: unknown): number {
   if (typeof duration !== 'string') throw new Error(`not a duration: ${JSON.stringify(duration)}`);
   const match = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(duration);
   if (!match || duration === '') throw new Error(`k6 cannot read the duration ${duration}`);
