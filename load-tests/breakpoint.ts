@@ -25,7 +25,7 @@ export const options = scenarioOptions({
       timeUnit: '1s',
       stages: [{ duration: '10m', target: 150 }],
       preAllocatedVUs: 10,
-      maxVUs: 200,
+      maxVUs: 100,
       tags: { workload: 'readers' },
     },
   },

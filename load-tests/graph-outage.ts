@@ -29,7 +29,14 @@ const drainSeconds = new Trend('outbox_drain_seconds');
 export const options = scenarioOptions({
   scenarios: {
     writers: writers(CREATES_PER_SECOND, '4m'),
-    outageStart: { executor: 'per-vu-iterations', exec: 'outageStart', startTime: '1m', vus: 1, iterations: 1 },
+    outageStart: {
+      executor: 'per-vu-iterations',
+      exec: 'outageStart',
+      startTime: '1m',
+      vus: 1,
+      iterations: 1,
+      maxDuration: '30s',
+    },
     outageEnd: {
       executor: 'per-vu-iterations',
       exec: 'outageEnd',

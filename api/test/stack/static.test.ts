@@ -112,11 +112,12 @@ describe('Grafana dashboards and provisioning', () => {
     return provisioning.datasources.map((d: { uid: string }) => d.uid);
   }
 
-  it('has four dashboards with unique uids, each described', async () => {
+  it('has five dashboards with unique uids, each described', async () => {
     const all = await dashboards();
     expect(all.map((d) => d.file).sort()).toEqual([
       'api-overview.json',
       'dependencies.json',
+      'load-test.json',
       'nodejs-runtime.json',
       'span-metrics.json',
     ]);
