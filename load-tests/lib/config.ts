@@ -2,11 +2,12 @@
  * Where the run points and what it may do, from k6's environment (`-e NAME=value` or the shell's):
  *   API_URL      the API (default http://localhost:8000; in Docker Compose, http://api:8000)
  *   ADMIN_TOKEN  the lab's admin token, for the graph-outage drill's fault switch
- *   SUMMARY_DIR  where handleSummary writes its files (default results, relative to where k6 runs)
+ *   SUMMARY_DIR  where handleSummary writes its files (default load-tests/results: k6 resolves it from
+ *                the directory it runs in, the repository's root in the README's commands)
  */
 export const API_URL = (__ENV.API_URL || 'http://localhost:8000').replace(/\/+$/, '');
 export const ADMIN_TOKEN = __ENV.ADMIN_TOKEN || '';
-export const SUMMARY_DIR = (__ENV.SUMMARY_DIR || 'results').replace(/\/+$/, '');
+export const SUMMARY_DIR = (__ENV.SUMMARY_DIR || 'load-tests/results').replace(/\/+$/, '');
 
 /**
  * The API's own limits, at their defaults (README, Configuration). The scenarios are sized to stay

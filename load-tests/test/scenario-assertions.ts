@@ -42,7 +42,7 @@ export async function expectSummaryFiles(run: ScenarioRun, scenario: string): Pr
   expect(names).toHaveLength(2);
   const json = names.find((name) => name.endsWith('.json')) ?? '';
   const text = names.find((name) => name.endsWith('.txt')) ?? '';
-  expect(json).toMatch(new RegExp(`^results/${scenario}-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z\\.json$`));
+  expect(json).toMatch(new RegExp(`^load-tests/results/${scenario}-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z\\.json$`));
   expect(files[text]).toBe(files.stdout);
   const report = JSON.parse(files[json] ?? '');
   expect(report.scenario).toBe(scenario);
