@@ -66,30 +66,39 @@ function withLock(name: string, work: () => void): void {
   }
 }
 
-let failed = false;
-for (const name of sites) {
-  const dir = join(root, name);
+export type BuildOutcome = 'up-to-date' | 'built' | 'failed' | 'not-a-site';
+
+/** Builds one site folder if its declared inputs changed since its last good build. */
+export function buildSite(dir: string, log: (line: string) => void = console.error): BuildOutcome {
   const manifest = join(dir, 'package.json');
-  if (!existsSync(manifest)) continue;
+  if (!existsSync(manifest)) return 'not-a-site';
   const inputs: string[] | undefined = JSON.parse(readFileSync(manifest, 'utf8')).flowlab?.buildInputs;
-  if (!inputs) continue;
+  if (!inputs) return 'not-a-site';
+  const name = relative(root, dir) || dir;
   const stamp = join(dir, 'dist', '.build-inputs');
   const upToDate = (hash: string) =>
     existsSync(join(dir, 'dist', 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash;
-  if (upToDate(inputsHash(dir, inputs))) continue;
-  withLock(name, () => {
+  if (upToDate(inputsHash(dir, inputs))) return 'up-to-date';
+  let outcome: BuildOutcome = 'up-to-date';
+  withLock(name.replaceAll(/[^a-z0-9]+/gi, '-'), () => {
     const hash = inputsHash(dir, inputs);
     if (upToDate(hash)) return; // another process built it while this one waited
-    console.error(`[flowlab] building ${name}/ (its sources changed; later starts reuse the build)`);
+    log(`[flowlab] building ${name}/ (its sources changed; later starts reuse the build)`);
     const started = Date.now();
-    const result = spawnSync('npm', ['run', 'build', '--workspace', name], { cwd: root, stdio: 'inherit' });
+    const result = spawnSync('npm', ['run', 'build'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
     if (result.status === 0 && existsSync(join(dir, 'dist', 'index.html'))) {
       writeFileSync(stamp, hash);
-      console.error(`[flowlab] built ${name}/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      log(`[flowlab] built ${name}/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      outcome = 'built';
     } else {
-      failed = true;
-      console.error(`[flowlab] building ${name}/ failed; the API starts without the new build`);
+      log(`[flowlab] building ${name}/ failed; the API starts without the new build`);
+      outcome = 'failed';
     }
   });
+  return outcome;
 }
-if (failed && strict) process.exit(1);
+
+if (import.meta.main) {
+  const outcomes = sites.map((name) => buildSite(join(root, name)));
+  if (strict && outcomes.includes('failed')) process.exit(1);
+}
