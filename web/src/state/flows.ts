@@ -50,7 +50,7 @@ const filtersForApi = (): TodoFilters => {
 
 async function loadLists(action: Action): Promise<void> {
   const [page, categories] = await Promise.all([api.listTodos(action, filtersForApi()), api.listCategories(action)]);
-  update({ todos: page.items, nextCursor: page.nextCursor, categories: categories.items });
+  update({ todos: page.items, nextCursor: page.nextCursor, categories: categories.items, notice: null });
 }
 
 export async function signIn(input: { email: string; password: string; name: string }): Promise<void> {

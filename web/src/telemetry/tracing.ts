@@ -48,7 +48,12 @@ export function startTracing(config: WebConfig): void {
     resource: resourceFromAttributes({ 'service.name': SERVICE_NAME, 'service.version': __FLOWLAB_VERSION__ }),
     // Short delay: a learner clicks, then opens the trace view; the spans should be there by then.
     spanProcessors: exportUrl
-      ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }), { scheduledDelayMillis: 300 })]
+      ? [
+          new BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }), {
+            scheduledDelayMillis: 300,
+            maxExportBatchSize: 50,
+          }),
+        ]
       : [],
   });
   provider.register();
