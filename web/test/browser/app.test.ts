@@ -98,8 +98,12 @@ describe('the web client at /app/', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     const email = await register(page);
 
+    await page.getByLabel('New category').fill('work');
+    await page.getByRole('button', { name: 'Add category' }).click();
+    await page.getByRole('checkbox', { name: 'work' }).check();
     await addTodo(page, 'Trace a request');
     await expect.poll(() => row(page, 'Trace a request').getAttribute('data-todo-id')).toMatch(/^\d+$/);
+    expect(await row(page, 'Trace a request').locator('.tag').allTextContents()).toEqual(['work']);
     await addTodo(page, 'Read the span tree');
     await expect.poll(() => row(page, 'Read the span tree').getAttribute('data-todo-id')).toMatch(/^\d+$/);
 
@@ -119,6 +123,9 @@ describe('the web client at /app/', () => {
     await page.getByLabel('Show').selectOption('open');
     await expect.poll(() => todoRows(page).allTextContents()).toEqual([expect.stringContaining('Read the span tree')]);
     await page.getByLabel('Show').selectOption('all');
+    await page.getByLabel('Category', { exact: true }).selectOption({ label: 'work' });
+    await expect.poll(() => todoRows(page).allTextContents()).toEqual([expect.stringContaining('Trace a request')]);
+    await page.getByLabel('Category', { exact: true }).selectOption({ label: 'any' });
     await page.getByLabel('Search').fill('span');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => todoRows(page).count()).toBe(1);
