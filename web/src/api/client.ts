@@ -27,6 +27,7 @@ import {
 } from './guards.ts';
 
 export interface TodoFilters {
+  limit?: number;
   completed?: boolean;
   category?: number;
   q?: string;
@@ -88,6 +89,7 @@ export function createApiClient(options: { baseUrl: string; token: () => string 
 
   const query = (filters: TodoFilters, cursor?: string) => {
     const params = new URLSearchParams();
+    if (filters.limit !== undefined) params.set('limit', String(filters.limit));
     if (filters.completed !== undefined) params.set('completed', String(filters.completed));
     if (filters.category !== undefined) params.set('category', String(filters.category));
     if (filters.q) params.set('q', filters.q);

@@ -39,9 +39,13 @@ const run = async (name: string, work: (action: Action) => Promise<void>, what =
   }
 };
 
+/** A screenful; "Load more" fetches the next one through the API's cursor. */
+export const PAGE_SIZE = 8;
+
 const filtersForApi = (): TodoFilters => {
   const { completed, category, q } = getState().filters;
   return {
+    limit: PAGE_SIZE,
     completed: completed === 'all' ? undefined : completed === 'done',
     category: category ?? undefined,
     q: q.trim() || undefined,

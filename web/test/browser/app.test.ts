@@ -157,7 +157,7 @@ describe('the web client at /app/', () => {
     expect(consoleErrors([409])).toEqual([]);
   });
 
-  it('the 11th add in a minute shows the Retry-After countdown with the button off', async () => {
+  it('the 11th add in a minute shows the Retry-After countdown with the button off; load more', async () => {
     const { page, consoleErrors } = await openApp();
     await register(page);
     for (let i = 1; i <= 10; i++) {
@@ -176,6 +176,14 @@ describe('the web client at /app/', () => {
       .poll(async () => Number((await countdown.textContent())?.match(/in (\d+) s/)?.[1]), { timeout: 5000 })
       .toBeLessThan(seconds);
     expect(await row(page, 'one too many').count()).toBe(0);
+
+    // Ten todos are more than a page: "Load more" follows the cursor to the rest, then goes.
+    await page.reload();
+    await expect.poll(() => todoRows(page).count()).toBe(8);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => todoRows(page).count()).toBe(10);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    expect(await todoRows(page).last().textContent()).toContain('todo 1');
     expect(consoleErrors([429])).toEqual([]);
   });
 
