@@ -17,6 +17,7 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
 import { ApiError } from '../api/errors.ts';
 import type { WebConfig } from '../config.ts';
+import { RedactingSpanProcessor } from './redact.ts';
 
 export const SERVICE_NAME = 'flowlab-web';
 
@@ -47,8 +48,10 @@ export function startTracing(config: WebConfig): void {
   provider = new WebTracerProvider({
     resource: resourceFromAttributes({ 'service.name': SERVICE_NAME, 'service.version': __FLOWLAB_VERSION__ }),
     // Short delay: a learner clicks, then opens the trace view; the spans should be there by then.
+    // The redactor first: processors run in order, so the exporter gets the redacted attributes.
     spanProcessors: exportUrl
       ? [
+          new RedactingSpanProcessor(),
           new BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }), {
             scheduledDelayMillis: 300,
             maxExportBatchSize: 50,
