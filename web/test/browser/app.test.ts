@@ -213,9 +213,42 @@ describe('the web client at /app/', () => {
     expect(consoleErrors()).toEqual([]);
   });
 
-  it('a 401 returns to the login form with what was typed kept; a 5xx shows its request id; no network says so', async () => {
+  it('422 under its field, a 429 countdown that ends, a 5xx request id, no network, and a 401 back to login with the typing kept', async () => {
     const { page, consoleErrors } = await openApp();
     const email = await register(page);
+
+    // A 422 the API found (not the page): the message goes under its field.
+    await page.route('**/todos', (route) =>
+      route.fulfill({
+        status: 422,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: '/problems/validation-failed',
+          title: 'Request validation failed',
+          status: 422,
+          errors: [{ path: 'dueAt', message: 'must be an ISO 8601 date-time' }],
+        }),
+      }),
+    );
+    await addTodo(page, 'Meets a 422');
+    await expect.poll(() => page.locator('#todo-due-error').textContent()).toBe('must be an ISO 8601 date-time');
+    await page.unroute('**/todos');
+
+    // A short Retry-After: the countdown ends and Add is on again.
+    await page.route('**/todos', (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'Retry-After': '2' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: '/problems/rate-limited', title: 'Too many requests', status: 429 }),
+      }),
+    );
+    await addTodo(page, 'Meets a 429');
+    await page.getByTestId('countdown').waitFor();
+    expect(await page.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(true);
+    await page.getByTestId('countdown').waitFor({ state: 'detached', timeout: 5000 });
+    expect(await page.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(false);
+    await page.unroute('**/todos');
 
     await page.route('**/todos', (route) =>
       route.request().method() === 'POST'
@@ -257,7 +290,7 @@ describe('the web client at /app/', () => {
     await page.getByRole('heading', { name: 'Add a todo' }).waitFor();
     expect(await page.getByLabel('Title', { exact: true }).inputValue()).toBe('Typed before the 401');
     // The aborted fetch logs a network line too; the 500 and the 401 their status lines.
-    expect(consoleErrors([500, 401]).filter((text) => !text.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
+    expect(consoleErrors([422, 429, 500, 401]).filter((text) => !text.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
   });
 
   it('one trace from the click: action span > fetch span > SERVER span > step spans', async () => {
