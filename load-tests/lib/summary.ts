@@ -20,15 +20,16 @@ interface Group {
 
 export interface SummaryData {
   metrics: Record<string, MetricSummary>;
-  root_group: Group;
-  state: { testRunDurationMs: number };
+  root_group?: Group;
+  state?: { testRunDurationMs: number };
 }
 
 /** The trend statistics every scenario keeps (k6's default lacks p(99)). */
 export const summaryTrendStats = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
 
-function allChecks(group: Group): Group['checks'] {
-  return [...group.checks, ...group.groups.flatMap(allChecks)];
+// Read defensively: a k6 release that reshapes the summary data should cost a line, not the summary.
+function allChecks(group: Group | undefined): Group['checks'] {
+  return [...(group?.checks ?? []), ...(group?.groups ?? []).flatMap(allChecks)];
 }
 
 export interface RunReport {
@@ -44,25 +45,26 @@ export interface RunReport {
 }
 
 export function report(scenario: string, data: SummaryData, now: Date = new Date()): RunReport {
-  const thresholds = Object.entries(data.metrics).flatMap(([metric, summary]) =>
+  const metrics = data.metrics ?? {};
+  const thresholds = Object.entries(metrics).flatMap(([metric, summary]) =>
     Object.entries(summary.thresholds ?? {}).map(([threshold, { ok }]) => ({ metric, threshold, ok })),
   );
   const steps: RunReport['steps'] = {};
-  for (const [metric, summary] of Object.entries(data.metrics)) {
+  for (const [metric, summary] of Object.entries(metrics)) {
     const step = /^http_req_duration\{step:(\w+)\}$/.exec(metric)?.[1];
     if (!step || !(step in stepObjectives)) continue;
     steps[step] = {
-      count: data.metrics[`http_reqs{step:${step}}`]?.values.count ?? 0,
-      p95Ms: summary.values['p(95)'] ?? 0,
-      p99Ms: summary.values['p(99)'] ?? 0,
+      count: metrics[`http_reqs{step:${step}}`]?.values?.count ?? 0,
+      p95Ms: summary.values?.['p(95)'] ?? 0,
+      p99Ms: summary.values?.['p(99)'] ?? 0,
       objectiveP95Ms: stepObjectives[step as keyof typeof stepObjectives].p95,
     };
   }
-  const reqs = data.metrics.http_reqs?.values ?? {};
+  const reqs = metrics.http_reqs?.values ?? {};
   return {
     scenario,
     finishedAt: now.toISOString(),
-    durationSeconds: Math.round(data.state.testRunDurationMs / 100) / 10,
+    durationSeconds: Math.round((data.state?.testRunDurationMs ?? 0) / 100) / 10,
     passed: thresholds.every((t) => t.ok),
     thresholds,
     checks: allChecks(data.root_group),
@@ -70,9 +72,9 @@ export function report(scenario: string, data: SummaryData, now: Date = new Date
     requests: {
       count: reqs.count ?? 0,
       perSecond: Math.round((reqs.rate ?? 0) * 10) / 10,
-      failedRate: data.metrics.http_req_failed?.values.rate ?? 0,
+      failedRate: metrics.http_req_failed?.values?.rate ?? 0,
     },
-    metrics: data.metrics,
+    metrics,
   };
 }
 
