@@ -7,12 +7,14 @@
  * each named result, tags on requests, checks and custom metrics, real `sleep`, exec.scenario's
  * iteration numbers, exec.test.abort, and threshold evaluation over what was recorded.
  *
- * What it does NOT emulate: more than one VU at a time (iterations run one after another, in the order
- * the test asks, on one module instance, so VU-local state is shared), executors and their timing
- * (the test chooses how many iterations of which function), k6's init-context restrictions, gjson
- * selectors beyond dotted paths in res.json(), cookies, http.batch, redirect limits, TLS and
- * connection timings (only duration and waiting are measured), k6's metric sinks and outputs, the
- * end-of-test summary data beyond the metrics the scenarios' thresholds name, and open().
+ * What it does NOT emulate: more than one VU at a time (iterations run one after another, in the
+ * order the test asks, on one module instance, so VU-local state is shared, and every iteration number,
+ * __ITER and exec.vu.iterationInScenario included, counts per scenario, not per VU); executors and
+ * their timing (the test chooses how many iterations of which function); abortOnFail (thresholds are
+ * evaluated once, at the end); setup data passed through JSON (each VU gets the same object, not a
+ * copy); k6's init-context restrictions; gjson selectors beyond dotted paths in res.json(); cookies,
+ * http.batch, redirect limits, TLS and connection timings (only duration and waiting are measured);
+ * k6's metric sinks and outputs; summary data beyond the metrics the thresholds name; and open().
  */
 
 export interface Tags {
