@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { MEMORY_FLOORS_MIB } from './memory-floors.ts';
 
 const root = new URL('../../../', import.meta.url);
 const read = (path: string) => readFile(new URL(path, root), 'utf8');
@@ -90,29 +91,6 @@ const SHIPPED_COMMANDS: Record<string, { commands: string[]; source: string }> =
     commands: [],
     source: 'not checked: k6 runs once, under the load profile, with no healthcheck',
   },
-};
-
-/**
- * The least memory each service needs, and where the figure comes from. A limit must clear a measured
- * floor by a fifth (a container at its limit is killed, exit 137, not slowed down); a documented
- * minimum or a configured cap is met as it is.
- */
-const MEMORY_FLOORS_MIB: Record<string, { floor: number; margin: number; source: string }> = {
-  neo4j: {
-    floor: 557,
-    margin: 1.2,
-    source:
-      'measured: peak RSS of a native Neo4j 5.26.30 with the compose settings and -XX:+AlwaysPreTouch (Java 17) after 10,000 MERGEs; api/test/e2e/neo4j-memory.test.ts',
-  },
-  grafana: {
-    floor: 512,
-    margin: 1,
-    source: "Grafana's documented minimum memory (Install Grafana: hardware recommendations)",
-  },
-  api: { floor: 192, margin: 1.2, source: 'NODE_OPTIONS --max-old-space-size=192, the old space alone' },
-  postgres: { floor: 128, margin: 1.2, source: 'shared_buffers = 128MB, the default of the postgres image' },
-  redis: { floor: 48, margin: 1.2, source: 'its own --maxmemory 48mb' },
-  'otel-collector': { floor: 200, margin: 1.2, source: 'otel-collector.yaml memory_limiter limit_mib: 200' },
 };
 
 /** Every service a service waits for, directly or through others. */
