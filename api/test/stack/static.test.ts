@@ -159,6 +159,25 @@ describe('docker-compose.yml', () => {
     expect(new Set(defaults).size).toBe(defaults.length);
   });
 
+  it("matches the README's port table, row for row", async () => {
+    const { services } = await compose();
+    const readme = await read('README.md');
+    const section = readme.slice(
+      readme.indexOf('## The full lab'),
+      readme.indexOf('### The same stack without Docker'),
+    );
+    const rows = [...section.matchAll(/^\| (\d+) +\| `(FLOWLAB_\w+)` +\| ([\w-]+) +\|/gm)].map(
+      ([, port, name, service]) => `${service} 127.0.0.1:${variable(`${name}:-${port}`)}`,
+    );
+    const published = Object.entries(services).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => `${name} ${port.slice(0, port.lastIndexOf(':'))}`),
+    );
+    expect(new Set(rows)).toEqual(new Set(published));
+    // The pages the API serves are listed at the addresses a learner types.
+    expect(section).toContain('http://localhost:8000/learn/');
+    expect(section).toContain('http://localhost:8000/app/');
+  });
+
   it('starts the API once PostgreSQL and Redis are healthy, without waiting for Neo4j', async () => {
     const { services } = await compose();
     expect(services.api?.depends_on?.postgres?.condition).toBe('service_healthy');
