@@ -241,6 +241,17 @@ describe('docker-compose.yml', () => {
     expect(total).toBeLessThanOrEqual(3 * 1024);
   });
 
+  it('keeps as many traces in Jaeger as the native Jaeger does', async () => {
+    const { services } = await compose();
+    const native = parse(await read('stack/jaeger/jaeger.yaml'));
+    const maxTraces = native.extensions.jaeger_storage.backends.memstore.memory.max_traces;
+    expect(maxTraces).toBeLessThanOrEqual(10_000);
+    // The image runs its built-in configuration, whose memory backend is named some_storage.
+    expect(services.jaeger?.command).toEqual([
+      `--set=extensions::jaeger_storage::backends::some_storage::memory::max_traces=${maxTraces}`,
+    ]);
+  });
+
   it("gives Neo4j the native lab's memory settings", async () => {
     const { services } = await compose();
     const env = services.neo4j?.environment ?? {};
