@@ -178,6 +178,15 @@ describe('docker-compose.yml', () => {
     expect(section).toContain('http://localhost:8000/app/');
   });
 
+  it('tells the browser addresses it can reach, following the port variables', async () => {
+    const { services } = await compose();
+    const env = services.api?.environment ?? {};
+    // The web client at /app/ sends its spans to the collector's published port and links to Jaeger's UI.
+    expect(env.WEB_OTLP_ENDPOINT).toBe(`http://localhost:${variable('FLOWLAB_OTLP_HTTP_PORT:-4318')}`);
+    expect(services['otel-collector']?.ports).toContain(`127.0.0.1:${variable('FLOWLAB_OTLP_HTTP_PORT:-4318')}:4318`);
+    expect(env.WEB_JAEGER_URL).toBe(services.grafana?.environment?.FLOWLAB_JAEGER_BROWSER_URL);
+  });
+
   it('starts the API once PostgreSQL and Redis are healthy, without waiting for Neo4j', async () => {
     const { services } = await compose();
     expect(services.api?.depends_on?.postgres?.condition).toBe('service_healthy');
