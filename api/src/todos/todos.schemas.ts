@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { DESCRIPTION_MAX_LENGTH, MAX_CATEGORIES_PER_TODO, TITLE_MAX_LENGTH } from './todos.rules.ts';
+import { CURSOR_PATTERN, DESCRIPTION_MAX_LENGTH, MAX_CATEGORIES_PER_TODO, TITLE_MAX_LENGTH } from './todos.rules.ts';
 
 // The seed's first business rule: a title is trimmed, then must be 1..200 characters.
 const title = z
@@ -42,7 +42,7 @@ export const UpdateTodoSchema = z
     categoryIds: categoryIds.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: 'must change at least one field' })
-  .openapi('UpdateTodoRequest');
+  .openapi('UpdateTodoRequest', { minProperties: 1 });
 
 export const ListTodosQuerySchema = z.object({
   completed: z
@@ -73,9 +73,16 @@ export const ListTodosQuerySchema = z.object({
     .openapi({ param: { name: 'limit', in: 'query' } }),
   cursor: z
     .string()
-    .max(64)
+    .regex(CURSOR_PATTERN, 'is not a valid cursor; use nextCursor from the previous page')
     .optional()
-    .openapi({ param: { name: 'cursor', in: 'query', description: 'nextCursor from the previous page' } }),
+    .openapi({
+      param: {
+        name: 'cursor',
+        in: 'query',
+        description: 'nextCursor from the previous page: an opaque token of 6 base64url characters',
+      },
+      example: 'AAAAFA',
+    }),
 });
 
 export const CategoryRefSchema = z.object({ id: z.number().int(), name: z.string() }).openapi('CategoryRef');
@@ -110,6 +117,7 @@ export const TodoPageSchema = z
     items: z.array(TodoSchema),
     nextCursor: z
       .string()
+      .regex(CURSOR_PATTERN)
       .nullable()
       .openapi({ description: 'Pass as ?cursor= for the next page; null on the last page' }),
   })

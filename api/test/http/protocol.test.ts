@@ -101,6 +101,34 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
       expect(response.json).toMatchObject({ type: '/problems/not-found', instance: '/nothing/here' });
     });
 
+    it('answers a method a path does not have with 405 and the Allow header', async () => {
+      const get = await t.send('GET', '/auth/login');
+      expect(get.status).toBe(405);
+      expect(get.headers.get('allow')).toBe('POST');
+      expect(get.headers.get('content-type')).toBe('application/problem+json');
+      expect(get.json).toMatchObject({ type: '/problems/method-not-allowed', status: 405, instance: '/auth/login' });
+
+      expect((await t.send('DELETE', '/healthz')).headers.get('allow')).toBe('GET, HEAD');
+      const put = await t.send('PUT', '/todos/1', { token, body: {} });
+      expect(put.status).toBe(405);
+      expect(put.headers.get('allow')).toBe('GET, HEAD, PATCH, DELETE');
+      // A path that exists for no method stays a 404, and HEAD is answered wherever GET is.
+      expect((await t.send('PUT', '/nothing/here')).status).toBe(404);
+      expect((await t.send('HEAD', '/healthz')).status).toBe(200);
+    });
+
+    it('answers the admin routes with a 401 saying why when no ADMIN_TOKEN is configured', async () => {
+      const response = await t.send('GET', '/admin/outbox/dead', {
+        headers: { Authorization: 'Bearer anything-at-all' },
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="flowlab-admin"/);
+      expect(response.json).toMatchObject({
+        type: '/problems/invalid-token',
+        detail: expect.stringContaining('ADMIN_TOKEN'),
+      });
+    });
+
     it('serves the meaning of every problem type it links to', async () => {
       const catalogue = await t.send('GET', '/problems');
       expect(catalogue.json.items.length).toBeGreaterThanOrEqual(10);
