@@ -3,8 +3,25 @@
  * kind of bad request, body limits, health and readiness, the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CURSOR_PATTERN } from '../../src/todos/todos.rules.ts';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+/** The parts of an OpenAPI operation the document test reads. */
+interface Operation {
+  operationId?: string;
+  security?: unknown[];
+  tags?: string[];
+  responses: Record<
+    string,
+    {
+      content?: Record<
+        string,
+        { schema: { allOf?: { $ref?: string; properties?: Record<string, { enum?: unknown[] }> }[] } }
+      >;
+    }
+  >;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -171,6 +188,42 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
       expect(createTodo.additionalProperties).toBe(false);
       expect(doc.json.paths['/todos'].post.responses).toHaveProperty('429');
       expect(doc.json.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    });
+
+    it('names every operation, says who may call it, and lists its problem types per status', async () => {
+      const doc = (await t.send('GET', '/openapi.json')).json;
+      expect(doc.info.license.name).toBe('MIT');
+      expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
+      const operations = Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(
+        ([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
+      );
+      const ids = operations.map(({ operation }) => operation.operationId);
+      expect(ids.every(Boolean)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const { path, method, operation } of operations) {
+        expect(Array.isArray(operation.security), `${method} ${path} security`).toBe(true);
+        expect(operation.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400) continue;
+          const [problem, narrowed] = response.content?.['application/problem+json']?.schema.allOf ?? [];
+          expect(problem?.$ref, `${method} ${path} ${status}`).toBe('#/components/schemas/Problem');
+          expect(narrowed?.properties?.status?.enum).toEqual([Number(status)]);
+          expect(narrowed?.properties?.type?.enum?.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
+        }
+      }
+      const publicIds = operations
+        .filter(({ operation }) => operation.security?.length === 0)
+        .map((o) => o.operation.operationId);
+      expect(publicIds).toEqual(
+        expect.arrayContaining(['liveness', 'readiness', 'register', 'login', 'getProblemType']),
+      );
+      expect(publicIds).not.toContain('createTodo');
+      // The cursor's documented pattern is the very one the API reads with.
+      const cursor = doc.paths['/todos'].get.parameters.find((p: { name: string }) => p.name === 'cursor');
+      expect(cursor.schema.pattern).toBe(CURSOR_PATTERN.source);
+      expect(doc.paths['/todos'].post.responses['201'].links.getTodo).toEqual(
+        expect.objectContaining({ operationId: 'getTodo', parameters: { id: '$response.body#/id' } }),
+      );
     });
 
     it('serves an API reference page', async () => {
