@@ -176,7 +176,8 @@ export function createApp(deps: AppDeps) {
     },
     // Relative: the API is wherever this document was fetched from, on any host or port.
     servers: [{ url: '/', description: 'The server that serves this document' }],
-    tags: openApiTags,
+    // The lab's section only where its routes exist.
+    tags: openApiTags.filter((tag) => tag.name !== 'lab' || config.LAB_MODE),
   });
   const sites = mountSites(app, defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR }));
   app.get('/reference', Scalar({ url: '/openapi.json', pageTitle: 'Flowlab API reference' }));
