@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { trimmedText } from '../http/openapi.ts';
 
 const email = z
   .string()
@@ -20,13 +21,9 @@ export const RegisterSchema = z
   .strictObject({
     email,
     password: password.openapi({ example: 'correct horse battery' }),
-    name: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(100, 'must be at most 100 characters')
-      .optional()
-      .openapi({ example: 'Ada' }),
+    name: trimmedText(100, z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+      .openapi({ example: 'Ada' })
+      .optional(),
   })
   .openapi('RegisterRequest');
 

@@ -107,6 +107,22 @@ export function jsonContent<T extends z.ZodType>(schema: T, description: string)
   return { description, content: { 'application/json': { schema } } } as const;
 }
 
+/** What String.prototype.trim (and so zod's .trim()) removes: WhiteSpace and LineTerminator. */
+const TRIMMED = String.raw`\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff`;
+
+/**
+ * A trimmed text field as the document states it: `check` (which trims, then bounds the length
+ * to `max`) decides, and the document shows a plain string whose pattern says the same thing:
+ * any whitespace around a core that starts and ends with something else. The minLength and
+ * maxLength zod would emit count the whitespace the API trims away, so they would be wrong both
+ * ways; a pipe documents its input side only. The class is spelled out rather than written \s,
+ * because \s means another set in other tools' regex dialects (Python's, Schemathesis').
+ */
+export function trimmedText<T extends z.ZodType<unknown, string>>(max: number, check: T) {
+  const pattern = `^[${TRIMMED}]*[^${TRIMMED}](?:[\\s\\S]{0,${max - 2}}[^${TRIMMED}])?[${TRIMMED}]*$`;
+  return z.string('must be a string').openapi({ pattern }).pipe(check);
+}
+
 /** The bearer scheme, named in every protected route's `security`. */
 export const bearerSecurity = [{ bearerAuth: [] }];
 

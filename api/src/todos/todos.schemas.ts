@@ -1,13 +1,16 @@
 import { z } from '@hono/zod-openapi';
+import { trimmedText } from '../http/openapi.ts';
 import { CURSOR_PATTERN, DESCRIPTION_MAX_LENGTH, MAX_CATEGORIES_PER_TODO, TITLE_MAX_LENGTH } from './todos.rules.ts';
 
 // The seed's first business rule: a title is trimmed, then must be 1..200 characters.
-const title = z
-  .string('must be a string')
-  .trim()
-  .min(1, 'must not be empty')
-  .max(TITLE_MAX_LENGTH, `must be at most ${TITLE_MAX_LENGTH} characters`)
-  .openapi({ example: 'Read the OpenTelemetry spec' });
+const title = trimmedText(
+  TITLE_MAX_LENGTH,
+  z
+    .string('must be a string')
+    .trim()
+    .min(1, 'must not be empty')
+    .max(TITLE_MAX_LENGTH, `must be at most ${TITLE_MAX_LENGTH} characters`),
+).openapi({ example: 'Read the OpenTelemetry spec' });
 
 const description = z
   .string('must be a string')
@@ -57,13 +60,15 @@ export const ListTodosQuerySchema = z.object({
     .max(2_147_483_647)
     .optional()
     .openapi({ param: { name: 'category', in: 'query', description: 'Only todos in this category (an id)' } }),
-  q: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(TITLE_MAX_LENGTH)
+  q: trimmedText(TITLE_MAX_LENGTH, z.string().trim().min(1, 'must not be empty').max(TITLE_MAX_LENGTH))
     .optional()
-    .openapi({ param: { name: 'q', in: 'query', description: 'Case-insensitive search in titles' } }),
+    .openapi({
+      param: {
+        name: 'q',
+        in: 'query',
+        description: 'Case-insensitive search in titles (trimmed, 1 to 200 characters)',
+      },
+    }),
   limit: z.coerce
     .number('must be a number')
     .int()

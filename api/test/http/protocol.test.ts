@@ -3,7 +3,9 @@
  * kind of bad request, body limits, health and readiness, the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateCategorySchema } from '../../src/categories/categories.schemas.ts';
 import { CURSOR_PATTERN } from '../../src/todos/todos.rules.ts';
+import { CreateTodoSchema } from '../../src/todos/todos.schemas.ts';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -184,7 +186,11 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
         ]),
       );
       const createTodo = doc.json.components.schemas.CreateTodoRequest;
-      expect(createTodo.properties.title).toMatchObject({ type: 'string', minLength: 1, maxLength: 200 });
+      // Trimmed, then 1 to 200 characters: a core of 1 + 198 + 1 inside any whitespace.
+      expect(createTodo.properties.title).toMatchObject({
+        type: 'string',
+        pattern: expect.stringContaining('{0,198}'),
+      });
       expect(createTodo.additionalProperties).toBe(false);
       expect(doc.json.paths['/todos'].post.responses).toHaveProperty('429');
       expect(doc.json.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -224,6 +230,27 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
       expect(doc.paths['/todos'].post.responses['201'].links.getTodo).toEqual(
         expect.objectContaining({ operationId: 'getTodo', parameters: { id: '$response.body#/id' } }),
       );
+    });
+
+    // A trimmed field's pattern is the document's only statement of its length: it must agree
+    // with the zod schema that really decides, whitespace of every kind around the text included.
+    it.each([
+      ['CreateCategoryRequest', 'name', CreateCategorySchema.shape.name, 50],
+      ['CreateTodoRequest', 'title', CreateTodoSchema.shape.title, 200],
+    ] as const)('states the trimmed length of %s.%s as the API checks it', async (component, field, schema, max) => {
+      const doc = (await t.send('GET', '/openapi.json')).json;
+      const property = doc.components.schemas[component].properties[field];
+      expect(property).not.toHaveProperty('maxLength');
+      const pattern = new RegExp(property.pattern);
+      const samples = [
+        ...['a', ' a ', '\u00a0a\u3000', '\ufeffa', '\na\u2028', '\x1ca', 'a\x1c', 'a b', '\u0085a'],
+        ...['', '   ', '\t\u00a0\u202f', 'a'.repeat(max), `\u00a0${'a'.repeat(max)}\r\n`, 'a'.repeat(max + 1)],
+        `b${' '.repeat(max - 2)}b`,
+        `b${' '.repeat(max - 1)}b`,
+      ];
+      for (const sample of samples) {
+        expect(pattern.test(sample), JSON.stringify(sample)).toBe(schema.safeParse(sample).success);
+      }
     });
 
     it('serves an API reference page', async () => {
