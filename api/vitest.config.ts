@@ -17,6 +17,7 @@ export default defineConfig({
             'test/http/**/*.test.ts',
             'test/smoke/**/*.test.ts',
             'test/stack/**/*.test.ts',
+            'test/security/**/*.test.ts',
           ],
           sequence: { groupOrder: 0 },
         },

@@ -12,7 +12,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { adminRoutes } from './admin/admin.routes.ts';
-import { requireAdmin } from './admin/require-admin.ts';
+import { adminTokenCheck, requireAdmin } from './admin/require-admin.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
@@ -26,7 +26,7 @@ import { graphRoutes } from './graph/graph.routes.ts';
 import { createGraphService } from './graph/graph.service.ts';
 import { type GraphWiring, graphSyncFor } from './graph/wiring.ts';
 import { healthRoutes } from './health/health.routes.ts';
-import { requireUser } from './http/auth.ts';
+import { createAuthenticator, requireUser } from './http/auth.ts';
 import { clientRateLimit } from './http/client-rate-limit.ts';
 import type { HonoEnv } from './http/env.ts';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
@@ -86,7 +86,11 @@ export function createApp(deps: AppDeps) {
   });
   const categories = createCategoryService({ db, cache, graphSync });
   const graph = createGraphService({ graph: deps.graph?.client, breaker: deps.graph?.breaker, todos, outbox });
-  const authenticate = requireUser({ tokens, users });
+  const whoIs = createAuthenticator({ tokens, users });
+  const authenticate = requireUser({
+    authenticate: whoIs,
+    onAuthenticated: (traceId, userId) => recentTraces.claim(traceId, userId),
+  });
   const authLimit = clientRateLimit({
     limiter: rateLimiter({ limit: config.AUTH_RATE_LIMIT, windowSeconds: config.AUTH_RATE_WINDOW_SECONDS }),
     scope: 'auth',
@@ -131,7 +135,10 @@ export function createApp(deps: AppDeps) {
   app.route('/categories', categoryRoutes({ categories }));
   app.route('/', graphRoutes({ graph }));
   app.route('/admin', adminRoutes({ outbox }));
-  app.route('/debug', debugRoutes({ traces: recentTraces }));
+  app.route(
+    '/debug',
+    debugRoutes({ traces: recentTraces, isAdmin: adminTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),
+  );
   app.get('/metrics', async (c) => {
     const { contentType, body } = await metrics.expose(c.req.header('Accept'));
     return c.body(body, 200, { 'Content-Type': contentType });
@@ -139,7 +146,7 @@ export function createApp(deps: AppDeps) {
   // The fault switches exist only in lab mode, and only for the admin.
   if (config.LAB_MODE) {
     app.use('/lab/*', admin);
-    app.route('/lab', labRoutes({ faults }));
+    app.route('/lab', labRoutes({ faults, logger }));
   }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

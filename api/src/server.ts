@@ -21,6 +21,12 @@ const worker = config.OUTBOX_WORKER ? outboxWorkerFor({ ...deps, config, logger 
 worker?.start();
 
 const app = createApp({ ...deps, config, logger });
+if (config.LAB_MODE) {
+  logger.warn(
+    { labMode: true, nodeEnv: config.NODE_ENV },
+    'lab mode on: the fault switches at /lab/faults can slow or break PostgreSQL, Neo4j and Redis calls',
+  );
+}
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   const base = `http://localhost:${info.port}`;
@@ -36,6 +42,11 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
       `  Database        ${deps.database.location}`,
       `  Graph           ${deps.graph ? `${deps.graph.client.location}${worker ? ' (outbox worker on)' : ''}` : 'disabled (set NEO4J_URI); events wait in the outbox'}`,
       `  Cache           ${deps.redis ? config.REDIS_URL?.replace(/\/\/[^@]*@/, '//') : 'in process (set REDIS_URL for Redis)'}`,
+      `  Lab mode        ${config.LAB_MODE ? `on: fault switches at ${base}/lab/faults (admin token)` : 'off'}`,
+      // Only on this terminal: the JSON logs never carry it.
+      ...(config.ADMIN_TOKEN_GENERATED
+        ? [`  Admin token     ${config.ADMIN_TOKEN}  (generated for this run; set ADMIN_TOKEN to keep one)`]
+        : []),
       '',
     ].join('\n'),
   );

@@ -1,6 +1,7 @@
 /**
  * Admin endpoints take a static bearer token (ADMIN_TOKEN), compared in constant time.
  * Without ADMIN_TOKEN they do not exist: every admin path answers 404.
+ * (In development an ADMIN_TOKEN is generated at each start when none is set: config.ts.)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
@@ -9,13 +10,21 @@ import { ProblemError } from '../http/problem.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export function requireAdmin(adminToken: string | undefined) {
+/** Whether an Authorization header carries the admin token; always false without one. */
+export function adminTokenCheck(adminToken: string | undefined): (authorization: string | undefined) => boolean {
   const expected = adminToken ? digest(adminToken) : undefined;
-  return createMiddleware<HonoEnv>(async function requireAdmin(c, next) {
-    if (!expected) throw new ProblemError('not-found', { detail: `No route matches ${c.req.method} ${c.req.path}.` });
-    const match = /^Bearer (.+)$/i.exec(c.req.header('Authorization') ?? '');
+  return (authorization) => {
+    const match = /^Bearer (.+)$/i.exec(authorization ?? '');
     // Hashing first makes both sides the same length, as timingSafeEqual requires.
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+    return Boolean(expected && match?.[1] && timingSafeEqual(digest(match[1]), expected));
+  };
+}
+
+export function requireAdmin(adminToken: string | undefined) {
+  const isAdmin = adminTokenCheck(adminToken);
+  return createMiddleware<HonoEnv>(async function requireAdmin(c, next) {
+    if (!adminToken) throw new ProblemError('not-found', { detail: `No route matches ${c.req.method} ${c.req.path}.` });
+    if (!isAdmin(c.req.header('Authorization'))) {
       throw new ProblemError('invalid-token', {
         detail: 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>.',
         headers: { 'WWW-Authenticate': 'Bearer realm="flowlab-admin"' },

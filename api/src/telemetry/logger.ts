@@ -20,6 +20,10 @@ export const redactedPaths = [
   '*.headers.cookie',
   'JWT_SECRET',
   '*.JWT_SECRET',
+  'ADMIN_TOKEN',
+  '*.ADMIN_TOKEN',
+  'METRICS_TOKEN',
+  '*.METRICS_TOKEN',
 ];
 
 export function createLogger(options: { level: string; name?: string }, destination?: pino.DestinationStream): Logger {
