@@ -11,6 +11,7 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { accountRoutes } from './admin/accounts.routes.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
 import { adminTokenCheck, requireAdmin } from './admin/require-admin.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps) {
   app.route('/categories', categoryRoutes({ categories }));
   app.route('/', graphRoutes({ graph }));
   app.route('/admin', adminRoutes({ outbox }));
+  app.route('/admin', accountRoutes({ users }));
   app.route(
     '/debug',
     debugRoutes({ traces: recentTraces, isAdmin: adminTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),
