@@ -1,10 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { visibleText, withoutNul } from '../http/strict-input.ts';
 
-const email = z
-  .string()
-  .trim()
-  .max(254, 'must be at most 254 characters')
-  .pipe(z.email('must be a valid email address'));
+const email = withoutNul(z.string().trim().max(254, 'must be at most 254 characters')).pipe(
+  z.email('must be a valid email address'),
+);
 // Bounded so that hashing cost per request is bounded too.
 const password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
 
@@ -12,13 +11,7 @@ export const RegisterSchema = z
   .strictObject({
     email: email.openapi({ example: 'ada@example.com' }),
     password: password.openapi({ example: 'correct horse battery' }),
-    name: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(100, 'must be at most 100 characters')
-      .optional()
-      .openapi({ example: 'Ada' }),
+    name: visibleText(100).optional().openapi({ example: 'Ada' }),
   })
   .openapi('RegisterRequest');
 

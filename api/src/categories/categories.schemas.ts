@@ -1,15 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import { visibleText } from '../http/strict-input.ts';
 
 export const CATEGORY_NAME_MAX_LENGTH = 50;
 
 export const CreateCategorySchema = z
   .strictObject({
-    name: z
-      .string('must be a string')
-      .trim()
-      .min(1, 'must not be empty')
-      .max(CATEGORY_NAME_MAX_LENGTH, `must be at most ${CATEGORY_NAME_MAX_LENGTH} characters`)
-      .openapi({ example: 'work' }),
+    name: visibleText(CATEGORY_NAME_MAX_LENGTH).openapi({ example: 'work' }),
   })
   .openapi('CreateCategoryRequest');
 
