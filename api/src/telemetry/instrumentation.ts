@@ -71,6 +71,9 @@ if (telemetryEnabled) {
         '@opentelemetry/instrumentation-http': {
           // Probes, scrapes and the trace viewer itself would drown the learner's own requests.
           ignoreIncomingRequestHook: (request) => /^\/(healthz|readyz|metrics|debug\/)/.test(request.url ?? ''),
+          // url.query keeps the parameter names only for these: a search (?q=) is personal data,
+          // a cursor says nothing to a reader. The first four are the instrumentation's defaults.
+          redactedQueryParamsServer: ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'q', 'cursor'],
         },
         // Redis commands would otherwise carry their values (cached todos) in db.statement.
         // Calls outside any request (start-up checks) make no orphan traces.

@@ -4,6 +4,7 @@
  */
 import { trace } from '@opentelemetry/api';
 import { type Logger, pino } from 'pino';
+import { withoutValues } from './error-without-values.ts';
 
 export const redactedPaths = [
   'password',
@@ -32,6 +33,11 @@ export function createLogger(options: { level: string; name?: string }, destinat
       name: options.name ?? 'flowlab-api',
       level: options.level,
       redact: { paths: redactedPaths, censor: '[redacted]' },
+      // Redaction by key cannot reach inside an error's message: a failed query's values go here.
+      serializers: {
+        err: (error: unknown) => pino.stdSerializers.err(withoutValues(error)),
+        error: (error: unknown) => pino.stdSerializers.err(withoutValues(error)),
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       // Every line written inside a traced request carries its trace: from a log line to its trace.

@@ -98,6 +98,13 @@ describe('GET /debug/traces (who sees which traces)', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
+  it("keeps the search text (?q=) out of the trace's spans", async () => {
+    const response = await fetch(`${server.base}/debug/traces/${adaTrace.traceId}`);
+    const body = await response.text();
+    expect(body).toContain('/todos');
+    expect(body).not.toContain('ada-private-search');
+  });
+
   it('serves one trace to whoever holds its id, token or not', async () => {
     for (const t of [adaTrace, anonymousTrace]) {
       const response = await fetch(`${server.base}/debug/traces/${t.traceId}`);
