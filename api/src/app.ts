@@ -69,7 +69,13 @@ export function createApp(deps: AppDeps) {
   };
   const metrics = createMetrics();
   const cache = createTodoCache({
-    store: redis ? redisStore(redis, faults) : memoryStore({ maxEntries: config.CACHE_MAX_ENTRIES }),
+    store: redis
+      ? redisStore(redis, faults)
+      : memoryStore({
+          maxEntries: config.CACHE_MAX_ENTRIES,
+          maxBytes: config.CACHE_MAX_BYTES,
+          maxBytesPerOwner: Math.min(config.CACHE_MAX_BYTES_PER_USER, config.CACHE_MAX_BYTES),
+        }),
     ttlSeconds: config.CACHE_TTL_SECONDS,
     keyPrefix,
     logger,

@@ -61,6 +61,17 @@ const configSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('flowlab:'),
   CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).default(10_000),
+  // The in-process cache (without Redis), in bytes of heap: in all, and for one user's entries.
+  CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(32 * 1024 * 1024),
+  CACHE_MAX_BYTES_PER_USER: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(2 * 1024 * 1024),
   // The per-IP limit on /auth/*, against credential stuffing.
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
