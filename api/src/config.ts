@@ -39,6 +39,11 @@ const configSchema = z.object({
     .min(1024)
     .default(64 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+  // The HTTP server's limits: a client that sends nothing, or too slowly, is cut off (http/server-limits.ts).
+  SERVER_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  SERVER_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  SERVER_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  SERVER_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 
   // Neo4j, the graph. When unset, the graph features answer 503 and the outbox keeps the events.
   NEO4J_URI: z.url({ protocol: /^(bolt|neo4j)(\+s|\+ssc)?$/ }).optional(),
