@@ -13,7 +13,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './admin/accounts.routes.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
-import { adminTokenCheck, requireAdmin } from './admin/require-admin.ts';
+import { requireAdmin, staticTokenCheck } from './admin/require-admin.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
@@ -145,9 +145,17 @@ export function createApp(deps: AppDeps) {
   app.route('/admin', accountRoutes({ users }));
   app.route(
     '/debug',
-    debugRoutes({ traces: recentTraces, isAdmin: adminTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),
+    debugRoutes({ traces: recentTraces, isAdmin: staticTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),
   );
+  // Public in the lab (its Prometheus scrapes it); METRICS_TOKEN makes scrapers bring a bearer token.
+  const isScraper = staticTokenCheck(config.METRICS_TOKEN);
   app.get('/metrics', async (c) => {
+    if (config.METRICS_TOKEN && !isScraper(c.req.header('Authorization'))) {
+      throw new ProblemError('invalid-token', {
+        detail: 'GET /metrics needs the scrape token: Authorization: Bearer <METRICS_TOKEN>.',
+        headers: { 'WWW-Authenticate': 'Bearer realm="flowlab-metrics"' },
+      });
+    }
     const { contentType, body } = await metrics.expose(c.req.header('Accept'));
     return c.body(body, 200, { 'Content-Type': contentType });
   });

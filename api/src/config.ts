@@ -86,6 +86,8 @@ const configSchema = z.object({
   // Admin endpoints (dead letters, accounts, the full trace list) need this bearer token; the lab's
   // fault switches also need LAB_MODE. In development an unset token is generated at each start.
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // When set, GET /metrics needs Authorization: Bearer <METRICS_TOKEN> (Prometheus: authorization.credentials).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // The fault switches: on by default in development, off elsewhere.
   LAB_MODE: flag.optional(),
   // LAB_MODE with NODE_ENV=production is refused unless this says it is meant.

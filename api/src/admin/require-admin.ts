@@ -10,8 +10,8 @@ import { ProblemError } from '../http/problem.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Whether an Authorization header carries the admin token; always false without one. */
-export function adminTokenCheck(adminToken: string | undefined): (authorization: string | undefined) => boolean {
+/** Whether an Authorization header carries this static token (ADMIN_TOKEN, METRICS_TOKEN); false without one. */
+export function staticTokenCheck(adminToken: string | undefined): (authorization: string | undefined) => boolean {
   const expected = adminToken ? digest(adminToken) : undefined;
   return (authorization) => {
     const match = /^Bearer (.+)$/i.exec(authorization ?? '');
@@ -21,7 +21,7 @@ export function adminTokenCheck(adminToken: string | undefined): (authorization:
 }
 
 export function requireAdmin(adminToken: string | undefined) {
-  const isAdmin = adminTokenCheck(adminToken);
+  const isAdmin = staticTokenCheck(adminToken);
   return createMiddleware<HonoEnv>(async function requireAdmin(c, next) {
     if (!adminToken) throw new ProblemError('not-found', { detail: `No route matches ${c.req.method} ${c.req.path}.` });
     if (!isAdmin(c.req.header('Authorization'))) {
