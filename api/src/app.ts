@@ -7,7 +7,6 @@
  * -> response; any error on the way leaves through the one problem+json handler.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -27,6 +26,7 @@ import { graphRoutes } from './graph/graph.routes.ts';
 import { createGraphService } from './graph/graph.service.ts';
 import { type GraphWiring, graphSyncFor } from './graph/wiring.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { mountApiReference } from './http/api-reference.ts';
 import { createAuthenticator, requireUser } from './http/auth.ts';
 import { clientRateLimit } from './http/client-rate-limit.ts';
 import type { HonoEnv } from './http/env.ts';
@@ -180,7 +180,7 @@ export function createApp(deps: AppDeps) {
         'The todo API at the centre of Flowlab, an observability lab. Every error is application/problem+json (RFC 9457).',
     },
   });
-  app.get('/reference', Scalar({ url: '/openapi.json', pageTitle: 'Flowlab API reference' }));
+  mountApiReference(app, { openapiUrl: '/openapi.json', pageTitle: 'Flowlab API reference' });
   app.get('/', (c) =>
     c.json({
       name: 'Flowlab API',
