@@ -5,15 +5,27 @@
  * message or log line may carry the email, the password, its hash, the token or the todo's text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
+import { pgliteBackend, postgresBackend, type TestDatabase } from '../helpers/backends.ts';
 import { eventually } from '../helpers/services.ts';
 import { type StartedServer, startServer } from '../helpers/start-server.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { fetchTrace, flatten, newTraceparent, type SpanNode } from '../helpers/traces.ts';
 
 const refusedEmail = 'refused-ada@example.com';
 const refusedPassword = 'my very secret passphrase';
 const refusedTitle = 'refused: a private title';
 const refusedDescription = 'a private description nobody should read in a log';
+
+// The database refuses these inserts, so the driver's error (with its parameters) is a real one.
+const REFUSING_TRIGGERS = [
+  `CREATE FUNCTION refuse_for_the_test() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN RAISE EXCEPTION 'refused by the test'; END $$`,
+  `CREATE TRIGGER refuse_user BEFORE INSERT ON users FOR EACH ROW
+   WHEN (NEW.email LIKE 'refused-%') EXECUTE FUNCTION refuse_for_the_test()`,
+  `CREATE TRIGGER refuse_todo BEFORE INSERT ON todos FOR EACH ROW
+   WHEN (NEW.title LIKE 'refused:%') EXECUTE FUNCTION refuse_for_the_test()`,
+];
 
 describe('no secrets or personal data in spans and logs of a failing request', () => {
   let database: TestDatabase;
@@ -23,13 +35,7 @@ describe('no secrets or personal data in spans and logs of a failing request', (
 
   beforeAll(async () => {
     database = await postgresBackend.create();
-    await database.db.execute(`
-      CREATE FUNCTION refuse_for_the_test() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
-      CREATE TRIGGER refuse_user BEFORE INSERT ON users FOR EACH ROW
-        WHEN (NEW.email LIKE 'refused-%') EXECUTE FUNCTION refuse_for_the_test();
-      CREATE TRIGGER refuse_todo BEFORE INSERT ON todos FOR EACH ROW
-        WHEN (NEW.title LIKE 'refused:%') EXECUTE FUNCTION refuse_for_the_test();`);
+    for (const statement of REFUSING_TRIGGERS) await database.db.execute(statement);
     server = await startServer({ DATABASE_URL: database.url ?? '', PASSWORD_SCRYPT_LOG_N: '10' });
     const credentials = JSON.stringify({ email: 'kept@example.com', password: 'a kept password' });
     await fetch(`${server.base}/auth/register`, { method: 'POST', headers: json, body: credentials });
@@ -89,5 +95,39 @@ describe('no secrets or personal data in spans and logs of a failing request', (
       expect(haystack, `${where} hold a password hash`).not.toMatch(/scrypt\$\d+\$/);
       expect(haystack, `${where} hold the bearer token`).not.toMatch(/eyJ[\w-]+\.eyJ/);
     }
+  });
+});
+
+describe('no secrets or personal data in the logs of a failing request, on PGlite', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    database = await pgliteBackend.create();
+    for (const statement of REFUSING_TRIGGERS) await database.db.execute(statement);
+    const logger = createLogger({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    t = createTestApp(database, {}, { logger });
+  });
+  afterAll(async () => database?.destroy());
+
+  it('logs the failure with its statement and reason, without the values', async () => {
+    const registered = await t.send('POST', '/auth/register', {
+      body: { email: refusedEmail, password: refusedPassword, name: 'Ada' },
+    });
+    expect(registered.status).toBe(500);
+    const { token } = await t.signUp('kept');
+    const created = await t.send('POST', '/todos', {
+      token,
+      body: { title: refusedTitle, description: refusedDescription },
+    });
+    expect(created.status).toBe(500);
+    const logs = lines.join('');
+    expect(logs).toContain('refused by the test');
+    expect(logs).toMatch(/insert into \\"users\\"/);
+    for (const secret of [refusedEmail, refusedPassword, token, refusedTitle, refusedDescription]) {
+      expect(logs).not.toContain(secret);
+    }
+    expect(logs).not.toMatch(/scrypt\$\d+\$/);
   });
 });
