@@ -30,37 +30,31 @@ if (config.LAB_MODE) {
   );
 }
 
-const server = serve(
-  {
-    fetch: app.fetch,
-    port: config.PORT,
-    hostname: config.HOST,
-    serverOptions: serverOptions(config),
-  },
-  (info) => {
-    const base = `http://localhost:${info.port}`;
-    logger.info({ port: info.port, database: deps.database.location }, 'listening');
-    // A human-readable banner on stderr; stdout stays pure JSON logs.
-    console.error(
-      [
-        '',
-        `  Flowlab API     ${base}`,
-        `  API reference   ${base}/reference`,
-        `  OpenAPI         ${base}/openapi.json`,
-        `  Health          ${base}/healthz  ${base}/readyz`,
-        `  Database        ${deps.database.location}`,
-        `  Graph           ${deps.graph ? `${deps.graph.client.location}${worker ? ' (outbox worker on)' : ''}` : 'disabled (set NEO4J_URI); events wait in the outbox'}`,
-        `  Cache           ${deps.redis ? config.REDIS_URL?.replace(/\/\/[^@]*@/, '//') : 'in process (set REDIS_URL for Redis)'}`,
-        `  Lab mode        ${config.LAB_MODE ? `on: fault switches at ${base}/lab/faults (admin token)` : 'off'}`,
-        // Only on this terminal: the JSON logs never carry it.
-        ...(config.ADMIN_TOKEN_GENERATED
-          ? [`  Admin token     ${config.ADMIN_TOKEN}  (generated for this run; set ADMIN_TOKEN to keep one)`]
-          : []),
-        '',
-      ].join('\n'),
-    );
-  },
-);
+// The server's header, request and keep-alive timeouts (http/server-limits.ts).
+const listen = { fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions: serverOptions(config) };
+const server = serve(listen, (info) => {
+  const base = `http://localhost:${info.port}`;
+  logger.info({ port: info.port, database: deps.database.location }, 'listening');
+  // A human-readable banner on stderr; stdout stays pure JSON logs.
+  console.error(
+    [
+      '',
+      `  Flowlab API     ${base}`,
+      `  API reference   ${base}/reference`,
+      `  OpenAPI         ${base}/openapi.json`,
+      `  Health          ${base}/healthz  ${base}/readyz`,
+      `  Database        ${deps.database.location}`,
+      `  Graph           ${deps.graph ? `${deps.graph.client.location}${worker ? ' (outbox worker on)' : ''}` : 'disabled (set NEO4J_URI); events wait in the outbox'}`,
+      `  Cache           ${deps.redis ? config.REDIS_URL?.replace(/\/\/[^@]*@/, '//') : 'in process (set REDIS_URL for Redis)'}`,
+      `  Lab mode        ${config.LAB_MODE ? `on: fault switches at ${base}/lab/faults (admin token)` : 'off'}`,
+      // Only on this terminal: the JSON logs never carry it.
+      ...(config.ADMIN_TOKEN_GENERATED
+        ? [`  Admin token     ${config.ADMIN_TOKEN}  (generated for this run; set ADMIN_TOKEN to keep one)`]
+        : []),
+      '',
+    ].join('\n'),
+  );
+});
 
 const connections = limitConnections(server as Server, config);
 
