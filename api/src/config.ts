@@ -8,6 +8,12 @@ import { z } from 'zod';
 /** The development secret. The API refuses to start with it outside development. */
 export const DEFAULT_JWT_SECRET = 'flowlab-development-secret-change-me-0123456789';
 
+/** The docs' (Astro) and the web client's (Vite) dev servers, allowed by CORS in development. */
+export const DEV_SERVER_ORIGINS = ['4321', '5173'].flatMap((port) => [
+  `http://localhost:${port}`,
+  `http://127.0.0.1:${port}`,
+]);
+
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
 const configSchema = z.object({
@@ -83,6 +89,32 @@ const configSchema = z.object({
   // Take the client address from X-Forwarded-For (only behind a proxy you trust).
   TRUST_PROXY: flag.default(false),
 
+  // Origins allowed to call the API from a browser, comma-separated. The lab's pages are served
+  // by the API itself (/learn/, /app/) and need none; the default in development lets the docs'
+  // and the web client's dev servers (Astro :4321, Vite :5173) call it. Unset elsewhere: none.
+  CORS_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ })))
+    .optional(),
+  // Where the built walkthrough (docs/dist) and web client (web/dist) are; the defaults are the
+  // repository's own folders. A site whose folder holds no index.html is not served.
+  DOCS_DIST_DIR: z.string().min(1).optional(),
+  WEB_DIST_DIR: z.string().min(1).optional(),
+
+  // The web client's trace export, served to it as /app/config.json. With a collector
+  // (OTEL_EXPORTER_OTLP_ENDPOINT, also read by the SDK) the browser sends its spans to
+  // WEB_OTLP_ENDPOINT, by default the same address (right when the browser and the API share a
+  // host; in Docker it is the collector's published port), and links traces to WEB_JAEGER_URL.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  WEB_OTLP_ENDPOINT: z.url().optional(),
+  WEB_JAEGER_URL: z.url().optional(),
+
   // Admin endpoints (dead letters, accounts, the full trace list) need this bearer token; the lab's
   // fault switches also need LAB_MODE. In development an unset token is generated at each start.
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -127,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ADMIN_TOKEN: generate ? randomBytes(24).toString('base64url') : parsed.data.ADMIN_TOKEN,
     ADMIN_TOKEN_GENERATED: generate,
   };
+  config.CORS_ORIGINS ??= development ? DEV_SERVER_ORIGINS : [];
   if (!development && config.JWT_SECRET === DEFAULT_JWT_SECRET) {
     throw new ConfigError([
       `JWT_SECRET: the development default is refused when NODE_ENV=${config.NODE_ENV}; set a secret of at least 32 characters`,

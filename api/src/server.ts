@@ -10,6 +10,7 @@ import { runMigrations } from './db/migrate.ts';
 import { closeDependencies, openDependencies, prepareGraphInBackground } from './dependencies.ts';
 import { outboxWorkerFor } from './graph/wiring.ts';
 import { limitConnections, serverOptions } from './http/server-limits.ts';
+import { defaultSites, isBuilt } from './sites/static-sites.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
 
@@ -30,6 +31,10 @@ if (config.LAB_MODE) {
   );
 }
 
+const [docsSite, webSite] = defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR });
+const siteLine = (site: typeof docsSite, base: string, folder: string) =>
+  site && isBuilt(site) ? `${base}${site.mount}` : `not built (npm start builds ${folder}/ when it exists)`;
+
 // The server's header, request and keep-alive timeouts (http/server-limits.ts).
 const listen = { fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions: serverOptions(config) };
 const server = serve(listen, (info) => {
@@ -40,6 +45,8 @@ const server = serve(listen, (info) => {
     [
       '',
       `  Flowlab API     ${base}`,
+      `  Walkthrough     ${siteLine(docsSite, base, 'docs')}`,
+      `  Web client      ${siteLine(webSite, base, 'web')}`,
       `  API reference   ${base}/reference`,
       `  OpenAPI         ${base}/openapi.json`,
       `  Health          ${base}/healthz  ${base}/readyz`,

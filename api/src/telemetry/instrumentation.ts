@@ -70,7 +70,11 @@ if (telemetryEnabled) {
         // The HTTP server span is renamed by the app to "METHOD /route" once the route is known.
         '@opentelemetry/instrumentation-http': {
           // Probes, scrapes and the trace viewer itself would drown the learner's own requests.
-          ignoreIncomingRequestHook: (request) => /^\/(healthz|readyz|metrics|debug\/)/.test(request.url ?? ''),
+          // So would the pages of the walkthrough and the web client, the browser spans they send
+          // (/otlp/), and CORS preflights.
+          ignoreIncomingRequestHook: (request) =>
+            request.method === 'OPTIONS' ||
+            /^\/(healthz|readyz|metrics|debug\/|otlp\/|learn(\/|$)|app(\/|$))/.test(request.url ?? ''),
           // url.query keeps the parameter names only for these: a search (?q=) is personal data,
           // a cursor says nothing to a reader. The first four are the instrumentation's defaults.
           redactedQueryParamsServer: ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'q', 'cursor'],
