@@ -24,7 +24,12 @@ export default defineConfig({
           name: 'main',
           globalSetup: needsServices,
           // Each file makes its own databases, so files run in parallel safely.
-          include: ['test/http/**/*.test.ts', 'test/smoke/**/*.test.ts', 'test/stack/**/*.test.ts'],
+          include: [
+            'test/http/**/*.test.ts',
+            'test/smoke/**/*.test.ts',
+            'test/stack/**/*.test.ts',
+            'test/security/**/*.test.ts',
+          ],
           sequence: { groupOrder: 0 },
         },
       },

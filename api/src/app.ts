@@ -7,12 +7,12 @@
  * -> response; any error on the way leaves through the one problem+json handler.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { accountRoutes } from './admin/accounts.routes.ts';
 import { adminRoutes } from './admin/admin.routes.ts';
-import { requireAdmin } from './admin/require-admin.ts';
+import { requireAdmin, staticTokenCheck } from './admin/require-admin.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
@@ -26,7 +26,8 @@ import { graphRoutes } from './graph/graph.routes.ts';
 import { createGraphService } from './graph/graph.service.ts';
 import { type GraphWiring, graphSyncFor } from './graph/wiring.ts';
 import { healthRoutes } from './health/health.routes.ts';
-import { requireUser } from './http/auth.ts';
+import { mountApiReference } from './http/api-reference.ts';
+import { createAuthenticator, requireUser } from './http/auth.ts';
 import { clientRateLimit } from './http/client-rate-limit.ts';
 import { crossOrigin } from './http/cors.ts';
 import type { HonoEnv } from './http/env.ts';
@@ -65,7 +66,7 @@ const openApiTags = [
   { name: 'graph', description: 'Questions for Neo4j, fed by the outbox' },
   { name: 'problems', description: 'What each problem `type` means' },
   { name: 'debug', description: 'The recent-traces view the lab pages read' },
-  { name: 'admin', description: 'Outbox dead letters (ADMIN_TOKEN)' },
+  { name: 'admin', description: 'Outbox dead letters and accounts (ADMIN_TOKEN)' },
   { name: 'lab', description: 'Fault switches (LAB_MODE=1 and ADMIN_TOKEN)' },
 ];
 
@@ -89,7 +90,13 @@ export function createApp(deps: AppDeps) {
   };
   const metrics = createMetrics();
   const cache = createTodoCache({
-    store: redis ? redisStore(redis, faults) : memoryStore({ maxEntries: config.CACHE_MAX_ENTRIES }),
+    store: redis
+      ? redisStore(redis, faults)
+      : memoryStore({
+          maxEntries: config.CACHE_MAX_ENTRIES,
+          maxBytes: config.CACHE_MAX_BYTES,
+          maxBytesPerOwner: Math.min(config.CACHE_MAX_BYTES_PER_USER, config.CACHE_MAX_BYTES),
+        }),
     ttlSeconds: config.CACHE_TTL_SECONDS,
     keyPrefix,
     logger,
@@ -107,7 +114,11 @@ export function createApp(deps: AppDeps) {
   });
   const categories = createCategoryService({ db, cache, graphSync });
   const graph = createGraphService({ graph: deps.graph?.client, breaker: deps.graph?.breaker, todos, outbox });
-  const authenticate = requireUser({ tokens, users });
+  const whoIs = createAuthenticator({ tokens, users });
+  const authenticate = requireUser({
+    authenticate: whoIs,
+    onAuthenticated: (traceId, userId) => recentTraces.claim(traceId, userId),
+  });
   const authLimit = clientRateLimit({
     limiter: rateLimiter({ limit: config.AUTH_RATE_LIMIT, windowSeconds: config.AUTH_RATE_WINDOW_SECONDS }),
     scope: 'auth',
@@ -153,15 +164,27 @@ export function createApp(deps: AppDeps) {
   app.route('/categories', categoryRoutes({ categories }));
   app.route('/', graphRoutes({ graph }));
   app.route('/admin', adminRoutes({ outbox }));
-  app.route('/debug', debugRoutes({ traces: recentTraces }));
+  app.route('/admin', accountRoutes({ users }));
+  app.route(
+    '/debug',
+    debugRoutes({ traces: recentTraces, isAdmin: staticTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),
+  );
+  // Public in the lab (its Prometheus scrapes it); METRICS_TOKEN makes scrapers bring a bearer token.
+  const isScraper = staticTokenCheck(config.METRICS_TOKEN);
   app.get('/metrics', async (c) => {
+    if (config.METRICS_TOKEN && !isScraper(c.req.header('Authorization'))) {
+      throw new ProblemError('invalid-token', {
+        detail: 'GET /metrics needs the scrape token: Authorization: Bearer <METRICS_TOKEN>.',
+        headers: { 'WWW-Authenticate': 'Bearer realm="flowlab-metrics"' },
+      });
+    }
     const { contentType, body } = await metrics.expose(c.req.header('Accept'));
     return c.body(body, 200, { 'Content-Type': contentType });
   });
   // The fault switches exist only in lab mode, and only for the admin.
   if (config.LAB_MODE) {
     app.use('/lab/*', admin);
-    app.route('/lab', labRoutes({ faults }));
+    app.route('/lab', labRoutes({ faults, logger }));
   }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -208,7 +231,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   const sites = mountSites(app, defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR }));
-  app.get('/reference', Scalar({ url: '/openapi.json', pageTitle: 'Flowlab API reference' }));
+  mountApiReference(app, { openapiUrl: '/openapi.json', pageTitle: 'Flowlab API reference' });
   app.get('/', (c) =>
     c.json({
       name: 'Flowlab API',

@@ -2,6 +2,7 @@
  * Configuration: the environment, parsed and validated once at start-up.
  * Nothing else in the API reads process.env; everything receives a Config.
  */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /** The development secret. The API refuses to start with it outside development. */
@@ -17,7 +18,8 @@ const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback by default: a lab on a shared network should not publish its traces. A container sets 0.0.0.0.
+  HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -43,6 +45,11 @@ const configSchema = z.object({
     .min(1024)
     .default(64 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+  // The HTTP server's limits: a client that sends nothing, or too slowly, is cut off (http/server-limits.ts).
+  SERVER_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  SERVER_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  SERVER_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  SERVER_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 
   // Neo4j, the graph. When unset, the graph features answer 503 and the outbox keeps the events.
   NEO4J_URI: z.url({ protocol: /^(bolt|neo4j)(\+s|\+ssc)?$/ }).optional(),
@@ -65,6 +72,17 @@ const configSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('flowlab:'),
   CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).default(10_000),
+  // The in-process cache (without Redis), in bytes of heap: in all, and for one user's entries.
+  CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(32 * 1024 * 1024),
+  CACHE_MAX_BYTES_PER_USER: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(2 * 1024 * 1024),
   // The per-IP limit on /auth/*, against credential stuffing.
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -97,14 +115,24 @@ const configSchema = z.object({
   WEB_OTLP_ENDPOINT: z.url().optional(),
   WEB_JAEGER_URL: z.url().optional(),
 
-  // Admin endpoints (dead letters) need this bearer token; the lab's fault switches also need LAB_MODE=1.
+  // Admin endpoints (dead letters, accounts, the full trace list) need this bearer token; the lab's
+  // fault switches also need LAB_MODE. In development an unset token is generated at each start.
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  LAB_MODE: flag.default(false),
+  // When set, GET /metrics needs Authorization: Bearer <METRICS_TOKEN> (Prometheus: authorization.credentials).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // The fault switches: on by default in development, off elsewhere.
+  LAB_MODE: flag.optional(),
+  // LAB_MODE with NODE_ENV=production is refused unless this says it is meant.
+  LAB_MODE_IN_PRODUCTION: flag.default(false),
   // Apply pending migrations when the API starts (the default), or leave it to `npm run db:migrate`.
   MIGRATE_ON_START: flag.default(true),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = Omit<z.infer<typeof configSchema>, 'LAB_MODE'> & {
+  LAB_MODE: boolean;
+  /** True when ADMIN_TOKEN was generated at this start (development only): the banner prints it. */
+  ADMIN_TOKEN_GENERATED: boolean;
+};
 
 export class ConfigError extends Error {
   readonly issues: string[];
@@ -123,11 +151,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  const config = parsed.data;
-  config.CORS_ORIGINS ??= config.NODE_ENV === 'development' ? DEV_SERVER_ORIGINS : [];
-  if (config.NODE_ENV !== 'development' && config.JWT_SECRET === DEFAULT_JWT_SECRET) {
+  const development = parsed.data.NODE_ENV === 'development';
+  const generate = development && !parsed.data.ADMIN_TOKEN;
+  const config: Config = {
+    ...parsed.data,
+    LAB_MODE: parsed.data.LAB_MODE ?? development,
+    ADMIN_TOKEN: generate ? randomBytes(24).toString('base64url') : parsed.data.ADMIN_TOKEN,
+    ADMIN_TOKEN_GENERATED: generate,
+  };
+  config.CORS_ORIGINS ??= development ? DEV_SERVER_ORIGINS : [];
+  if (!development && config.JWT_SECRET === DEFAULT_JWT_SECRET) {
     throw new ConfigError([
       `JWT_SECRET: the development default is refused when NODE_ENV=${config.NODE_ENV}; set a secret of at least 32 characters`,
+    ]);
+  }
+  if (config.NODE_ENV === 'production' && config.LAB_MODE && !config.LAB_MODE_IN_PRODUCTION) {
+    throw new ConfigError([
+      'LAB_MODE: the fault switches are refused when NODE_ENV=production; set LAB_MODE_IN_PRODUCTION=1 if you mean it',
     ]);
   }
   return config;

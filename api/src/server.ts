@@ -2,12 +2,14 @@
  * The entry point: config -> dependencies (+ migrations) -> app (+ outbox worker) -> listen
  * -> graceful shutdown. `npm start` runs this on Node.js 24, which runs TypeScript directly.
  */
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfigOrExit } from './config.ts';
 import { runMigrations } from './db/migrate.ts';
 import { closeDependencies, openDependencies, prepareGraphInBackground } from './dependencies.ts';
 import { outboxWorkerFor } from './graph/wiring.ts';
+import { limitConnections, serverOptions } from './http/server-limits.ts';
 import { defaultSites, isBuilt } from './sites/static-sites.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
@@ -22,12 +24,20 @@ const worker = config.OUTBOX_WORKER ? outboxWorkerFor({ ...deps, config, logger 
 worker?.start();
 
 const app = createApp({ ...deps, config, logger });
+if (config.LAB_MODE) {
+  logger.warn(
+    { labMode: true, nodeEnv: config.NODE_ENV },
+    'lab mode on: the fault switches at /lab/faults can slow or break PostgreSQL, Neo4j and Redis calls',
+  );
+}
 
 const [docsSite, webSite] = defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR });
 const siteLine = (site: typeof docsSite, base: string, folder: string) =>
   site && isBuilt(site) ? `${base}${site.mount}` : `not built (npm start builds ${folder}/ when it exists)`;
 
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+// The server's header, request and keep-alive timeouts (http/server-limits.ts).
+const listen = { fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions: serverOptions(config) };
+const server = serve(listen, (info) => {
   const base = `http://localhost:${info.port}`;
   logger.info({ port: info.port, database: deps.database.location }, 'listening');
   // A human-readable banner on stderr; stdout stays pure JSON logs.
@@ -43,10 +53,17 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
       `  Database        ${deps.database.location}`,
       `  Graph           ${deps.graph ? `${deps.graph.client.location}${worker ? ' (outbox worker on)' : ''}` : 'disabled (set NEO4J_URI); events wait in the outbox'}`,
       `  Cache           ${deps.redis ? config.REDIS_URL?.replace(/\/\/[^@]*@/, '//') : 'in process (set REDIS_URL for Redis)'}`,
+      `  Lab mode        ${config.LAB_MODE ? `on: fault switches at ${base}/lab/faults (admin token)` : 'off'}`,
+      // Only on this terminal: the JSON logs never carry it.
+      ...(config.ADMIN_TOKEN_GENERATED
+        ? [`  Admin token     ${config.ADMIN_TOKEN}  (generated for this run; set ADMIN_TOKEN to keep one)`]
+        : []),
       '',
     ].join('\n'),
   );
 });
+
+const connections = limitConnections(server as Server, config);
 
 let shuttingDown = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
@@ -61,9 +78,9 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   deadline.unref();
   // close() drops the connections idle now; a keep-alive connection that goes idle after
   // its last in-flight response would otherwise hold the exit until its keep-alive timeout.
-  const sweep = setInterval(() => {
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-  }, 100);
+  // Connections that never sent a request are not "idle" to Node: connections.closeIdle() ends those too.
+  connections.closeIdle();
+  const sweep = setInterval(() => connections.closeIdle(), 100);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   clearInterval(sweep);
   clearTimeout(deadline);

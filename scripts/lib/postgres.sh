@@ -8,6 +8,9 @@ PG_PASSWORD=flowlab
 PG_DATABASE=flowlab
 PG_URL="postgres://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PG_DATABASE"
 
+# Written when this script starts a cluster; `down` stops only the cluster named in it.
+pg_started_marker="${FLOWLAB_STATE_DIR:-$repo_root/.data}/postgres/started-cluster"
+
 pg_cluster() {
   # The newest installed cluster: "15 main".
   pg_lsclusters --no-header 2>/dev/null | awk '{print $1, $2}' | sort -V | tail -n 1
@@ -31,6 +34,8 @@ postgres_up() {
   if ! pg_lsclusters --no-header | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c {print $4}' | grep -q online; then
     log "starting PostgreSQL $version/$cluster"
     as_root pg_ctlcluster "$version" "$cluster" start
+    mkdir -p "$(dirname "$pg_started_marker")"
+    echo "$version $cluster" >"$pg_started_marker"
   fi
   wait_for_port "$PG_HOST" "$PG_PORT" 30 PostgreSQL
   # Create the role and database once; both statements are safe to repeat.
@@ -51,12 +56,20 @@ postgres_ensure() {
   postgres_up
 }
 
+# Stops the cluster only if this script started it: a cluster that was already running (someone's
+# own database, or a system service) is left alone, and `down` says so.
 postgres_down() {
   local version cluster
-  read -r version cluster <<<"$(pg_cluster)"
-  [ -n "$version" ] || return 0
-  log "stopping PostgreSQL $version/$cluster"
+  if [ ! -f "$pg_started_marker" ]; then
+    read -r version cluster <<<"$(pg_cluster)"
+    [ -n "${version:-}" ] || return 0
+    log "PostgreSQL $version/$cluster was not started by this script: leaving it running (stop it yourself if you mean to)"
+    return 0
+  fi
+  read -r version cluster <"$pg_started_marker"
+  log "stopping PostgreSQL $version/$cluster (started by this script)"
   as_root pg_ctlcluster "$version" "$cluster" stop || true
+  rm -f "$pg_started_marker"
 }
 
 postgres_status() {

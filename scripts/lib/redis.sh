@@ -4,7 +4,8 @@
 REDIS_HOST=127.0.0.1
 REDIS_PORT="${FLOWLAB_REDIS_PORT:-6379}"
 REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT"
-redis_dir="$repo_root/.data/redis"
+# One folder per port (6379 keeps the historical .data/redis): its pidfile says this script started it.
+if [ "$REDIS_PORT" = 6379 ]; then redis_dir="$repo_root/.data/redis"; else redis_dir="$repo_root/.data/redis-$REDIS_PORT"; fi
 
 redis_install() {
   if ! command -v redis-server >/dev/null 2>&1; then
@@ -41,12 +42,26 @@ redis_ensure() {
   redis_ready || redis_up
 }
 
+# Whether the Redis answering on REDIS_PORT is the one this script started (its pid is in our pidfile).
+redis_started_here() {
+  local pid running
+  pid="$(cat "$redis_dir/redis.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] || return 1
+  running="$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" info server 2>/dev/null | tr -d '\r' | awk -F: '$1 == "process_id" {print $2}')"
+  [ "$running" = "$pid" ]
+}
+
+# Stops Redis only if this script started it: someone's own Redis on the same port is left alone.
 redis_down() {
   command -v redis-cli >/dev/null 2>&1 || return 0
-  if redis_ready; then
-    log "stopping Redis"
-    redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  redis_ready || return 0
+  if ! redis_started_here; then
+    log "Redis at $REDIS_URL was not started by this script: leaving it running (stop it yourself if you mean to)"
+    return 0
   fi
+  log "stopping Redis (pid $(cat "$redis_dir/redis.pid"), started by this script)"
+  redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  rm -f "$redis_dir/redis.pid"
 }
 
 redis_status() {

@@ -11,19 +11,27 @@ import { ProblemError } from '../http/problem.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export function requireAdmin(adminToken: string | undefined) {
+/** Whether an Authorization header carries this static token (ADMIN_TOKEN, METRICS_TOKEN); false without one. */
+export function staticTokenCheck(adminToken: string | undefined): (authorization: string | undefined) => boolean {
   const expected = adminToken ? digest(adminToken) : undefined;
+  return (authorization) => {
+    const match = /^Bearer (.+)$/i.exec(authorization ?? '');
+    // Hashing first makes both sides the same length, as timingSafeEqual requires.
+    return Boolean(expected && match?.[1] && timingSafeEqual(digest(match[1]), expected));
+  };
+}
+
+export function requireAdmin(adminToken: string | undefined) {
+  const isAdmin = staticTokenCheck(adminToken);
   return createMiddleware<HonoEnv>(async function requireAdmin(c, next) {
-    if (!expected) {
+    if (!adminToken) {
       throw new ProblemError('invalid-token', {
         detail:
           'Admin endpoints are off: the server has no ADMIN_TOKEN (16 characters or more), so no token is accepted.',
         headers: { 'WWW-Authenticate': 'Bearer realm="flowlab-admin", error="invalid_token"' },
       });
     }
-    const match = /^Bearer (.+)$/i.exec(c.req.header('Authorization') ?? '');
-    // Hashing first makes both sides the same length, as timingSafeEqual requires.
-    if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+    if (!isAdmin(c.req.header('Authorization'))) {
       throw new ProblemError('invalid-token', {
         detail: 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>.',
         headers: { 'WWW-Authenticate': 'Bearer realm="flowlab-admin"' },

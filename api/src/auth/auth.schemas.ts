@@ -1,10 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { trimmedText } from '../http/openapi.ts';
+import { visibleText, withoutNul } from '../http/strict-input.ts';
 
-const email = z
-  .string()
-  .trim()
-  .max(254, 'must be at most 254 characters')
+const email = withoutNul(z.string().trim().max(254, 'must be at most 254 characters'))
   .pipe(z.email('must be a valid email address'))
   // The document states the very pattern the check uses (zod's), so clients can check first. Not
   // `format: email`: that format means RFC 5321 (a local part of at most 64 characters, quoted
@@ -21,9 +19,7 @@ export const RegisterSchema = z
   .strictObject({
     email,
     password: password.openapi({ example: 'correct horse battery' }),
-    name: trimmedText(100, z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
-      .openapi({ example: 'Ada' })
-      .optional(),
+    name: trimmedText(100, visibleText(100)).openapi({ example: 'Ada' }).optional(),
   })
   .openapi('RegisterRequest');
 

@@ -4,6 +4,7 @@
  * refused), and exp, iss and aud are required and checked.
  */
 import { sign, verify } from 'hono/jwt';
+import { MAX_ID } from '../http/strict-input.ts';
 
 export interface TokenSettings {
   secret: string;
@@ -54,10 +55,12 @@ export function createTokenIssuer(settings: TokenSettings) {
       }
       // hono/jwt checks exp only when present; an access token without one is refused here.
       if (typeof payload.exp !== 'number') throw new InvalidTokenError('The access token has no expiry');
-      const userId = Number(payload.sub);
-      if (!Number.isSafeInteger(userId) || userId <= 0)
+      // Plain decimal within PostgreSQL's integer only: Number() would read "0x1", "1e0" and " 1" as 1,
+      // and an id beyond int4 would reach the database as an out-of-range error (a 500).
+      const sub = payload.sub;
+      if (typeof sub !== 'string' || !/^[1-9][0-9]{0,9}$/.test(sub) || Number(sub) > MAX_ID)
         throw new InvalidTokenError('The access token has no valid subject');
-      return userId;
+      return Number(sub);
     },
   };
 }

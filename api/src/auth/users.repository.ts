@@ -20,8 +20,10 @@ export function createUsersRepository(db: Executor) {
       return row;
     },
 
-    async setActive(id: number, isActive: boolean): Promise<void> {
-      await db.update(users).set({ isActive }).where(eq(users.id, id));
+    /** False when there is no such account. */
+    async setActive(id: number, isActive: boolean): Promise<boolean> {
+      const rows = await db.update(users).set({ isActive }).where(eq(users.id, id)).returning({ id: users.id });
+      return rows.length > 0;
     },
   };
 }

@@ -64,7 +64,7 @@ export function createTodoCache(deps: {
     }
     const value = await load();
     try {
-      await store.set(key, JSON.stringify(value), ttlSeconds);
+      await store.set(key, JSON.stringify(value), ttlSeconds, String(userId));
     } catch (error) {
       storeFailed('write', error);
     }

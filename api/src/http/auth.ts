@@ -4,7 +4,7 @@
  * a valid token for a deactivated account is a 403.
  */
 
-import type { Span } from '@opentelemetry/api';
+import { isSpanContextValid } from '@opentelemetry/api';
 import { createMiddleware } from 'hono/factory';
 import { InvalidTokenError, type TokenIssuer } from '../auth/tokens.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
@@ -22,14 +22,11 @@ function unauthorized(detail: string, error?: 'invalid_request' | 'invalid_token
   return new ProblemError('invalid-token', { detail, headers: { 'WWW-Authenticate': challenge } });
 }
 
-export function requireUser(deps: { tokens: TokenIssuer; users: UsersRepository }) {
-  return createMiddleware<HonoEnv>(async function requireUser(c, next) {
-    const user = await step('authenticate', {}, (span) => authenticate(c.req.header('Authorization'), span));
-    c.set('user', user);
-    await next();
-  });
+export type Authenticate = (authorization: string | undefined) => Promise<CurrentUser>;
 
-  async function authenticate(header: string | undefined, span: Span): Promise<CurrentUser> {
+/** Who an Authorization header belongs to, or the 401/403 problem; no span of its own. */
+export function createAuthenticator(deps: { tokens: TokenIssuer; users: UsersRepository }): Authenticate {
+  return async function authenticate(header) {
     if (!header) throw unauthorized('This endpoint needs a bearer token: Authorization: Bearer <accessToken>.');
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
     if (!match?.[1]) throw unauthorized('The Authorization header must be "Bearer <accessToken>".', 'invalid_token');
@@ -44,8 +41,28 @@ export function requireUser(deps: { tokens: TokenIssuer; users: UsersRepository 
 
     const user = await deps.users.findById(userId);
     if (!user) throw unauthorized('The access token is for an account that no longer exists.', 'invalid_token');
-    span.setAttribute('enduser.id', String(user.id));
     if (!user.isActive) throw new ProblemError('account-inactive', { detail: 'This account is deactivated.' });
     return { id: user.id, email: user.email, name: user.name };
-  }
+  };
+}
+
+/**
+ * The `authenticate` step of every protected route. `onAuthenticated` hears the request's trace
+ * id and the user's id: the recent-traces store notes whose trace it is.
+ */
+export function requireUser(deps: {
+  authenticate: Authenticate;
+  onAuthenticated?: (traceId: string, userId: number) => void;
+}) {
+  return createMiddleware<HonoEnv>(async function requireUser(c, next) {
+    const user = await step('authenticate', {}, async (span) => {
+      const user = await deps.authenticate(c.req.header('Authorization'));
+      span.setAttribute('enduser.id', String(user.id));
+      // With telemetry off the span is a no-op whose trace id is all zeros: nobody's trace.
+      if (isSpanContextValid(span.spanContext())) deps.onAuthenticated?.(span.spanContext().traceId, user.id);
+      return user;
+    });
+    c.set('user', user);
+    await next();
+  });
 }

@@ -5,6 +5,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { HonoEnv } from './env.ts';
 import { type ProblemSlug, problemTypes, problemTypeUri } from './problem.ts';
+import { MAX_ID, plainId } from './strict-input.ts';
 import { validationHook } from './validation.ts';
 
 export function createRouter() {
@@ -126,12 +127,13 @@ export function trimmedText<T extends z.ZodType<unknown, string>>(max: number, c
 /** The bearer scheme, named in every protected route's `security`. */
 export const bearerSecurity = [{ bearerAuth: [] }];
 
-/** A positive integer id in the path ("/todos/{id}"). */
+/** A positive integer id in the path ("/todos/{id}"), plain decimal only ("1e3" and "0x1" are refused). */
 export const IdParamsSchema = z.object({
-  id: z.coerce
-    .number('must be a positive integer')
-    .int('must be a positive integer')
-    .positive('must be a positive integer')
-    .max(2_147_483_647, 'is too large')
-    .openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+  id: plainId().openapi({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_ID,
+    param: { name: 'id', in: 'path' },
+    example: 1,
+  }),
 });

@@ -3,6 +3,7 @@
  *   GET /lab/faults, PUT /lab/faults/:target {latencyMs, errorRate}, DELETE /lab/faults[/:target]
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
 import {
   bearerSecurity,
   bodyProblems,
@@ -73,12 +74,15 @@ const resetAll = createRoute({
   responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses('invalid-token') },
 });
 
-export function labRoutes(deps: { faults: Faults }) {
-  const { faults } = deps;
+export function labRoutes(deps: { faults: Faults; logger: Logger }) {
+  const { faults, logger } = deps;
   return createRouter()
     .openapi(list, (c) => c.json({ faults: faults.list() }, 200))
     .openapi(set, (c) => {
-      faults.set(c.req.valid('param').target, c.req.valid('json'));
+      const target = c.req.valid('param').target;
+      faults.set(target, c.req.valid('json'));
+      // Loud on purpose: a fault left on looks like an outage to whoever reads the logs next.
+      logger.warn({ target, faults: faults.list() }, `lab fault switched on for ${target}`);
       return c.json({ faults: faults.list() }, 200);
     })
     .openapi(resetOne, (c) => {

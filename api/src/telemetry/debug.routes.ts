@@ -1,16 +1,23 @@
-/** GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON. */
+/**
+ * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON.
+ * The list needs a token: a user's access token lists the requests made with it, the admin
+ * token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
+ * own response's traceresponse, or they chose it in a traceparent), so a 401 can be looked up too.
+ */
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, jsonContent, problemResponses } from '../http/openapi.ts';
+import type { Authenticate } from '../http/auth.ts';
+import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import { ProblemError } from '../http/problem.ts';
 import type { RecentTraces } from './recent-traces.ts';
+import { untraced } from './tracing.ts';
 
 const listTraces = createRoute({
   method: 'get',
   path: '/traces',
   operationId: 'listRecentTraces',
   tags: ['debug'],
-  security: [],
-  summary: 'Recent traces, newest first',
+  summary: "Recent traces, newest first: your own (access token), or everyone's (ADMIN_TOKEN)",
+  security: bearerSecurity,
   request: {
     query: z.object({
       route: z
@@ -33,7 +40,7 @@ const listTraces = createRoute({
   },
   responses: {
     200: jsonContent(z.object({ items: z.array(z.record(z.string(), z.unknown())) }), 'Trace summaries'),
-    ...problemResponses(404, 422),
+    ...problemResponses(...userProblems, 'not-found', 'validation-failed'),
   },
 });
 
@@ -54,19 +61,29 @@ const getTrace = createRoute({
   },
   responses: {
     200: jsonContent(z.object({ traceId: z.string(), spans: z.array(z.record(z.string(), z.unknown())) }), 'The trace'),
-    ...problemResponses(404, 422),
+    ...problemResponses('not-found', 'validation-failed'),
   },
 });
 
-export function debugRoutes(deps: { traces: RecentTraces }) {
+export function debugRoutes(deps: {
+  traces: RecentTraces;
+  isAdmin: (authorization: string | undefined) => boolean;
+  authenticate: Authenticate;
+}) {
   const disabled = () =>
     new ProblemError('not-found', {
       detail: 'The recent-traces view is off (RECENT_TRACES_MAX=0, the production default), or telemetry is disabled.',
     });
   return createRouter()
-    .openapi(listTraces, (c) => {
+    .openapi(listTraces, async (c) => {
+      const authorization = c.req.header('Authorization');
+      // The viewer's own lookup would otherwise be a trace of its own (PGlite's spans need no parent).
+      const ownerId = deps.isAdmin(authorization)
+        ? undefined
+        : (await untraced(() => deps.authenticate(authorization))).id;
       if (!deps.traces.enabled) throw disabled();
-      return c.json({ items: deps.traces.list(c.req.valid('query')) as unknown as Record<string, unknown>[] }, 200);
+      const items = deps.traces.list({ ...c.req.valid('query'), ownerId });
+      return c.json({ items: items as unknown as Record<string, unknown>[] }, 200);
     })
     .openapi(getTrace, (c) => {
       if (!deps.traces.enabled) throw disabled();

@@ -75,6 +75,9 @@ if (telemetryEnabled) {
           ignoreIncomingRequestHook: (request) =>
             request.method === 'OPTIONS' ||
             /^\/(healthz|readyz|metrics|debug\/|otlp\/|learn(\/|$)|app(\/|$))/.test(request.url ?? ''),
+          // url.query keeps the parameter names only for these: a search (?q=) is personal data,
+          // a cursor says nothing to a reader. The first four are the instrumentation's defaults.
+          redactedQueryParamsServer: ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'q', 'cursor'],
         },
         // Redis commands would otherwise carry their values (cached todos) in db.statement.
         // Calls outside any request (start-up checks) make no orphan traces.

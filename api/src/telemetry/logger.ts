@@ -4,6 +4,7 @@
  */
 import { trace } from '@opentelemetry/api';
 import { type Logger, pino } from 'pino';
+import { withoutValues } from './error-without-values.ts';
 
 export const redactedPaths = [
   'password',
@@ -20,6 +21,10 @@ export const redactedPaths = [
   '*.headers.cookie',
   'JWT_SECRET',
   '*.JWT_SECRET',
+  'ADMIN_TOKEN',
+  '*.ADMIN_TOKEN',
+  'METRICS_TOKEN',
+  '*.METRICS_TOKEN',
 ];
 
 export function createLogger(options: { level: string; name?: string }, destination?: pino.DestinationStream): Logger {
@@ -28,6 +33,11 @@ export function createLogger(options: { level: string; name?: string }, destinat
       name: options.name ?? 'flowlab-api',
       level: options.level,
       redact: { paths: redactedPaths, censor: '[redacted]' },
+      // Redaction by key cannot reach inside an error's message: a failed query's values go here.
+      serializers: {
+        err: (error: unknown) => pino.stdSerializers.err(withoutValues(error)),
+        error: (error: unknown) => pino.stdSerializers.err(withoutValues(error)),
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       // Every line written inside a traced request carries its trace: from a log line to its trace.

@@ -102,7 +102,16 @@ export function createMetrics() {
   const textRegistry = new Registry();
   const all = registry.getMetricsAsArray() as unknown as Metric[];
   for (const metric of all) textRegistry.registerMetric(metric);
-  const counters = all.filter((m) => m instanceof Counter).map((m) => (m as unknown as { name: string }).name);
+  // An OpenMetrics scrape renames counters in place (process_cpu_seconds_total becomes
+  // process_cpu_seconds), so the names would depend on which format was scraped before. Every
+  // counter gets its family name (no _total) once, here; each format then adds the suffix to its samples.
+  const counters = all
+    .filter((m) => m instanceof Counter)
+    .map((m) => {
+      const metric = m as unknown as { name: string };
+      metric.name = metric.name.replace(/_total$/, '');
+      return metric.name;
+    });
 
   return {
     httpDuration,

@@ -5,6 +5,9 @@
  * in all; the oldest trace goes first. Ended spans are kept as the SDK made them and turned into
  * plain objects only when somebody reads them: every request pays for the store, few are read.
  * Served by GET /debug/traces and GET /debug/traces/:traceId.
+ *
+ * Each trace may have owners: the users whose token authenticated a request in it (`claim`).
+ * The list shows a user only the traces they own; a trace by id is open to whoever holds the id.
  */
 import type { Attributes, Context } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
@@ -94,6 +97,8 @@ export interface RecentTracesLimits {
 
 export class RecentTraces implements SpanProcessor {
   private readonly traces = new Map<string, { spans: ReadableSpan[]; bytes: number }>();
+  // Kept apart from the spans: authentication ends before the request's SERVER span does.
+  private readonly owners = new Map<string, Set<number>>();
   private limits: RecentTracesLimits;
   private spanCount = 0;
   private byteCount = 0;
@@ -136,7 +141,29 @@ export class RecentTraces implements SpanProcessor {
       this.spanCount -= evicted.spans.length;
       this.byteCount -= evicted.bytes;
       this.traces.delete(oldest);
+      this.owners.delete(oldest);
     }
+  }
+
+  /** Notes that `userId` authenticated a request of this trace (a numeric id, nothing personal). */
+  claim(traceId: string, userId: number): void {
+    if (!this.enabled) return;
+    const owners = this.owners.get(traceId) ?? new Set<number>();
+    // A handful of users per trace at most (one browser action, one curl); more is an abuse.
+    if (owners.size < 8) owners.add(userId);
+    this.owners.delete(traceId);
+    this.owners.set(traceId, owners);
+    // Claims for traces whose spans never arrive must not pile up either.
+    while (this.owners.size > this.limits.maxTraces * 2) {
+      const oldest = this.owners.keys().next().value;
+      if (oldest === undefined) break;
+      this.owners.delete(oldest);
+    }
+  }
+
+  /** The user ids that authenticated in this trace (empty for a request without a token). */
+  ownersOf(traceId: string): number[] {
+    return [...(this.owners.get(traceId) ?? [])];
   }
 
   forceFlush(): Promise<void> {
@@ -147,10 +174,14 @@ export class RecentTraces implements SpanProcessor {
     return Promise.resolve();
   }
 
-  /** Newest first; a trace's root is its span without a parent here (the SERVER span). */
-  list(filter: { route?: string; status?: 'ok' | 'error'; limit: number }): TraceSummary[] {
+  /**
+   * Newest first; a trace's root is its span without a parent here (the SERVER span).
+   * With `ownerId`, only the traces that user authenticated in; without, all (the admin's view).
+   */
+  list(filter: { route?: string; status?: 'ok' | 'error'; limit: number; ownerId?: number }): TraceSummary[] {
     const summaries: TraceSummary[] = [];
-    for (const { spans } of [...this.traces.values()].reverse()) {
+    for (const [traceId, { spans }] of [...this.traces.entries()].reverse()) {
+      if (filter.ownerId !== undefined && !this.owners.get(traceId)?.has(filter.ownerId)) continue;
       // A trace is listed once its root has ended: the span without a parent, or whose parent is
       // the caller's (a traceparent from the web front end or curl), so not a span of this process.
       const ended = spans.find((s) => !s.parentSpanContext || s.parentSpanContext.isRemote);

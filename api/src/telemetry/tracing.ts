@@ -7,6 +7,7 @@ import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } 
 import { suppressTracing } from '@opentelemetry/core';
 import { ProblemError } from '../http/problem.ts';
 import { API_VERSION } from '../version.ts';
+import { withoutValues } from './error-without-values.ts';
 
 export const tracer = trace.getTracer('flowlab-api', API_VERSION);
 
@@ -19,8 +20,10 @@ export function recordError(span: Span, error: unknown): void {
     span.setAttribute('flowlab.problem.type', error.slug);
     return;
   }
-  span.recordException(error instanceof Error ? error : new Error(String(error)));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  // Never a query's values (an email, a password hash) inside the message: error-without-values.ts.
+  const safe = withoutValues(error);
+  span.recordException(safe);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: safe.message });
 }
 
 /** Runs work without tracing it: start-up chores and probes would otherwise make traces of their own. */

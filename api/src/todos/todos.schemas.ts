@@ -1,28 +1,27 @@
 import { z } from '@hono/zod-openapi';
 import { trimmedText } from '../http/openapi.ts';
+import { dateTimeInRange, MAX_ID, plainId, visibleText, withoutNul } from '../http/strict-input.ts';
 import { CURSOR_PATTERN, DESCRIPTION_MAX_LENGTH, MAX_CATEGORIES_PER_TODO, TITLE_MAX_LENGTH } from './todos.rules.ts';
 
 // The seed's first business rule: a title is trimmed, then must be 1..200 characters.
-const title = trimmedText(
-  TITLE_MAX_LENGTH,
-  z
-    .string('must be a string')
-    .trim()
-    .min(1, 'must not be empty')
-    .max(TITLE_MAX_LENGTH, `must be at most ${TITLE_MAX_LENGTH} characters`),
-).openapi({ example: 'Read the OpenTelemetry spec' });
+// Invisible characters alone (a zero-width space) count as empty.
+const title = trimmedText(TITLE_MAX_LENGTH, visibleText(TITLE_MAX_LENGTH)).openapi({
+  example: 'Read the OpenTelemetry spec',
+});
 
-const description = z
-  .string('must be a string')
-  .max(DESCRIPTION_MAX_LENGTH, `must be at most ${DESCRIPTION_MAX_LENGTH} characters`);
+const description = withoutNul(
+  z.string('must be a string').max(DESCRIPTION_MAX_LENGTH, `must be at most ${DESCRIPTION_MAX_LENGTH} characters`),
+);
 
-const dueAt = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z' })
-  .transform((value) => new Date(value))
-  .openapi({ type: 'string', format: 'date-time', example: '2026-12-01T09:00:00Z' });
+// Between 0001-01-01 and 9999-12-31 in UTC (strict-input.ts says why).
+const dueAt = dateTimeInRange('must be an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z').openapi({
+  type: 'string',
+  format: 'date-time',
+  example: '2026-12-01T09:00:00Z',
+});
 
 const categoryIds = z
-  .array(z.number().int().positive().max(2_147_483_647), 'must be an array of category ids')
+  .array(z.number().int().positive().max(MAX_ID), 'must be an array of category ids')
   .max(MAX_CATEGORIES_PER_TODO, `must have at most ${MAX_CATEGORIES_PER_TODO} categories`)
   .transform((ids) => [...new Set(ids)])
   .openapi({ example: [1] });
@@ -53,14 +52,15 @@ export const ListTodosQuerySchema = z.object({
     .transform((v) => v === 'true')
     .optional()
     .openapi({ type: 'boolean', param: { name: 'completed', in: 'query' } }),
-  category: z.coerce
-    .number('must be a category id')
-    .int()
-    .positive()
-    .max(2_147_483_647)
+  category: plainId('must be a category id')
     .optional()
-    .openapi({ param: { name: 'category', in: 'query', description: 'Only todos in this category (an id)' } }),
-  q: trimmedText(TITLE_MAX_LENGTH, z.string().trim().min(1, 'must not be empty').max(TITLE_MAX_LENGTH))
+    .openapi({
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_ID,
+      param: { name: 'category', in: 'query', description: 'Only todos in this category (an id)' },
+    }),
+  q: trimmedText(TITLE_MAX_LENGTH, withoutNul(z.string().trim().min(1, 'must not be empty').max(TITLE_MAX_LENGTH)))
     .optional()
     .openapi({
       param: {

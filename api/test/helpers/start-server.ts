@@ -14,6 +14,8 @@ export interface StartedServer {
   base: string;
   /** Everything the process printed so far, stdout and stderr. */
   output(): string;
+  /** Only stdout: the JSON log lines. */
+  stdout(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
@@ -43,7 +45,11 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   Object.assign(env, extraEnv);
   const child = spawn('npm', ['start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
+  let stdout = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+    stdout += chunk;
+  });
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -65,7 +71,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       (r) => r.ok,
       () => false,
     );
-    if (up) return { child, port, base, output: () => output, exited, stop };
+    if (up) return { child, port, base, output: () => output, stdout: () => stdout, exited, stop };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

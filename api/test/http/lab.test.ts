@@ -14,8 +14,10 @@ describe('lab fault switches', () => {
   });
   afterAll(async () => database?.destroy());
 
-  it('do not exist unless LAB_MODE=1', async () => {
+  it('do not exist outside development unless LAB_MODE=1', async () => {
+    // testConfig is NODE_ENV=test, where lab mode defaults off (in development it defaults on).
     const t = createTestApp(database, { ADMIN_TOKEN });
+    expect(t.config.LAB_MODE).toBe(false);
     expect((await t.send('GET', '/lab/faults', { headers: admin })).status).toBe(404);
   });
 

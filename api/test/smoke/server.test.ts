@@ -24,6 +24,36 @@ describe('npm start (the embedded default)', () => {
     expect(server.output()).toContain('pglite');
   });
 
+  it('listens on 127.0.0.1 only, by default', async () => {
+    // The same port on another interface of this machine must not answer.
+    const { networkInterfaces } = await import('node:os');
+    const other = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    if (!other) return; // a machine with loopback only has nothing else to try
+    const reached = await fetch(`http://${other}:${port}/healthz`).then(
+      () => true,
+      () => false,
+    );
+    expect(reached).toBe(false);
+  });
+
+  it('generates an admin token in development, prints it on stderr only, and turns lab mode on', async () => {
+    const token = /Admin token\s+(\S+)/.exec(server.output())?.[1];
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(server.stdout()).not.toContain(token);
+    const faults = await fetch(`${base}/lab/faults`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(faults.status).toBe(200);
+    // The JSON logs warn that the fault switches are reachable.
+    const warning = server
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: string; msg: string })
+      .find((line) => /lab mode on/.test(line.msg));
+    expect(warning?.level).toBe('warn');
+  });
+
   it('runs register, login, create, list, complete and delete over HTTP', async () => {
     const json = { 'Content-Type': 'application/json' };
     const credentials = { email: 'smoke@example.com', password: 'smoke test password' };

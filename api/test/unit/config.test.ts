@@ -29,4 +29,37 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) }).JWT_SECRET).toBe('s'.repeat(40));
   });
+
+  it('listens on the loopback interface unless HOST says otherwise', () => {
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+  });
+
+  it('turns lab mode on in development and off elsewhere, unless LAB_MODE says otherwise', () => {
+    const secret = { JWT_SECRET: 's'.repeat(40) };
+    expect(loadConfig({}).LAB_MODE).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).LAB_MODE).toBe(true);
+    expect(loadConfig({ LAB_MODE: '0' }).LAB_MODE).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', ...secret }).LAB_MODE).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).LAB_MODE).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', LAB_MODE: '1', ...secret }).LAB_MODE).toBe(true);
+  });
+
+  it('refuses LAB_MODE in production unless LAB_MODE_IN_PRODUCTION=1', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40), LAB_MODE: '1' };
+    expect(() => loadConfig(production)).toThrow(/LAB_MODE_IN_PRODUCTION/);
+    expect(loadConfig({ ...production, LAB_MODE_IN_PRODUCTION: '1' }).LAB_MODE).toBe(true);
+  });
+
+  it('generates an admin token at each start in development only', () => {
+    const first = loadConfig({});
+    const second = loadConfig({});
+    expect(first.ADMIN_TOKEN).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(first.ADMIN_TOKEN_GENERATED).toBe(true);
+    expect(second.ADMIN_TOKEN).not.toBe(first.ADMIN_TOKEN);
+    const given = loadConfig({ ADMIN_TOKEN: 'an-admin-token-of-mine' });
+    expect(given).toMatchObject({ ADMIN_TOKEN: 'an-admin-token-of-mine', ADMIN_TOKEN_GENERATED: false });
+    const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) });
+    expect(production.ADMIN_TOKEN).toBeUndefined();
+  });
 });

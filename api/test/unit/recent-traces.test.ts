@@ -82,4 +82,25 @@ describe('recent traces', () => {
     expect(store.enabled).toBe(false);
     expect(store.list({ limit: 10 })).toEqual([]);
   });
+
+  it('lists a user only the traces they authenticated in, and drops the owners with the trace', () => {
+    const store = new RecentTraces({ maxTraces: 2, maxSpans: 100, maxBytes: 1e9 });
+    store.claim('trace1', 7);
+    store.onEnd(span('trace1', '1'));
+    store.claim('trace2', 8);
+    store.onEnd(span('trace2', '1'));
+    expect(store.list({ limit: 10, ownerId: 7 }).map((s) => s.traceId)).toEqual(['trace1']);
+    expect(store.list({ limit: 10, ownerId: 8 }).map((s) => s.traceId)).toEqual(['trace2']);
+    expect(store.list({ limit: 10 }).map((s) => s.traceId)).toEqual(['trace2', 'trace1']);
+    store.onEnd(span('trace3', '1'));
+    expect(store.ownersOf('trace1')).toEqual([]);
+    expect(store.list({ limit: 10, ownerId: 7 })).toEqual([]);
+  });
+
+  it('keeps the claims of traces that never arrive bounded', () => {
+    const store = new RecentTraces({ maxTraces: 3, maxSpans: 100, maxBytes: 1e9 });
+    for (let t = 0; t < 50; t++) store.claim(`orphan${t}`, 1);
+    expect(store.ownersOf('orphan0')).toEqual([]);
+    expect(store.ownersOf('orphan49')).toEqual([1]);
+  });
 });
