@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+// Only the projects that use PostgreSQL, Redis and Neo4j check them first: the unit tests
+// (`npm run test:unit`, the fast loop) need no service at all.
+const needsServices = ['test/helpers/global-setup.ts'];
+
 export default defineConfig({
   test: {
-    globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -10,14 +13,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'main',
+          globalSetup: needsServices,
           // Each file makes its own databases, so files run in parallel safely.
-          include: [
-            'test/unit/**/*.test.ts',
-            'test/http/**/*.test.ts',
-            'test/smoke/**/*.test.ts',
-            'test/stack/**/*.test.ts',
-          ],
+          include: ['test/http/**/*.test.ts', 'test/smoke/**/*.test.ts', 'test/stack/**/*.test.ts'],
           sequence: { groupOrder: 0 },
         },
       },
@@ -25,6 +32,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'services',
+          globalSetup: needsServices,
           // These suites stop and start the real Neo4j and Redis: one file at a time, after the rest.
           include: ['test/services/**/*.test.ts', 'test/telemetry/**/*.test.ts'],
           fileParallelism: false,
@@ -35,6 +43,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          globalSetup: needsServices,
           // The end-to-end tier needs the whole native stack (npm run test:e2e starts it).
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,

@@ -28,6 +28,7 @@ import { type GraphWiring, graphSyncFor } from './graph/wiring.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { requireUser } from './http/auth.ts';
 import { clientRateLimit } from './http/client-rate-limit.ts';
+import { crossOrigin } from './http/cors.ts';
 import type { HonoEnv } from './http/env.ts';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
 import { ProblemError } from './http/problem.ts';
@@ -38,6 +39,7 @@ import { requestTelemetry } from './http/request-telemetry.ts';
 import { validationHook } from './http/validation.ts';
 import { labRoutes } from './lab/lab.routes.ts';
 import { createOutboxRepository } from './outbox/outbox.repository.ts';
+import { defaultSites, mountSites } from './sites/static-sites.ts';
 import { debugRoutes } from './telemetry/debug.routes.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import { recentTraces } from './telemetry/recent-traces.ts';
@@ -100,6 +102,7 @@ export function createApp(deps: AppDeps) {
   app.onError(createErrorHandler(logger));
   app.notFound(notFoundHandler);
 
+  app.use(crossOrigin({ origins: config.CORS_ORIGINS ?? [] }));
   app.use(requestId({ headerName: 'X-Request-ID' }));
   app.use(requestTelemetry());
   app.use(requestMetrics(metrics));
@@ -157,13 +160,20 @@ export function createApp(deps: AppDeps) {
         'The todo API at the centre of Flowlab, an observability lab. Every error is application/problem+json (RFC 9457).',
     },
   });
+  const sites = mountSites(app, defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR }));
   app.get('/reference', Scalar({ url: '/openapi.json', pageTitle: 'Flowlab API reference' }));
   app.get('/', (c) =>
     c.json({
       name: 'Flowlab API',
       version: API_VERSION,
       database: database.kind,
-      links: { reference: '/reference', openapi: '/openapi.json', health: '/healthz', ready: '/readyz' },
+      links: {
+        reference: '/reference',
+        openapi: '/openapi.json',
+        health: '/healthz',
+        ready: '/readyz',
+        ...Object.fromEntries(sites.map((site) => [site.mount === '/learn/' ? 'walkthrough' : 'web', site.mount])),
+      },
     }),
   );
 

@@ -7,6 +7,12 @@ import { z } from 'zod';
 /** The development secret. The API refuses to start with it outside development. */
 export const DEFAULT_JWT_SECRET = 'flowlab-development-secret-change-me-0123456789';
 
+/** The docs' (Astro) and the web client's (Vite) dev servers, allowed by CORS in development. */
+export const DEV_SERVER_ORIGINS = ['4321', '5173'].flatMap((port) => [
+  `http://localhost:${port}`,
+  `http://127.0.0.1:${port}`,
+]);
+
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
 const configSchema = z.object({
@@ -65,6 +71,24 @@ const configSchema = z.object({
   // Take the client address from X-Forwarded-For (only behind a proxy you trust).
   TRUST_PROXY: flag.default(false),
 
+  // Origins allowed to call the API from a browser, comma-separated. The lab's pages are served
+  // by the API itself (/learn/, /app/) and need none; the default in development lets the docs'
+  // and the web client's dev servers (Astro :4321, Vite :5173) call it. Unset elsewhere: none.
+  CORS_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ })))
+    .optional(),
+  // Where the built walkthrough (docs/dist) and web client (web/dist) are; the defaults are the
+  // repository's own folders. A site whose folder holds no index.html is not served.
+  DOCS_DIST_DIR: z.string().min(1).optional(),
+  WEB_DIST_DIR: z.string().min(1).optional(),
+
   // Admin endpoints (dead letters) need this bearer token; the lab's fault switches also need LAB_MODE=1.
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LAB_MODE: flag.default(false),
@@ -92,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const config = parsed.data;
+  config.CORS_ORIGINS ??= config.NODE_ENV === 'development' ? DEV_SERVER_ORIGINS : [];
   if (config.NODE_ENV !== 'development' && config.JWT_SECRET === DEFAULT_JWT_SECRET) {
     throw new ConfigError([
       `JWT_SECRET: the development default is refused when NODE_ENV=${config.NODE_ENV}; set a secret of at least 32 characters`,

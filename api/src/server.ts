@@ -8,6 +8,7 @@ import { loadConfigOrExit } from './config.ts';
 import { runMigrations } from './db/migrate.ts';
 import { closeDependencies, openDependencies, prepareGraphInBackground } from './dependencies.ts';
 import { outboxWorkerFor } from './graph/wiring.ts';
+import { defaultSites, isBuilt } from './sites/static-sites.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
 
@@ -22,6 +23,10 @@ worker?.start();
 
 const app = createApp({ ...deps, config, logger });
 
+const [docsSite, webSite] = defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR });
+const siteLine = (site: typeof docsSite, base: string, folder: string) =>
+  site && isBuilt(site) ? `${base}${site.mount}` : `not built (npm start builds ${folder}/ when it exists)`;
+
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   const base = `http://localhost:${info.port}`;
   logger.info({ port: info.port, database: deps.database.location }, 'listening');
@@ -30,6 +35,8 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
     [
       '',
       `  Flowlab API     ${base}`,
+      `  Walkthrough     ${siteLine(docsSite, base, 'docs')}`,
+      `  Web client      ${siteLine(webSite, base, 'web')}`,
       `  API reference   ${base}/reference`,
       `  OpenAPI         ${base}/openapi.json`,
       `  Health          ${base}/healthz  ${base}/readyz`,
