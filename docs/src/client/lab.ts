@@ -54,8 +54,20 @@ async function logIn(email: string, password: string): Promise<Account | undefin
   return account;
 }
 
-/** The learner's lab account: registered on first use, logged in again when the token is old. */
-export async function labAccount(): Promise<Account> {
+let pending: Promise<Account> | undefined;
+
+/**
+ * The learner's lab account: registered on first use, logged in again when the token is old.
+ * Panels on one page ask at once: they share one answer, so a page never registers twice.
+ */
+export function labAccount(): Promise<Account> {
+  pending ??= findOrMakeAccount().finally(() => {
+    pending = undefined;
+  });
+  return pending;
+}
+
+async function findOrMakeAccount(): Promise<Account> {
   const known = storedAccount();
   if (known && known.expiresAt - Date.now() > 60_000) return known;
   if (known) {
@@ -142,7 +154,8 @@ export interface SpanNode {
  */
 export async function readTrace(traceId: string, wait = false): Promise<SpanNode[] | undefined> {
   for (let attempt = 0; attempt < (wait ? 10 : 1); attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 150 * attempt));
+    // The first look waits a moment too: a 404 for a trace still ending would be noise in the console.
+    if (wait) await new Promise((resolve) => setTimeout(resolve, 100 + 150 * attempt));
     const response = await fetch(`${apiBase}/debug/traces/${traceId}`);
     if (response.ok) {
       const { spans } = (await response.json()) as { spans: SpanNode[] };

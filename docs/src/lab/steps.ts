@@ -33,7 +33,7 @@ const create = (title: string): LabRequest => ({
 
 const common = ['traceresponse', 'x-request-id', 'server-timing'];
 
-export const stepRuns = {
+const runs = {
   'click-and-fetch': { span: 'POST /todos', request: create('Follow the click'), headers: common },
   'request-id': {
     span: 'POST /todos',
@@ -68,7 +68,8 @@ export const stepRuns = {
   worker: { span: 'graph write', request: create('Later, in the worker'), headers: common },
 } satisfies Record<string, StepRun>;
 
-export type StepName = keyof typeof stepRuns;
+export type StepName = keyof typeof runs;
+export const stepRuns: Record<StepName, StepRun> = runs;
 
 /** The curl command a reader runs by hand; `$API` and `$TOKEN` come from their shell. */
 export function curlCommand(request: LabRequest, extra: { traceparent?: string } = {}): string {
