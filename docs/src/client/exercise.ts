@@ -51,7 +51,7 @@ class LabExercise extends HTMLElement {
       verdict.textContent = 'Checking…';
       try {
         const [, traceId = '', parentId = ''] = traceparent.split('-');
-        const tree = await readTrace(traceId, true);
+        const tree = await readTrace(traceId, 3);
         if (!tree) {
           this.dataset.verdict = 'fail';
           verdict.textContent = `No request with trace id ${traceId} has reached the API yet. Run the command with -H "traceparent: $TRACEPARENT", then Check.`;

@@ -149,13 +149,13 @@ export interface SpanNode {
 
 /**
  * One trace's span tree, or undefined when the API does not have it. The SERVER span ends just
- * after the answer is sent, so a trace read at once may still miss it: with `wait`, ask again a
- * few times until a span without a parent here (the request's root) is in.
+ * after the answer is sent, so a trace read at once may still miss it: with `attempts`, ask again
+ * a few times until the request's SERVER span is in.
  */
-export async function readTrace(traceId: string, wait = false): Promise<SpanNode[] | undefined> {
-  for (let attempt = 0; attempt < (wait ? 10 : 1); attempt++) {
+export async function readTrace(traceId: string, attempts = 1): Promise<SpanNode[] | undefined> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     // The first look waits a moment too: a 404 for a trace still ending would be noise in the console.
-    if (wait) await new Promise((resolve) => setTimeout(resolve, 100 + 150 * attempt));
+    if (attempts > 1) await new Promise((resolve) => setTimeout(resolve, 100 + 150 * attempt));
     const response = await fetch(`${apiBase}/debug/traces/${traceId}`);
     if (response.ok) {
       const { spans } = (await response.json()) as { spans: SpanNode[] };

@@ -21,15 +21,18 @@ export function showResponse(
   }
   const head = document.createElement('pre');
   head.className = 'response-head';
+  // A scrolling region must be reachable from the keyboard.
+  head.tabIndex = 0;
   head.textContent = lines.join('\n');
   const body = document.createElement('pre');
   body.className = 'response-body';
+  body.tabIndex = 0;
   body.textContent = typeof result.body === 'string' ? result.body : JSON.stringify(result.body, null, 2);
   target.replaceChildren(head, body);
 }
 
 export async function showTrace(target: HTMLElement, traceId: string, highlight: string) {
-  const tree = await readTrace(traceId, true);
+  const tree = await readTrace(traceId, 8);
   const heading = document.createElement('p');
   heading.className = 'trace-heading';
   if (!tree) {
