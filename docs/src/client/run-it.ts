@@ -19,6 +19,8 @@ export function showResponse(
     const value = result.headers.get(name);
     if (value !== null) lines.push(`${name}: ${value}`);
   }
+  if (result.status === 429)
+    lines.push('', `(The create rate limit, step 5: try again in ${result.headers.get('retry-after') ?? 'a few'} s.)`);
   const head = document.createElement('pre');
   head.className = 'response-head';
   // A scrolling region must be reachable from the keyboard.

@@ -4,6 +4,7 @@
  * step's span under the name the README's diagram uses, marked as this step.
  */
 import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedServer, startServer } from '../../../api/test/helpers/start-server.ts';
@@ -50,12 +51,18 @@ describe('Run it on every step page', () => {
       );
       const shown = await tab.locator('run-it .trace-heading code').innerText();
       if (traceresponse) expect(shown).toBe(traceresponse[1]);
-      // Attributes are one click (or Enter) away.
-      await row.locator('summary').click();
+      // Attributes are one key press away: each row is a <details>, its summary focusable.
+      await row.locator('summary').focus();
+      await tab.keyboard.press('Enter');
       await expect.poll(() => row.locator('table caption', { hasText: 'Attributes' }).isVisible()).toBe(true);
       if (page.step === 'duplicate-check') {
         mkdirSync('test-results', { recursive: true });
         await tab.screenshot({ path: 'test-results/duplicate-check-trace.png', fullPage: true });
+        // The drawn waterfall and answer pass axe-core too.
+        const { violations } = await new AxeBuilder({ page: tab }).include('run-it').analyze();
+        expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(
+          [],
+        );
       }
       expect(errors).toEqual([]);
       await context.close();
