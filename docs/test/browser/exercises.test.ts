@@ -6,10 +6,11 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedServer, startServer } from '../../../api/test/helpers/start-server.ts';
 import { launchBrowser } from './browser.ts';
+import { check, type Shell, shellOf } from './exercise-steps.ts';
 
 const run = promisify(execFile);
 const ADMIN_TOKEN = 'docs-test-admin-token-0123';
@@ -21,12 +22,6 @@ interface Case {
   answer?: (shell: Shell) => Promise<string>;
   /** Needs Neo4j: on the embedded default, Check must say why it cannot pass. */
   needsGraph?: boolean;
-}
-
-interface Shell {
-  API: string;
-  TOKEN: string;
-  TRACEPARENT: string;
 }
 
 let server: StartedServer;
@@ -87,22 +82,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function shellOf(exercise: ReturnType<Page['locator']>): Promise<Shell> {
-  const shell = exercise.locator('.shell');
-  await expect.poll(() => shell.textContent(), { timeout: 15_000 }).toMatch(/TOKEN=ey/);
-  const values = Object.fromEntries(
-    [...((await shell.textContent()) ?? '').matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
-  );
-  return values as unknown as Shell;
-}
-
-async function check(exercise: ReturnType<Page['locator']>): Promise<{ verdict: string; text: string }> {
-  const verdict = exercise.locator('.verdict');
-  await exercise.getByRole('button', { name: 'Check' }).click();
-  await expect.poll(() => verdict.textContent(), { timeout: 15_000 }).not.toMatch(/^(Checking…)?$/);
-  return { verdict: (await exercise.getAttribute('data-verdict')) ?? '', text: (await verdict.textContent()) ?? '' };
-}
 
 describe('every exercise checks itself', () => {
   for (const c of cases) {
