@@ -40,6 +40,8 @@ import { validationHook } from './http/validation.ts';
 import { labRoutes } from './lab/lab.routes.ts';
 import { createOutboxRepository } from './outbox/outbox.repository.ts';
 import { defaultSites, mountSites } from './sites/static-sites.ts';
+import { webConfigRoutes } from './sites/web-config.routes.ts';
+import { browserSpanRoutes } from './telemetry/browser-spans.routes.ts';
 import { debugRoutes } from './telemetry/debug.routes.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import { recentTraces } from './telemetry/recent-traces.ts';
@@ -49,6 +51,9 @@ import { createTodoService } from './todos/todos.service.ts';
 import { API_VERSION } from './version.ts';
 
 export type AppDeps = GraphWiring;
+
+/** A page exports a batch every few hundred ms while someone clicks: 120 a minute is plenty. */
+const BROWSER_SPAN_REQUESTS_PER_MINUTE = 120;
 
 export function createApp(deps: AppDeps) {
   const { config, database, logger, faults, redis } = deps;
@@ -160,6 +165,29 @@ export function createApp(deps: AppDeps) {
         'The todo API at the centre of Flowlab, an observability lab. Every error is application/problem+json (RFC 9457).',
     },
   });
+  // The web client's spans join the API's in the recent-traces store (lab only), and the client
+  // reads where to send them from /app/config.json (before the static /app/ so it is not a file).
+  const production = config.NODE_ENV === 'production';
+  app.route(
+    '/otlp',
+    browserSpanRoutes({
+      traces: recentTraces,
+      production,
+      limiter: rateLimiter({ limit: BROWSER_SPAN_REQUESTS_PER_MINUTE, windowSeconds: 60 }),
+      trustProxy: config.TRUST_PROXY,
+    }),
+  );
+  const [docsSite] = defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR });
+  app.route(
+    '/',
+    webConfigRoutes({
+      collectorEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+      browserCollectorEndpoint: config.WEB_OTLP_ENDPOINT,
+      jaegerUrl: config.WEB_JAEGER_URL,
+      receiverEnabled: () => !production && recentTraces.enabled,
+      docsRoot: docsSite?.root ?? '',
+    }),
+  );
   const sites = mountSites(app, defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR }));
   app.get('/reference', Scalar({ url: '/openapi.json', pageTitle: 'Flowlab API reference' }));
   app.get('/', (c) =>

@@ -89,6 +89,14 @@ const configSchema = z.object({
   DOCS_DIST_DIR: z.string().min(1).optional(),
   WEB_DIST_DIR: z.string().min(1).optional(),
 
+  // The web client's trace export, served to it as /app/config.json. With a collector
+  // (OTEL_EXPORTER_OTLP_ENDPOINT, also read by the SDK) the browser sends its spans to
+  // WEB_OTLP_ENDPOINT, by default the same address (right when the browser and the API share a
+  // host; in Docker it is the collector's published port), and links traces to WEB_JAEGER_URL.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  WEB_OTLP_ENDPOINT: z.url().optional(),
+  WEB_JAEGER_URL: z.url().optional(),
+
   // Admin endpoints (dead letters) need this bearer token; the lab's fault switches also need LAB_MODE=1.
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LAB_MODE: flag.default(false),

@@ -9,22 +9,32 @@
 #   .data/neo4j/cds/        a class-data archive of the server's classes, written at the first stop:
 #                           later starts load it instead of parsing ~200 jars (FLOWLAB_NEO4J_CDS=0: off)
 #
-# Authentication is off and only Bolt listens, on 127.0.0.1 (no HTTP, no HTTPS).
+# Authentication is off and only Bolt listens, on 127.0.0.1 (no HTTPS; HTTP only with FLOWLAB_NEO4J_HTTP_PORT).
 # Needs java (17 or 21) and mvn; both are installed from Debian packages when missing.
+#
+# The memory settings are docker-compose.yml's (api/test/stack/static.test.ts checks that they agree), so
+# what the tests run against is what a laptop runs. A second Neo4j beside the first one, as the e2e tier's
+# memory measurement starts it, takes its own home, ports and a read-only lib folder from:
+#   FLOWLAB_NEO4J_HOME       home (default .data/neo4j)     FLOWLAB_NEO4J_LIB   jars (default <home>/lib; never
+#   FLOWLAB_NEO4J_BOLT_PORT  Bolt port (7687)                                    downloaded into when set)
+#   FLOWLAB_NEO4J_HTTP_PORT  HTTP port (unset: no HTTP)     FLOWLAB_NEO4J_PRETOUCH=1  -XX:+AlwaysPreTouch, as the image
+#   FLOWLAB_NEO4J_HEAP, FLOWLAB_NEO4J_PAGECACHE              memory settings (default: compose's)
 
 NEO4J_VERSION="${FLOWLAB_NEO4J_VERSION:-5.26.30}"
 NEO4J_HOST=127.0.0.1
 NEO4J_BOLT_PORT="${FLOWLAB_NEO4J_BOLT_PORT:-7687}"
 NEO4J_URL="bolt://$NEO4J_HOST:$NEO4J_BOLT_PORT"
-NEO4J_HEAP=1g
-NEO4J_PAGECACHE=512m
+NEO4J_HTTP_PORT="${FLOWLAB_NEO4J_HTTP_PORT:-}"
+# docker-compose.yml's settings: `neo4j-admin server memory-recommendation --memory=768m --docker`.
+NEO4J_HEAP="${FLOWLAB_NEO4J_HEAP:-230m}"
+NEO4J_PAGECACHE="${FLOWLAB_NEO4J_PAGECACHE:-39m}"
 NEO4J_START_SECONDS=120
 NEO4J_STOP_SECONDS=30
 
 neo4j_scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NEO4J_POM="$neo4j_scripts/neo4j/pom.xml"
-NEO4J_HOME="$(cd "$neo4j_scripts/.." && pwd)/.data/neo4j"
-NEO4J_LIB="$NEO4J_HOME/lib"
+NEO4J_HOME="${FLOWLAB_NEO4J_HOME:-$(cd "$neo4j_scripts/.." && pwd)/.data/neo4j}"
+NEO4J_LIB="${FLOWLAB_NEO4J_LIB:-$NEO4J_HOME/lib}"
 NEO4J_CONF="$NEO4J_HOME/conf"
 NEO4J_LOGS="$NEO4J_HOME/logs"
 NEO4J_PID_FILE="$NEO4J_HOME/run/neo4j.pid"
@@ -54,6 +64,9 @@ NEO4J_JVM_OPTS=(
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --enable-native-access=ALL-UNNAMED
 )
+# The image's neo4j.conf has -XX:+AlwaysPreTouch: the whole heap resident from the start, which is what
+# a memory limit has to hold.
+[ "${FLOWLAB_NEO4J_PRETOUCH:-0}" != 1 ] || NEO4J_JVM_OPTS+=(-XX:+AlwaysPreTouch)
 
 # The major version of a java binary: 17 for "17.0.15", 1 for "1.8.0".
 java_major() {
@@ -86,6 +99,10 @@ neo4j_java() {
 neo4j_install() {
   neo4j_java || return 1
   if [ -f "$NEO4J_LIB/.version" ] && [ "$(cat "$NEO4J_LIB/.version")" = "$NEO4J_VERSION" ]; then return 0; fi
+  if [ -n "${FLOWLAB_NEO4J_LIB:-}" ]; then
+    log "FLOWLAB_NEO4J_LIB=$FLOWLAB_NEO4J_LIB holds no complete Neo4j $NEO4J_VERSION (it is only read, never installed into)"
+    return 1
+  fi
   if ! command -v mvn >/dev/null 2>&1; then
     log "installing Maven (Debian package)"
     apt_install maven || return 1
@@ -153,7 +170,12 @@ server.bolt.enabled=true
 server.bolt.listen_address=$NEO4J_HOST:$NEO4J_BOLT_PORT
 server.bolt.advertised_address=$NEO4J_HOST:$NEO4J_BOLT_PORT
 server.bolt.tls_level=DISABLED
-server.http.enabled=false
+$(if [ -n "$NEO4J_HTTP_PORT" ]; then
+    echo "server.http.enabled=true"
+    echo "server.http.listen_address=$NEO4J_HOST:$NEO4J_HTTP_PORT"
+  else
+    echo "server.http.enabled=false"
+  fi)
 server.https.enabled=false
 
 server.memory.heap.initial_size=$NEO4J_HEAP

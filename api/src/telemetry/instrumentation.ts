@@ -70,10 +70,11 @@ if (telemetryEnabled) {
         // The HTTP server span is renamed by the app to "METHOD /route" once the route is known.
         '@opentelemetry/instrumentation-http': {
           // Probes, scrapes and the trace viewer itself would drown the learner's own requests.
-          // So would the pages of the walkthrough and the web client, and CORS preflights.
+          // So would the pages of the walkthrough and the web client, the browser spans they send
+          // (/otlp/), and CORS preflights.
           ignoreIncomingRequestHook: (request) =>
             request.method === 'OPTIONS' ||
-            /^\/(healthz|readyz|metrics|debug\/|learn(\/|$)|app(\/|$))/.test(request.url ?? ''),
+            /^\/(healthz|readyz|metrics|debug\/|otlp\/|learn(\/|$)|app(\/|$))/.test(request.url ?? ''),
         },
         // Redis commands would otherwise carry their values (cached todos) in db.statement.
         // Calls outside any request (start-up checks) make no orphan traces.

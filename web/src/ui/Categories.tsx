@@ -1,0 +1,75 @@
+import { useState } from 'preact/hooks';
+import type { SimilarUser } from '../api/guards.ts';
+import { addCategory, deleteCategory, similarUsers } from '../state/flows.ts';
+import type { State } from '../state/store.ts';
+import { FieldError } from './FieldError.tsx';
+
+/** Manage categories, and see who shares them (the graph's "similar users"). */
+export function Categories({ state }: { state: State }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [similar, setSimilar] = useState<SimilarUser[] | string | null>(null);
+  return (
+    <section class="panel categories" aria-labelledby="categories-heading">
+      <h2 id="categories-heading">Categories</h2>
+      <ul>
+        {state.categories.map((c) => (
+          <li key={c.id}>
+            {c.name}{' '}
+            <button
+              type="button"
+              class="small"
+              disabled={state.pending.includes(`category:${c.id}`)}
+              onClick={() => void deleteCategory(c.id)}
+              aria-label={`Delete category ${c.name}`}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        noValidate
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const problem = await addCategory(name);
+          setError(problem);
+          if (!problem) setName('');
+        }}
+      >
+        <label for="category-name">New category</label>
+        <input
+          id="category-name"
+          value={name}
+          aria-invalid={Boolean(error)}
+          aria-describedby={error ? 'category-name-error' : undefined}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+        <FieldError id="category-name-error" message={error} />
+        <button type="submit" disabled={state.pending.includes('category')}>
+          Add category
+        </button>
+      </form>
+      <button type="button" onClick={async () => setSimilar(await similarUsers())}>
+        Similar users
+      </button>
+      {similar !== null && (
+        <div role="status">
+          {typeof similar === 'string' ? (
+            <p class="note">{similar}</p>
+          ) : similar.length === 0 ? (
+            <p class="note">Nobody shares your categories yet.</p>
+          ) : (
+            <ul>
+              {similar.map((u) => (
+                <li key={u.userId}>
+                  user {u.userId}: {Math.round(u.score * 100)}% ({u.sharedCategories.join(', ')})
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
