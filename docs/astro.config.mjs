@@ -44,6 +44,7 @@ export default defineConfig({
           ],
         },
         { slug: 'recent', label: 'Your recent requests' },
+        { slug: 'traces', label: 'A trace, by its id' },
       ],
     }),
   ],

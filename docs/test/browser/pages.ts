@@ -16,4 +16,5 @@ export const otherPages = [
   '/learn/picture/metrics/',
   '/learn/picture/logs/',
   '/learn/recent/',
+  '/learn/traces/',
 ];

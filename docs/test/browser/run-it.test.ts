@@ -69,3 +69,16 @@ describe('Run it on every step page', () => {
     });
   }
 });
+
+describe('the trace page', () => {
+  it('draws the waterfall of the trace named by ?id= (the web client links there)', async () => {
+    const traceId = 'a'.repeat(31) + 'b';
+    await fetch(`${server.base}/todos`, { headers: { traceparent: `00-${traceId}-${'c'.repeat(16)}-01` } });
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    await tab.goto(`${server.base}/learn/traces/?id=${traceId}`);
+    await tab.locator('trace-view .waterfall details[data-span="GET /todos"]').waitFor({ timeout: 15_000 });
+    expect(await tab.locator('trace-view .waterfall').textContent()).toContain('authenticate');
+    await context.close();
+  });
+});
