@@ -23,7 +23,14 @@ function valueText(value: unknown): string {
 function table(caption: string, entries: [string, unknown][]): HTMLElement {
   const body = element('tbody');
   for (const [key, value] of entries)
-    body.append(element('tr', {}, element('th', { scope: 'row' }, key), element('td', {}, valueText(value))));
+    body.append(
+      element(
+        'tr',
+        {},
+        element('th', { scope: 'row' }, key),
+        element('td', {}, value instanceof Node ? value : valueText(value)),
+      ),
+    );
   return element('table', {}, element('caption', {}, caption), body);
 }
 
@@ -70,7 +77,15 @@ export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElemen
       ['status', span.statusMessage ? `${span.status}: ${span.statusMessage}` : span.status],
       ['starts at', `+${(span.startTime - start).toFixed(2)} ms`],
       ['span id', span.spanId],
-      ...span.links.map((l): [string, unknown] => ['link', `trace ${l.traceId}, span ${l.spanId}`]),
+      // A link leads to another trace: the worker's event span to the request that wrote the event.
+      ...span.links.map((l): [string, unknown] => [
+        'link',
+        element(
+          'a',
+          { href: `${import.meta.env.BASE_URL.replace(/\/$/, '')}/traces/?id=${l.traceId}` },
+          `trace ${l.traceId}, span ${l.spanId}`,
+        ),
+      ]),
     ];
     details.append(table('Span', facts), table('Attributes', Object.entries(span.attributes)));
     for (const event of span.events)
