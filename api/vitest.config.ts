@@ -42,6 +42,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'contract',
+          // The OpenAPI document checked by Redocly CLI and Schemathesis (npm run test:contract).
+          include: ['test/contract/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          sequence: { groupOrder: 3 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           globalSetup: needsServices,
           // The end-to-end tier needs the whole native stack (npm run test:e2e starts it).

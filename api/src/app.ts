@@ -30,7 +30,8 @@ import { requireUser } from './http/auth.ts';
 import { clientRateLimit } from './http/client-rate-limit.ts';
 import { crossOrigin } from './http/cors.ts';
 import type { HonoEnv } from './http/env.ts';
-import { createErrorHandler, notFoundHandler } from './http/error-handler.ts';
+import { createErrorHandler } from './http/error-handler.ts';
+import { methodAwareNotFound } from './http/method-not-allowed.ts';
 import { ProblemError } from './http/problem.ts';
 import { problemTypeRoutes } from './http/problem-types.routes.ts';
 import { requestLog } from './http/request-log.ts';
@@ -54,6 +55,19 @@ export type AppDeps = GraphWiring;
 
 /** A page exports a batch every few hundred ms while someone clicks: 120 a minute is plenty. */
 const BROWSER_SPAN_REQUESTS_PER_MINUTE = 120;
+
+/** The document's sections, in the order a learner meets them. */
+const openApiTags = [
+  { name: 'health', description: 'Liveness and readiness probes' },
+  { name: 'auth', description: 'Accounts and bearer tokens' },
+  { name: 'todos', description: 'The todo lifecycle, the request journey the lab follows' },
+  { name: 'categories', description: 'Your categories, which todos belong to' },
+  { name: 'graph', description: 'Questions for Neo4j, fed by the outbox' },
+  { name: 'problems', description: 'What each problem `type` means' },
+  { name: 'debug', description: 'The recent-traces view the lab pages read' },
+  { name: 'admin', description: 'Outbox dead letters (ADMIN_TOKEN)' },
+  { name: 'lab', description: 'Fault switches (LAB_MODE=1 and ADMIN_TOKEN)' },
+];
 
 export function createApp(deps: AppDeps) {
   const { config, database, logger, faults, redis } = deps;
@@ -105,7 +119,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(logger));
-  app.notFound(notFoundHandler);
+  app.notFound(methodAwareNotFound(app.routes));
 
   app.use(crossOrigin({ origins: config.CORS_ORIGINS ?? [] }));
   app.use(requestId({ headerName: 'X-Request-ID' }));
@@ -162,8 +176,13 @@ export function createApp(deps: AppDeps) {
       title: 'Flowlab API',
       version: API_VERSION,
       description:
-        'The todo API at the centre of Flowlab, an observability lab. Every error is application/problem+json (RFC 9457).',
+        'The todo API at the centre of Flowlab, an observability lab. Every error is application/problem+json (RFC 9457); its `type` is a path under /problems that says what it means.',
+      license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
     },
+    // Relative: the API is wherever this document was fetched from, on any host or port.
+    servers: [{ url: '/', description: 'The server that serves this document' }],
+    // The lab's section only where its routes exist.
+    tags: openApiTags.filter((tag) => tag.name !== 'lab' || config.LAB_MODE),
   });
   // The web client's spans join the API's in the recent-traces store (lab only), and the client
   // reads where to send them from /app/config.json (before the static /app/ so it is not a file).

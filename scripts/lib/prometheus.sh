@@ -7,7 +7,8 @@
 #   .data/prometheus/prometheus.log   its output; prometheus.pid its pid
 #
 # Listens on 127.0.0.1:9090 only. The other flags are docker-compose.yml's: 2 days of data, exemplar
-# storage on (the metrics carry trace ids), the lifecycle API on (POST /-/reload re-reads the config).
+# storage on (the metrics carry trace ids), the lifecycle API on (POST /-/reload re-reads the config),
+# the remote-write receiver on (a native k6 run pushes its metrics to /api/v1/write).
 
 PROMETHEUS_HOST=127.0.0.1
 PROMETHEUS_PORT="${FLOWLAB_PROMETHEUS_PORT:-9090}"
@@ -80,7 +81,7 @@ prometheus_start() {
     "$PROMETHEUS_BIN" --config.file="$PROMETHEUS_CONFIG" \
     --storage.tsdb.path="$PROMETHEUS_HOME/data" --storage.tsdb.retention.time=2d \
     --web.listen-address="$PROMETHEUS_HOST:$PROMETHEUS_PORT" \
-    --enable-feature=exemplar-storage --web.enable-lifecycle)" || return 1
+    --enable-feature=exemplar-storage --web.enable-lifecycle --web.enable-remote-write-receiver)" || return 1
   prometheus_wait "$pid" "$started"
 }
 

@@ -12,32 +12,34 @@ const DeadEventSchema = z
     eventType: z.string(),
     attempts: z.number().int(),
     lastError: z.string().nullable(),
-    createdAt: z.string(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('DeadOutboxEvent');
 
 const listDead = createRoute({
   method: 'get',
   path: '/outbox/dead',
+  operationId: 'listDeadLetters',
   tags: ['admin'],
   security: bearerSecurity,
   summary: 'Outbox events that failed too often to retry (dead letters)',
   responses: {
     200: jsonContent(z.object({ items: z.array(DeadEventSchema) }), 'Dead letters, oldest first'),
-    ...problemResponses(401, 404),
+    ...problemResponses('invalid-token'),
   },
 });
 
 const replay = createRoute({
   method: 'post',
   path: '/outbox/{id}/replay',
+  operationId: 'replayDeadLetter',
   tags: ['admin'],
   security: bearerSecurity,
   summary: 'Put a dead letter back in line for the worker',
   request: { params: IdParamsSchema },
   responses: {
     202: jsonContent(z.object({ id: z.number().int(), status: z.literal('pending') }), 'Queued again'),
-    ...problemResponses(401, 404),
+    ...problemResponses('invalid-token', 'not-found', 'validation-failed'),
   },
 });
 

@@ -2,7 +2,15 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { HonoEnv } from '../http/env.ts';
-import { bearerSecurity, createRouter, jsonBody, jsonContent, problemResponses } from '../http/openapi.ts';
+import {
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  jsonBody,
+  jsonContent,
+  problemResponses,
+  userProblems,
+} from '../http/openapi.ts';
 import { AccessTokenSchema, LoginSchema, RegisterSchema, UserSchema } from './auth.schemas.ts';
 import { type AuthService, toPublicUser } from './auth.service.ts';
 import type { UsersRepository } from './users.repository.ts';
@@ -10,36 +18,63 @@ import type { UsersRepository } from './users.repository.ts';
 const register = createRoute({
   method: 'post',
   path: '/register',
+  operationId: 'register',
   tags: ['auth'],
+  // Public: this is how a client gets an account in the first place.
+  security: [],
   summary: 'Create an account',
+  description:
+    'At most AUTH_RATE_LIMIT (30) register and login requests per AUTH_RATE_WINDOW_SECONDS (60) per address.',
   request: { body: jsonBody(RegisterSchema) },
   responses: {
-    201: jsonContent(UserSchema, 'The new account (never its password hash)'),
-    ...problemResponses(400, 409, 413, 415, 422, 429),
+    201: {
+      ...jsonContent(UserSchema, 'The new account (never its password hash)'),
+      links: {
+        login: {
+          operationId: 'login',
+          requestBody: { email: '$request.body#/email', password: '$request.body#/password' },
+          description: 'Log in with the same email and password',
+        },
+      },
+    },
+    ...problemResponses(...bodyProblems, 'email-taken', 'rate-limited'),
   },
 });
 
 const login = createRoute({
   method: 'post',
   path: '/login',
+  operationId: 'login',
   tags: ['auth'],
+  security: [],
   summary: 'Exchange email and password for an access token',
+  description: 'Shares the register rate limit: AUTH_RATE_LIMIT (30) per AUTH_RATE_WINDOW_SECONDS (60) per address.',
   request: { body: jsonBody(LoginSchema) },
   responses: {
-    200: jsonContent(AccessTokenSchema, 'A bearer token for the Authorization header'),
-    ...problemResponses(400, 401, 403, 413, 415, 422, 429),
+    200: {
+      ...jsonContent(AccessTokenSchema, 'A bearer token for the Authorization header'),
+      headers: {
+        'Cache-Control': {
+          description: 'no-store: no cache may keep a token',
+          schema: { type: 'string' },
+          required: true,
+        },
+      },
+    },
+    ...problemResponses(...bodyProblems, 'invalid-credentials', 'account-inactive', 'rate-limited'),
   },
 });
 
 const me = createRoute({
   method: 'get',
   path: '/me',
+  operationId: 'getCurrentUser',
   tags: ['auth'],
   summary: 'The account the token belongs to',
   security: bearerSecurity,
   responses: {
     200: jsonContent(UserSchema, 'The current user'),
-    ...problemResponses(401, 403),
+    ...problemResponses(...userProblems),
   },
 });
 

@@ -1,30 +1,35 @@
 import { z } from '@hono/zod-openapi';
+import { trimmedText } from '../http/openapi.ts';
 
 const email = z
   .string()
   .trim()
   .max(254, 'must be at most 254 characters')
-  .pipe(z.email('must be a valid email address'));
+  .pipe(z.email('must be a valid email address'))
+  // The document states the very pattern the check uses (zod's), so clients can check first. Not
+  // `format: email`: that format means RFC 5321 (a local part of at most 64 characters, quoted
+  // strings...), which is not the rule this API applies.
+  .openapi({
+    pattern: z.regexes.email.source,
+    description: 'An email address, as the pattern says; surrounding whitespace is trimmed first',
+    example: 'ada@example.com',
+  });
 // Bounded so that hashing cost per request is bounded too.
 const password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
 
 export const RegisterSchema = z
   .strictObject({
-    email: email.openapi({ example: 'ada@example.com' }),
+    email,
     password: password.openapi({ example: 'correct horse battery' }),
-    name: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(100, 'must be at most 100 characters')
-      .optional()
-      .openapi({ example: 'Ada' }),
+    name: trimmedText(100, z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+      .openapi({ example: 'Ada' })
+      .optional(),
   })
   .openapi('RegisterRequest');
 
 export const LoginSchema = z
   .strictObject({
-    email: email.openapi({ example: 'ada@example.com' }),
+    email,
     // On login any length is "wrong", not "invalid": only the bounds that protect the server apply.
     password: z
       .string()

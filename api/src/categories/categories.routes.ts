@@ -2,11 +2,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   bearerSecurity,
+  bodyProblems,
   createRouter,
   IdParamsSchema,
   jsonBody,
   jsonContent,
   problemResponses,
+  userProblems,
 } from '../http/openapi.ts';
 import { CategoryListSchema, CategorySchema, CreateCategorySchema } from './categories.schemas.ts';
 import type { CategoryService } from './categories.service.ts';
@@ -17,38 +19,58 @@ const security = bearerSecurity;
 const createCategory = createRoute({
   method: 'post',
   path: '/',
+  operationId: 'createCategory',
   tags,
   security,
   summary: 'Create a category',
   request: { body: jsonBody(CreateCategorySchema) },
   responses: {
-    201: jsonContent(CategorySchema, 'The new category'),
-    ...problemResponses(400, 401, 403, 409, 413, 415, 422),
+    201: {
+      ...jsonContent(CategorySchema, 'The new category'),
+      headers: {
+        Location: { description: 'The new category: /categories/{id}', schema: { type: 'string' }, required: true },
+      },
+      links: {
+        deleteCategory: {
+          operationId: 'deleteCategory',
+          parameters: { id: '$response.body#/id' },
+          description: 'Delete it',
+        },
+        listTodosInCategory: {
+          operationId: 'listTodos',
+          parameters: { category: '$response.body#/id' },
+          description: 'The todos in it',
+        },
+      },
+    },
+    ...problemResponses(...bodyProblems, ...userProblems, 'duplicate-category'),
   },
 });
 
 const listCategories = createRoute({
   method: 'get',
   path: '/',
+  operationId: 'listCategories',
   tags,
   security,
   summary: 'List your categories, by name',
   responses: {
     200: jsonContent(CategoryListSchema, 'Your categories'),
-    ...problemResponses(401, 403),
+    ...problemResponses(...userProblems),
   },
 });
 
 const deleteCategory = createRoute({
   method: 'delete',
   path: '/{id}',
+  operationId: 'deleteCategory',
   tags,
   security,
   summary: 'Delete a category (its todos stay, without it)',
   request: { params: IdParamsSchema },
   responses: {
     204: { description: 'Deleted' },
-    ...problemResponses(401, 403, 404, 422),
+    ...problemResponses(...userProblems, 'not-found', 'validation-failed'),
   },
 });
 

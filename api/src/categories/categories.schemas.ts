@@ -1,15 +1,18 @@
 import { z } from '@hono/zod-openapi';
+import { trimmedText } from '../http/openapi.ts';
 
 export const CATEGORY_NAME_MAX_LENGTH = 50;
 
 export const CreateCategorySchema = z
   .strictObject({
-    name: z
-      .string('must be a string')
-      .trim()
-      .min(1, 'must not be empty')
-      .max(CATEGORY_NAME_MAX_LENGTH, `must be at most ${CATEGORY_NAME_MAX_LENGTH} characters`)
-      .openapi({ example: 'work' }),
+    name: trimmedText(
+      CATEGORY_NAME_MAX_LENGTH,
+      z
+        .string('must be a string')
+        .trim()
+        .min(1, 'must not be empty')
+        .max(CATEGORY_NAME_MAX_LENGTH, `must be at most ${CATEGORY_NAME_MAX_LENGTH} characters`),
+    ).openapi({ example: 'work' }),
   })
   .openapi('CreateCategoryRequest');
 

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -18,6 +19,19 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+/**
+ * A timestamptz a client chooses (a due date), read back through ISO 8601. drizzle hands
+ * PostgreSQL's text ("0099-12-31 00:00:00+00") to Date(), whose legacy parser reads a year
+ * below 100 as 19xx, or not at all; the same text in ISO form ("0099-12-31T00:00:00+00:00") is
+ * read exactly. The column type is unchanged, so no migration.
+ */
+const clientTimestamp = customType<{ data: Date; driverData: string | Date }>({
+  dataType: () => 'timestamp with time zone',
+  toDriver: (value) => value.toISOString(),
+  fromDriver: (value) =>
+    value instanceof Date ? value : new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')),
+});
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -46,7 +60,7 @@ export const todos = pgTable(
     description: text('description'),
     completed: boolean('completed').notNull().default(false),
     completedAt: timestamp('completed_at', { withTimezone: true }),
-    dueAt: timestamp('due_at', { withTimezone: true }),
+    dueAt: clientTimestamp('due_at'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

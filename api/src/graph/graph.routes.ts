@@ -1,10 +1,19 @@
 /** GET /todos/:id/related, GET /users/me/similar, GET /graph/stats. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearerSecurity, createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
+import {
+  bearerSecurity,
+  createRouter,
+  IdParamsSchema,
+  jsonContent,
+  problemResponses,
+  userProblems,
+} from '../http/openapi.ts';
 import type { GraphService } from './graph.service.ts';
 
 const tags = ['graph'];
 const security = bearerSecurity;
+const graphDown =
+  ' Answers 503 dependency-unavailable (dependency: neo4j, with Retry-After) when no graph is configured (NEO4J_URI unset), Neo4j does not answer, or the circuit breaker is open.';
 
 const RelatedSchema = z
   .object({
@@ -43,29 +52,44 @@ const StatsSchema = z
 const related = createRoute({
   method: 'get',
   path: '/todos/{id}/related',
+  operationId: 'relatedTodos',
   tags,
   security,
   summary: 'Your todos that share a category with this one (Neo4j)',
+  description: `The todo must be yours (404 otherwise).${graphDown}`,
   request: { params: IdParamsSchema },
-  responses: { 200: jsonContent(RelatedSchema, 'Related todos'), ...problemResponses(401, 403, 404, 422, 503) },
+  responses: {
+    200: jsonContent(RelatedSchema, 'Related todos'),
+    ...problemResponses(...userProblems, 'not-found', 'validation-failed', 'dependency-unavailable'),
+  },
 });
 
 const similar = createRoute({
   method: 'get',
   path: '/users/me/similar',
+  operationId: 'similarUsers',
   tags,
   security,
   summary: 'Users whose categories overlap yours, with a score (Neo4j)',
-  responses: { 200: jsonContent(SimilarSchema, 'Similar users'), ...problemResponses(401, 403, 503) },
+  description: graphDown.trim(),
+  responses: {
+    200: jsonContent(SimilarSchema, 'Similar users'),
+    ...problemResponses(...userProblems, 'dependency-unavailable'),
+  },
 });
 
 const stats = createRoute({
   method: 'get',
   path: '/graph/stats',
+  operationId: 'graphStats',
   tags,
   security,
   summary: 'Node and relationship counts, the outbox backlog and the breaker state',
-  responses: { 200: jsonContent(StatsSchema, 'Graph statistics'), ...problemResponses(401, 403, 503) },
+  description: graphDown.trim(),
+  responses: {
+    200: jsonContent(StatsSchema, 'Graph statistics'),
+    ...problemResponses(...userProblems, 'dependency-unavailable'),
+  },
 });
 
 export function graphRoutes(deps: { graph: GraphService }) {

@@ -25,7 +25,10 @@ const CheckSchema = z.object({
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'liveness',
   tags: ['health'],
+  // Probes carry no credentials.
+  security: [],
   summary: 'Liveness: the process is up',
   responses: { 200: jsonContent(z.object({ status: z.literal('ok') }), 'The process is up') },
 });
@@ -33,14 +36,16 @@ const healthz = createRoute({
 const readyz = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'readiness',
   tags: ['health'],
+  security: [],
   summary: 'Readiness: each dependency answers',
   responses: {
     200: jsonContent(
       z.object({ status: z.enum(['ready', 'degraded']), checks: z.record(z.string(), CheckSchema) }),
       'Ready; degraded when an optional dependency (neo4j, redis) is down',
     ),
-    ...problemResponses(503),
+    ...problemResponses('dependency-unavailable'),
   },
 });
 

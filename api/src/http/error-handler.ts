@@ -5,7 +5,7 @@
  */
 
 import { trace } from '@opentelemetry/api';
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { recordError } from '../telemetry/tracing.ts';
@@ -64,6 +64,3 @@ export function createErrorHandler(logger: Logger): ErrorHandler<HonoEnv> {
     );
   };
 }
-
-export const notFoundHandler: NotFoundHandler<HonoEnv> = (c) =>
-  problemResponse(c, new ProblemError('not-found', { detail: `No route matches ${c.req.method} ${c.req.path}.` }));

@@ -10,7 +10,9 @@ const ProblemTypeSchema = z
 const listProblemTypes = createRoute({
   method: 'get',
   path: '/problems',
+  operationId: 'listProblemTypes',
   tags: ['problems'],
+  security: [],
   summary: 'Every problem type the API answers with',
   responses: { 200: jsonContent(z.object({ items: z.array(ProblemTypeSchema) }), 'The catalogue') },
 });
@@ -18,10 +20,15 @@ const listProblemTypes = createRoute({
 const getProblemType = createRoute({
   method: 'get',
   path: '/problems/{slug}',
+  operationId: 'getProblemType',
   tags: ['problems'],
+  security: [],
   summary: 'One problem type',
-  request: { params: z.object({ slug: z.string().max(64) }) },
-  responses: { 200: jsonContent(ProblemTypeSchema, 'The problem type'), ...problemResponses(404) },
+  request: { params: z.object({ slug: z.string().max(64).openapi({ example: 'validation-failed' }) }) },
+  responses: {
+    200: jsonContent(ProblemTypeSchema, 'The problem type'),
+    ...problemResponses('not-found', 'validation-failed'),
+  },
 });
 
 function describe(slug: ProblemSlug) {

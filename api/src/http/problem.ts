@@ -34,6 +34,12 @@ export const problemTypes = {
     description:
       'Nothing exists here for you. Another user\'s todo is "not found" too, never "forbidden", so that ids reveal nothing.',
   },
+  'method-not-allowed': {
+    status: 405,
+    title: 'Method not allowed',
+    description:
+      'The path exists but does not answer this HTTP method; the Allow header lists the methods it does answer.',
+  },
   'email-taken': {
     status: 409,
     title: 'Email already registered',

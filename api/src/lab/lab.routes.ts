@@ -3,7 +3,14 @@
  *   GET /lab/faults, PUT /lab/faults/:target {latencyMs, errorRate}, DELETE /lab/faults[/:target]
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearerSecurity, createRouter, jsonBody, jsonContent, problemResponses } from '../http/openapi.ts';
+import {
+  bearerSecurity,
+  bodyProblems,
+  createRouter,
+  jsonBody,
+  jsonContent,
+  problemResponses,
+} from '../http/openapi.ts';
 import { type Faults, faultTargets } from './faults.ts';
 
 const FaultSchema = z
@@ -24,39 +31,46 @@ const security = bearerSecurity;
 const list = createRoute({
   method: 'get',
   path: '/faults',
+  operationId: 'listFaults',
   tags,
   security,
   summary: 'The faults in effect',
-  responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses(401, 404) },
+  responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses('invalid-token') },
 });
 
 const set = createRoute({
   method: 'put',
   path: '/faults/{target}',
+  operationId: 'setFault',
   tags,
   security,
   summary: 'Slow down or break every call to postgresql, neo4j or redis',
   request: { params: TargetParams, body: jsonBody(FaultSchema) },
-  responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses(401, 404, 422) },
+  responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses('invalid-token', ...bodyProblems) },
 });
 
 const resetOne = createRoute({
   method: 'delete',
   path: '/faults/{target}',
+  operationId: 'clearFault',
   tags,
   security,
   summary: "Clear one dependency's fault",
   request: { params: TargetParams },
-  responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses(401, 404, 422) },
+  responses: {
+    200: jsonContent(FaultsSchema, 'Active faults'),
+    ...problemResponses('invalid-token', 'validation-failed'),
+  },
 });
 
 const resetAll = createRoute({
   method: 'delete',
   path: '/faults',
+  operationId: 'clearFaults',
   tags,
   security,
   summary: 'Clear every fault',
-  responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses(401, 404) },
+  responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses('invalid-token') },
 });
 
 export function labRoutes(deps: { faults: Faults }) {

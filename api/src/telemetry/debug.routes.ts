@@ -7,7 +7,9 @@ import type { RecentTraces } from './recent-traces.ts';
 const listTraces = createRoute({
   method: 'get',
   path: '/traces',
+  operationId: 'listRecentTraces',
   tags: ['debug'],
+  security: [],
   summary: 'Recent traces, newest first',
   request: {
     query: z.object({
@@ -38,7 +40,9 @@ const listTraces = createRoute({
 const getTrace = createRoute({
   method: 'get',
   path: '/traces/{traceId}',
+  operationId: 'getRecentTrace',
   tags: ['debug'],
+  security: [],
   summary: "One trace's span tree, with timings, attributes and events",
   request: {
     params: z.object({

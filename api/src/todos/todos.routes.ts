@@ -2,11 +2,13 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   bearerSecurity,
+  bodyProblems,
   createRouter,
   IdParamsSchema,
   jsonBody,
   jsonContent,
   problemResponses,
+  userProblems,
 } from '../http/openapi.ts';
 import { rateLimitHeaders } from './todos.rules.ts';
 import {
@@ -22,70 +24,113 @@ import type { TodoService } from './todos.service.ts';
 const tags = ['todos'];
 const security = bearerSecurity;
 
+/** Where a todo's id leads next: the links a client (or Schemathesis' stateful phase) follows. */
+const todoLinks = {
+  getTodo: { operationId: 'getTodo', parameters: { id: '$response.body#/id' }, description: 'Read it back' },
+  updateTodo: { operationId: 'updateTodo', parameters: { id: '$response.body#/id' }, description: 'Change it' },
+  deleteTodo: { operationId: 'deleteTodo', parameters: { id: '$response.body#/id' }, description: 'Delete it' },
+  relatedTodos: {
+    operationId: 'relatedTodos',
+    parameters: { id: '$response.body#/id' },
+    description: 'The todos that share a category with it',
+  },
+};
+const todoHeaders = {
+  'X-Cache': {
+    description: 'hit, miss or bypass: whether the answer came from the cache',
+    schema: { type: 'string' as const, enum: ['hit', 'miss', 'bypass'] },
+    required: true,
+  },
+};
+
 const createTodo = createRoute({
   method: 'post',
   path: '/',
+  operationId: 'createTodo',
   tags,
   security,
   summary: 'Create a todo',
   description:
-    'The title is trimmed and must be 1 to 200 characters and unique among your todos (case-insensitively). At most 10 creates per minute.',
+    'The title is trimmed and must be 1 to 200 characters and unique among your todos (case-insensitively). ' +
+    'Each of categoryIds must be one of your categories, or the answer is 422. ' +
+    'At most TODO_CREATE_LIMIT creates (10 by default) per TODO_CREATE_WINDOW_SECONDS (60) per user.',
   request: { body: jsonBody(CreateTodoSchema) },
   responses: {
-    201: jsonContent(TodoWriteSchema, 'The new todo; Location points at it; graph says whether Neo4j has it yet'),
-    ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429),
+    201: {
+      ...jsonContent(TodoWriteSchema, 'The new todo; Location points at it; graph says whether Neo4j has it yet'),
+      headers: {
+        Location: { description: 'The new todo: /todos/{id}', schema: { type: 'string' }, required: true },
+        'RateLimit-Remaining': {
+          description: 'Creates left in the current window',
+          schema: { type: 'integer', minimum: 0 },
+          required: true,
+        },
+      },
+      links: todoLinks,
+    },
+    ...problemResponses(...bodyProblems, ...userProblems, 'duplicate-title', 'rate-limited'),
   },
 });
 
 const listTodos = createRoute({
   method: 'get',
   path: '/',
+  operationId: 'listTodos',
   tags,
   security,
   summary: 'List your todos, newest first',
   request: { query: ListTodosQuerySchema },
   responses: {
-    200: jsonContent(TodoPageSchema, 'One page of todos; X-Cache says hit, miss or bypass'),
-    ...problemResponses(401, 403, 422),
+    200: { ...jsonContent(TodoPageSchema, 'One page of todos'), headers: todoHeaders },
+    ...problemResponses(...userProblems, 'validation-failed'),
   },
 });
 
 const getTodo = createRoute({
   method: 'get',
   path: '/{id}',
+  operationId: 'getTodo',
   tags,
   security,
   summary: 'Read one todo',
   request: { params: IdParamsSchema },
   responses: {
-    200: jsonContent(TodoSchema, 'The todo; X-Cache says hit, miss or bypass'),
-    ...problemResponses(401, 403, 404, 422),
+    200: { ...jsonContent(TodoSchema, 'The todo'), headers: todoHeaders, links: todoLinks },
+    ...problemResponses(...userProblems, 'not-found', 'validation-failed'),
   },
 });
 
 const updateTodo = createRoute({
   method: 'patch',
   path: '/{id}',
+  operationId: 'updateTodo',
   tags,
   security,
   summary: 'Change a todo; completed: true completes it, false reopens it',
+  description:
+    'Send at least one field. Each of categoryIds must be one of your categories, or the answer is 422; ' +
+    "categoryIds replaces the todo's categories.",
   request: { params: IdParamsSchema, body: jsonBody(UpdateTodoSchema) },
   responses: {
-    200: jsonContent(TodoWriteSchema, 'The changed todo; graph says whether Neo4j has the change yet'),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
+    200: {
+      ...jsonContent(TodoWriteSchema, 'The changed todo; graph says whether Neo4j has the change yet'),
+      links: todoLinks,
+    },
+    ...problemResponses(...bodyProblems, ...userProblems, 'not-found', 'duplicate-title'),
   },
 });
 
 const deleteTodo = createRoute({
   method: 'delete',
   path: '/{id}',
+  operationId: 'deleteTodo',
   tags,
   security,
   summary: 'Delete a todo',
   request: { params: IdParamsSchema },
   responses: {
     204: { description: 'Deleted' },
-    ...problemResponses(401, 403, 404, 422),
+    ...problemResponses(...userProblems, 'not-found', 'validation-failed'),
   },
 });
 

@@ -28,18 +28,25 @@ export function changeKind(before: { completed: boolean }, after: { completed: b
 }
 
 /**
- * The list cursor: opaque to clients, it carries the id of the last todo of the page
- * (the list is ordered by id, newest first, so it is stable under inserts).
+ * The list cursor: opaque to clients, it carries the id of the last todo of the page (the list
+ * is ordered by id, newest first, so it is stable under inserts). It is that id as 4 bytes,
+ * big-endian, in base64url: always 6 characters. CURSOR_PATTERN matches exactly the encodings
+ * of 0 to 2^31 - 1 (the first character holds the sign bit, the last only 2 bits), so every
+ * string the OpenAPI document allows is a cursor this API can read: 0 simply means "nothing older".
  */
+export const CURSOR_PATTERN = /^[A-Za-f][A-Za-z0-9_-]{4}[AQgw]$/;
+
 export function encodeCursor(lastId: number): string {
-  return Buffer.from(`v1:${lastId}`).toString('base64url');
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(lastId);
+  return bytes.toString('base64url');
 }
 
-/** Returns the id inside a cursor, or undefined when the cursor was not made by encodeCursor. */
+/** Returns the id inside a cursor, or undefined when the cursor is not one encodeCursor makes. */
 export function decodeCursor(cursor: string): number | undefined {
-  const match = /^v1:([1-9][0-9]{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  const id = match?.[1] ? Number(match[1]) : undefined;
-  return id !== undefined && id <= 2_147_483_647 ? id : undefined;
+  // Node's base64url decoder skips characters it does not know, so the shape is checked first.
+  if (!CURSOR_PATTERN.test(cursor)) return undefined;
+  return Buffer.from(cursor, 'base64url').readUInt32BE(0);
 }
 
 /** Escapes LIKE's wildcards so that a search for "50%" finds "50%", not "50 anything". */

@@ -1,13 +1,16 @@
 import { z } from '@hono/zod-openapi';
-import { DESCRIPTION_MAX_LENGTH, MAX_CATEGORIES_PER_TODO, TITLE_MAX_LENGTH } from './todos.rules.ts';
+import { trimmedText } from '../http/openapi.ts';
+import { CURSOR_PATTERN, DESCRIPTION_MAX_LENGTH, MAX_CATEGORIES_PER_TODO, TITLE_MAX_LENGTH } from './todos.rules.ts';
 
 // The seed's first business rule: a title is trimmed, then must be 1..200 characters.
-const title = z
-  .string('must be a string')
-  .trim()
-  .min(1, 'must not be empty')
-  .max(TITLE_MAX_LENGTH, `must be at most ${TITLE_MAX_LENGTH} characters`)
-  .openapi({ example: 'Read the OpenTelemetry spec' });
+const title = trimmedText(
+  TITLE_MAX_LENGTH,
+  z
+    .string('must be a string')
+    .trim()
+    .min(1, 'must not be empty')
+    .max(TITLE_MAX_LENGTH, `must be at most ${TITLE_MAX_LENGTH} characters`),
+).openapi({ example: 'Read the OpenTelemetry spec' });
 
 const description = z
   .string('must be a string')
@@ -42,7 +45,7 @@ export const UpdateTodoSchema = z
     categoryIds: categoryIds.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: 'must change at least one field' })
-  .openapi('UpdateTodoRequest');
+  .openapi('UpdateTodoRequest', { minProperties: 1 });
 
 export const ListTodosQuerySchema = z.object({
   completed: z
@@ -57,13 +60,15 @@ export const ListTodosQuerySchema = z.object({
     .max(2_147_483_647)
     .optional()
     .openapi({ param: { name: 'category', in: 'query', description: 'Only todos in this category (an id)' } }),
-  q: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(TITLE_MAX_LENGTH)
+  q: trimmedText(TITLE_MAX_LENGTH, z.string().trim().min(1, 'must not be empty').max(TITLE_MAX_LENGTH))
     .optional()
-    .openapi({ param: { name: 'q', in: 'query', description: 'Case-insensitive search in titles' } }),
+    .openapi({
+      param: {
+        name: 'q',
+        in: 'query',
+        description: 'Case-insensitive search in titles (trimmed, 1 to 200 characters)',
+      },
+    }),
   limit: z.coerce
     .number('must be a number')
     .int()
@@ -73,9 +78,16 @@ export const ListTodosQuerySchema = z.object({
     .openapi({ param: { name: 'limit', in: 'query' } }),
   cursor: z
     .string()
-    .max(64)
+    .regex(CURSOR_PATTERN, 'is not a valid cursor; use nextCursor from the previous page')
     .optional()
-    .openapi({ param: { name: 'cursor', in: 'query', description: 'nextCursor from the previous page' } }),
+    .openapi({
+      param: {
+        name: 'cursor',
+        in: 'query',
+        description: 'nextCursor from the previous page: an opaque token of 6 base64url characters',
+      },
+      example: 'AAAAFA',
+    }),
 });
 
 export const CategoryRefSchema = z.object({ id: z.number().int(), name: z.string() }).openapi('CategoryRef');
@@ -110,6 +122,7 @@ export const TodoPageSchema = z
     items: z.array(TodoSchema),
     nextCursor: z
       .string()
+      .regex(CURSOR_PATTERN)
       .nullable()
       .openapi({ description: 'Pass as ?cursor= for the next page; null on the last page' }),
   })

@@ -205,7 +205,9 @@ describe('the stack, end to end', () => {
             .replaceAll('$__interval', '15s')
             .replaceAll('$route', '.*');
           const result = await promQuery(expr);
-          if (result.length === 0) empty.push(`${file} / ${panel.title} / ${target.refId}: ${expr}`);
+          // k6's series (the Load test dashboard) exist only during a k6 run: accepted, but empty here.
+          if (result.length === 0 && !/\bk6_/.test(expr))
+            empty.push(`${file} / ${panel.title} / ${target.refId}: ${expr}`);
         }
       }
     }

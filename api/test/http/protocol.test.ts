@@ -3,8 +3,27 @@
  * kind of bad request, body limits, health and readiness, the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateCategorySchema } from '../../src/categories/categories.schemas.ts';
+import { CURSOR_PATTERN } from '../../src/todos/todos.rules.ts';
+import { CreateTodoSchema } from '../../src/todos/todos.schemas.ts';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+/** The parts of an OpenAPI operation the document test reads. */
+interface Operation {
+  operationId?: string;
+  security?: unknown[];
+  tags?: string[];
+  responses: Record<
+    string,
+    {
+      content?: Record<
+        string,
+        { schema: { allOf?: { $ref?: string; properties?: Record<string, { enum?: unknown[] }> }[] } }
+      >;
+    }
+  >;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -101,6 +120,34 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
       expect(response.json).toMatchObject({ type: '/problems/not-found', instance: '/nothing/here' });
     });
 
+    it('answers a method a path does not have with 405 and the Allow header', async () => {
+      const get = await t.send('GET', '/auth/login');
+      expect(get.status).toBe(405);
+      expect(get.headers.get('allow')).toBe('POST');
+      expect(get.headers.get('content-type')).toBe('application/problem+json');
+      expect(get.json).toMatchObject({ type: '/problems/method-not-allowed', status: 405, instance: '/auth/login' });
+
+      expect((await t.send('DELETE', '/healthz')).headers.get('allow')).toBe('GET, HEAD');
+      const put = await t.send('PUT', '/todos/1', { token, body: {} });
+      expect(put.status).toBe(405);
+      expect(put.headers.get('allow')).toBe('GET, HEAD, PATCH, DELETE');
+      // A path that exists for no method stays a 404, and HEAD is answered wherever GET is.
+      expect((await t.send('PUT', '/nothing/here')).status).toBe(404);
+      expect((await t.send('HEAD', '/healthz')).status).toBe(200);
+    });
+
+    it('answers the admin routes with a 401 saying why when no ADMIN_TOKEN is configured', async () => {
+      const response = await t.send('GET', '/admin/outbox/dead', {
+        headers: { Authorization: 'Bearer anything-at-all' },
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="flowlab-admin"/);
+      expect(response.json).toMatchObject({
+        type: '/problems/invalid-token',
+        detail: expect.stringContaining('ADMIN_TOKEN'),
+      });
+    });
+
     it('serves the meaning of every problem type it links to', async () => {
       const catalogue = await t.send('GET', '/problems');
       expect(catalogue.json.items.length).toBeGreaterThanOrEqual(10);
@@ -139,10 +186,71 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
         ]),
       );
       const createTodo = doc.json.components.schemas.CreateTodoRequest;
-      expect(createTodo.properties.title).toMatchObject({ type: 'string', minLength: 1, maxLength: 200 });
+      // Trimmed, then 1 to 200 characters: a core of 1 + 198 + 1 inside any whitespace.
+      expect(createTodo.properties.title).toMatchObject({
+        type: 'string',
+        pattern: expect.stringContaining('{0,198}'),
+      });
       expect(createTodo.additionalProperties).toBe(false);
       expect(doc.json.paths['/todos'].post.responses).toHaveProperty('429');
       expect(doc.json.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    });
+
+    it('names every operation, says who may call it, and lists its problem types per status', async () => {
+      const doc = (await t.send('GET', '/openapi.json')).json;
+      expect(doc.info.license.name).toBe('MIT');
+      expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
+      const operations = Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(
+        ([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
+      );
+      const ids = operations.map(({ operation }) => operation.operationId);
+      expect(ids.every(Boolean)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const { path, method, operation } of operations) {
+        expect(Array.isArray(operation.security), `${method} ${path} security`).toBe(true);
+        expect(operation.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400) continue;
+          const [problem, narrowed] = response.content?.['application/problem+json']?.schema.allOf ?? [];
+          expect(problem?.$ref, `${method} ${path} ${status}`).toBe('#/components/schemas/Problem');
+          expect(narrowed?.properties?.status?.enum).toEqual([Number(status)]);
+          expect(narrowed?.properties?.type?.enum?.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
+        }
+      }
+      const publicIds = operations
+        .filter(({ operation }) => operation.security?.length === 0)
+        .map((o) => o.operation.operationId);
+      expect(publicIds).toEqual(
+        expect.arrayContaining(['liveness', 'readiness', 'register', 'login', 'getProblemType']),
+      );
+      expect(publicIds).not.toContain('createTodo');
+      // The cursor's documented pattern is the very one the API reads with.
+      const cursor = doc.paths['/todos'].get.parameters.find((p: { name: string }) => p.name === 'cursor');
+      expect(cursor.schema.pattern).toBe(CURSOR_PATTERN.source);
+      expect(doc.paths['/todos'].post.responses['201'].links.getTodo).toEqual(
+        expect.objectContaining({ operationId: 'getTodo', parameters: { id: '$response.body#/id' } }),
+      );
+    });
+
+    // A trimmed field's pattern is the document's only statement of its length: it must agree
+    // with the zod schema that really decides, whitespace of every kind around the text included.
+    it.each([
+      ['CreateCategoryRequest', 'name', CreateCategorySchema.shape.name, 50],
+      ['CreateTodoRequest', 'title', CreateTodoSchema.shape.title, 200],
+    ] as const)('states the trimmed length of %s.%s as the API checks it', async (component, field, schema, max) => {
+      const doc = (await t.send('GET', '/openapi.json')).json;
+      const property = doc.components.schemas[component].properties[field];
+      expect(property).not.toHaveProperty('maxLength');
+      const pattern = new RegExp(property.pattern);
+      const samples = [
+        ...['a', ' a ', '\u00a0a\u3000', '\ufeffa', '\na\u2028', '\x1ca', 'a\x1c', 'a b', '\u0085a'],
+        ...['', '   ', '\t\u00a0\u202f', 'a'.repeat(max), `\u00a0${'a'.repeat(max)}\r\n`, 'a'.repeat(max + 1)],
+        `b${' '.repeat(max - 2)}b`,
+        `b${' '.repeat(max - 1)}b`,
+      ];
+      for (const sample of samples) {
+        expect(pattern.test(sample), JSON.stringify(sample)).toBe(schema.safeParse(sample).success);
+      }
     });
 
     it('serves an API reference page', async () => {

@@ -87,7 +87,7 @@ const SHIPPED_COMMANDS: Record<string, { commands: string[]; source: string }> =
     commands: ['wget'],
     source: "Grafana's docs, Run Grafana Docker image: the default image is Alpine, whose busybox has wget",
   },
-  'grafana/k6:1.3.0': {
+  'grafana/k6:2.3.0': {
     commands: [],
     source: 'not checked: k6 runs once, under the load profile, with no healthcheck',
   },
@@ -346,11 +346,12 @@ describe('Grafana dashboards and provisioning', () => {
     };
   }
 
-  it('has four dashboards with unique uids, each described', async () => {
+  it('has five dashboards with unique uids, each described', async () => {
     const all = await dashboards();
     expect(all.map((d) => d.file).sort()).toEqual([
       'api-overview.json',
       'dependencies.json',
+      'load-test.json',
       'nodejs-runtime.json',
       'span-metrics.json',
     ]);

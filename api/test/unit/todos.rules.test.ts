@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyCompletion,
+  CURSOR_PATTERN,
   changeKind,
   decideRateLimit,
   decodeCursor,
@@ -69,16 +70,30 @@ describe('the list cursor', () => {
   it('round-trips an id and looks opaque', () => {
     const cursor = encodeCursor(12345);
     expect(cursor).not.toContain('12345');
+    expect(cursor).toMatch(CURSOR_PATTERN);
     expect(decodeCursor(cursor)).toBe(12345);
+    expect(decodeCursor(encodeCursor(2_147_483_647))).toBe(2_147_483_647);
+  });
+
+  // The OpenAPI document publishes CURSOR_PATTERN: a client (or Schemathesis) that sends any
+  // string matching it must get a page, never a 422.
+  it.each(['AAAAAA', 'f____w', 'AAAAAQ', 'Zz09-g', 'bcdefg'])('reads every cursor the pattern allows: %j', (cursor) => {
+    expect(cursor).toMatch(CURSOR_PATTERN);
+    const id = decodeCursor(cursor);
+    expect(id).toBeTypeOf('number');
+    expect(id).toBeGreaterThanOrEqual(0);
+    expect(id).toBeLessThanOrEqual(2_147_483_647);
   });
 
   it.each([
     '',
     'garbage',
-    Buffer.from('v1:-3').toString('base64url'),
-    Buffer.from('v1:99999999999').toString('base64url'),
-    Buffer.from('v2:5').toString('base64url'),
+    'gAAAAA', // the top bit set: above the largest id
+    'AAAAAB', // bits past the 32 the cursor carries
+    'AAAA=A',
+    'AAAAAAA', // one character too many
   ])('refuses %j', (cursor) => {
+    expect(CURSOR_PATTERN.test(cursor)).toBe(false);
     expect(decodeCursor(cursor)).toBeUndefined();
   });
 });
