@@ -66,6 +66,17 @@ function withLock(name: string, work: () => void): void {
   }
 }
 
+/**
+ * A build's environment without what a test runner leaves in process.env: vitest copies Vite's
+ * import.meta.env there (BASE_URL=/, DEV=1, MODE=test), and a Vite build run from inside a test
+ * would read them as its own and make a development build under the wrong base.
+ */
+export function buildEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  for (const name of ['BASE_URL', 'DEV', 'PROD', 'MODE', 'SSR', 'NODE_ENV']) delete clean[name];
+  return clean;
+}
+
 export type BuildOutcome = 'up-to-date' | 'built' | 'failed' | 'not-a-site';
 
 /** Builds one site folder if its declared inputs changed since its last good build. */
@@ -85,7 +96,11 @@ export function buildSite(dir: string, log: (line: string) => void = console.err
     if (upToDate(hash)) return; // another process built it while this one waited
     log(`[flowlab] building ${name}/ (its sources changed; later starts reuse the build)`);
     const started = Date.now();
-    const result = spawnSync('npm', ['run', 'build'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+    const result = spawnSync('npm', ['run', 'build'], {
+      cwd: dir,
+      env: buildEnv(),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (result.status === 0 && existsSync(join(dir, 'dist', 'index.html'))) {
       writeFileSync(stamp, hash);
       log(`[flowlab] built ${name}/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,51 @@
+// The walkthrough is served by the API at /learn/ (same origin: no CORS, no local-network prompt),
+// built into docs/dist. `npm run docs:dev` serves it on Astro's dev server against PUBLIC_FLOWLAB_API.
+import starlight from '@astrojs/starlight';
+import { defineConfig } from 'astro/config';
+
+const step = (slug, label) => ({ slug: `steps/${slug}`, label });
+
+export default defineConfig({
+  base: '/learn',
+  trailingSlash: 'always',
+  outDir: './dist',
+  integrations: [
+    starlight({
+      title: 'Flowlab: a request, step by step',
+      description: "Follow one request through the Flowlab API, and watch your own request's trace at every step.",
+      customCss: ['./src/styles/lab.css'],
+      sidebar: [
+        { slug: 'index', label: 'Start here' },
+        {
+          label: 'A request, step by step',
+          items: [
+            step('click-and-fetch', '1. The click and the fetch'),
+            step('request-id', '2. Request id and body limit'),
+            step('authenticate', '3. Authenticate'),
+            step('validate-request', '4. Validate request'),
+            step('rate-limit', '5. Rate limit decision'),
+            step('cache-lookup', '6. Cache lookup'),
+            step('duplicate-check', '7. Duplicate check'),
+            step('outbox-write', '8. Outbox write'),
+            step('graph-write', '9. Graph write and the circuit breaker'),
+            step('response', "10. The response and the client's state"),
+            step('worker', "11. The worker's graph write"),
+          ],
+        },
+        {
+          label: 'The whole picture',
+          items: [
+            { slug: 'picture/diagram', label: 'The request path' },
+            { slug: 'picture/dual-write', label: 'The dual write' },
+            { slug: 'picture/error-model', label: 'The error model' },
+            { slug: 'picture/failure-modes', label: 'Failure modes and fault switches' },
+            { slug: 'picture/metrics', label: 'Metrics and exemplars' },
+            { slug: 'picture/logs', label: 'Logs' },
+          ],
+        },
+        { slug: 'recent', label: 'Your recent requests' },
+        { slug: 'traces', label: 'A trace, by its id' },
+      ],
+    }),
+  ],
+});

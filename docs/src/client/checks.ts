@@ -1,0 +1,206 @@
+/**
+ * What each exercise's Check looks for in the learner's own trace (found by the traceparent the
+ * page gave them). Every check needs a request that carries that trace id, so none passes by
+ * doing nothing, and each says what is missing when it fails.
+ */
+import { allSpans, apiBase, type SpanNode } from './lab.ts';
+
+export interface CheckContext {
+  traceId: string;
+  parentId: string;
+  tree: SpanNode[];
+  spans: SpanNode[];
+  root: SpanNode | undefined;
+  /** What the learner typed, for exercises that ask a question about their trace. */
+  answer: string;
+  token: string;
+}
+
+export interface Verdict {
+  pass: boolean;
+  message: string;
+}
+
+const pass = (message: string): Verdict => ({ pass: true, message });
+const fail = (message: string): Verdict => ({ pass: false, message });
+
+function status(span: SpanNode | undefined): number | undefined {
+  const code = span?.attributes['http.response.status_code'];
+  return code === undefined ? undefined : Number(code);
+}
+
+function find(context: CheckContext, name: string): SpanNode | undefined {
+  return context.spans.find((s) => s.name === name);
+}
+
+function expectStatus(context: CheckContext, expected: number, then: () => Verdict): Verdict {
+  const got = status(context.root);
+  if (got !== expected)
+    return fail(
+      `Your request reached the API (${context.root?.name}) but answered ${got}, not ${expected}. Look at the hint.`,
+    );
+  return then();
+}
+
+export const checks: Record<string, (context: CheckContext) => Verdict | Promise<Verdict>> = {
+  'continue-trace': (c) =>
+    c.root?.parentSpanId === c.parentId
+      ? pass(`The API continued your trace: its SERVER span ${c.root.name} has your span ${c.parentId} as its parent.`)
+      : fail('A span with your trace id arrived, but its parent is not the span id from your traceparent.'),
+
+  'body-limit': (c) =>
+    expectStatus(c, 413, () => pass('413: the body limit refused the request before anything read it.')),
+
+  'bad-token': (c) =>
+    expectStatus(c, 401, () => {
+      const span = find(c, 'authenticate');
+      if (!span) return fail('A 401, but no authenticate span: did the request go to a route that needs a token?');
+      return pass(
+        `401, and the authenticate span says why: ${span.attributes['flowlab.problem.type'] ?? span.status}.`,
+      );
+    }),
+
+  'make-422': (c) =>
+    expectStatus(c, 422, () => {
+      const span = c.spans.find(
+        (s) => s.name === 'validate request' && s.attributes['flowlab.validation.valid'] === false,
+      );
+      return span
+        ? pass(
+            `422: validate request found ${span.attributes['flowlab.validation.error_count']} error(s) in the ${span.attributes['flowlab.validation.target']}.`,
+          )
+        : fail('A 422, but no validate request span with flowlab.validation.valid=false.');
+    }),
+
+  'make-429': (c) =>
+    expectStatus(c, 429, () => {
+      const span = find(c, 'rate limit decision');
+      return span?.attributes['flowlab.rate_limit.allowed'] === false
+        ? pass('429: the rate limit decision said no (flowlab.rate_limit.allowed=false), and nothing was written.')
+        : fail('A 429, but the rate limit decision span does not say allowed=false.');
+    }),
+
+  'cache-hit': (c) => {
+    const span = find(c, 'cache lookup');
+    if (!span)
+      return fail('No cache lookup span in this trace: only reads (GET /todos, GET /todos/:id) look in the cache.');
+    const outcome = span.attributes['flowlab.cache.outcome'];
+    return outcome === 'hit'
+      ? pass('A cache hit: the answer came from the cache, and no SELECT ran under the cache lookup.')
+      : fail(
+          `The cache lookup says ${outcome}. The first read of a page fills the cache; the same read again hits it.`,
+        );
+  },
+
+  'make-409': (c) =>
+    expectStatus(c, 409, () => {
+      const span = find(c, 'duplicate check');
+      return span?.attributes['flowlab.problem.type'] === 'duplicate-title'
+        ? pass(
+            '409: the unique index refused the INSERT, and the duplicate check span names the problem: duplicate-title.',
+          )
+        : fail('A 409, but the duplicate check span does not carry flowlab.problem.type=duplicate-title.');
+    }),
+
+  'delete-event': (c) => {
+    const span = c.spans.find((s) => s.name === 'outbox write');
+    if (!span) return fail('No outbox write in this trace: only changes (create, change, delete) write an event.');
+    const type = span.attributes['flowlab.outbox.event_type'];
+    return type === 'todo.deleted'
+      ? pass('The DELETE wrote a todo.deleted event in the same transaction as the delete itself.')
+      : fail(`This outbox write is a ${type} event; the exercise asks for the event a delete writes.`);
+  },
+
+  'open-breaker': (c) => {
+    const graph = find(c, 'graph write');
+    if (!graph) return fail('No graph write in this trace: send a create (POST /todos).');
+    const status = graph.attributes['flowlab.graph.status'];
+    if (status === 'disabled')
+      return fail(
+        'The graph is disabled on this API (no NEO4J_URI), so there is no breaker to open. Start the API with Neo4j (see the README).',
+      );
+    // With the breaker open, the request does not even try: no circuit breaker span under graph write.
+    const breaker = find(c, 'circuit breaker');
+    if (status === 'pending' && !breaker)
+      return pass(
+        `The breaker was open: the graph write answered pending in ${graph.durationMs.toFixed(1)} ms without calling Neo4j, and the worker will apply it.`,
+      );
+    return fail(
+      breaker
+        ? `The breaker was ${breaker.attributes['flowlab.breaker.state']} and let the call through (${status}). Keep sending creates with Neo4j failing until it opens.`
+        : `The graph write answered ${status}. Make Neo4j fail first.`,
+    );
+  },
+
+  'slowest-span': (c) => {
+    const inner = c.spans.filter((s) => s !== c.root && s.kind !== 'SERVER');
+    const slowest = inner.sort((a, b) => b.durationMs - a.durationMs)[0];
+    if (!slowest) return fail('Your trace has no spans under the SERVER span yet.');
+    if (!c.answer.trim()) return fail('Type the name of the slowest span under the SERVER span, then Check.');
+    return c.answer.trim().toLowerCase() === slowest.name.toLowerCase()
+      ? pass(
+          `Yes: ${slowest.name} took ${slowest.durationMs.toFixed(1)} ms, the most of any span under ${c.root?.name}.`,
+        )
+      : fail(
+          `Not ${c.answer.trim()}. Open the waterfall of your trace (the recent requests page) and compare the durations.`,
+        );
+  },
+
+  'worker-applies': async (c) => {
+    const graph = find(c, 'graph write');
+    const outcome = graph?.attributes['flowlab.graph.status'];
+    if (!graph) return fail('No graph write in this trace: send a create (POST /todos).');
+    if (outcome === 'disabled')
+      return fail('The graph is disabled on this API (no NEO4J_URI): there is no worker. Start the API with Neo4j.');
+    if (outcome !== 'pending')
+      return fail(`The inline graph write answered ${outcome}: the worker had nothing to do. Make Neo4j fail first.`);
+    const stats = await fetch(`${apiBase}/graph/stats`, { headers: { Authorization: `Bearer ${c.token}` } });
+    const body = (await stats.json().catch(() => ({}))) as { outbox?: { pending?: number } };
+    const pending = body.outbox?.pending;
+    return stats.ok && pending === 0
+      ? pass('Your create went pending, and the outbox is empty now: the worker applied it to the graph.')
+      : fail(
+          `Your create went pending; the outbox still has ${pending ?? 'unknown'} pending event(s). Clear the fault and give the worker a few seconds.`,
+        );
+  },
+
+  'make-415': (c) =>
+    expectStatus(c, 415, () => {
+      const failed = c.spans.filter((s) => s.status === 'error');
+      return failed.length === 0
+        ? pass(
+            '415 unsupported-media-type, and no span in error: the client sent the wrong thing, the server did nothing wrong.',
+          )
+        : fail(`A 415, but ${failed.map((s) => s.name).join(', ')} in error.`);
+    }),
+
+  exemplar: async (c) => {
+    const response = await fetch(`${apiBase}/metrics`, { headers: { Accept: 'application/openmetrics-text' } });
+    const text = await response.text();
+    return text.includes(`trace_id="${c.traceId}"`)
+      ? pass(`Your trace id is an exemplar of ${c.root?.name}: a metric points at your very request.`)
+      : fail(
+          'Your request is traced, but its trace id is no exemplar now: a later request in the same bucket replaced it. Send it again and Check at once.',
+        );
+  },
+
+  'log-span-id': (c) => {
+    const answer = c.answer.trim().replace(/"/g, '');
+    if (!answer) return fail('Paste the span_id from the log line of your request, then Check.');
+    return answer === c.root?.spanId
+      ? pass('Yes: the log line names the SERVER span of your request. Logs, traces and metrics share these ids.')
+      : fail(`${answer} is not the SERVER span of your request. Search the log for your trace id, ${c.traceId}.`);
+  },
+};
+
+export function contextFor(
+  traceId: string,
+  parentId: string,
+  tree: SpanNode[],
+  answer: string,
+  token: string,
+): CheckContext {
+  const spans = allSpans(tree);
+  const root = tree.find((s) => s.kind === 'SERVER') ?? spans.find((s) => s.kind === 'SERVER');
+  return { traceId, parentId, tree, spans, root, answer, token };
+}

@@ -1,0 +1,100 @@
+/**
+ * The trace waterfall: one row per span, indented by depth, its bar placed and sized as a share of
+ * the whole trace (as otel-desktop-viewer draws it). Each row is a <details>: the keyboard opens it,
+ * and inside are the span's attributes and events. Errors and the step's own span are said in
+ * words as well as colour, so the waterfall reads without colour too.
+ */
+import { allSpans, type SpanNode } from './lab.ts';
+
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+function valueText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function table(caption: string, entries: [string, unknown][]): HTMLElement {
+  const body = element('tbody');
+  for (const [key, value] of entries)
+    body.append(
+      element(
+        'tr',
+        {},
+        element('th', { scope: 'row' }, key),
+        element('td', {}, value instanceof Node ? value : valueText(value)),
+      ),
+    );
+  return element('table', {}, element('caption', {}, caption), body);
+}
+
+function isError(span: SpanNode): boolean {
+  const status = Number(span.attributes['http.response.status_code']);
+  return span.status === 'error' || status >= 500;
+}
+
+export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElement {
+  const spans = allSpans(tree);
+  const start = Math.min(...spans.map((s) => s.startTime));
+  const end = Math.max(...spans.map((s) => s.startTime + s.durationMs));
+  const total = Math.max(end - start, 0.001);
+  const list = element('ol', { className: 'waterfall' });
+  list.setAttribute('aria-label', `Trace waterfall, ${spans.length} spans over ${total.toFixed(1)} ms`);
+
+  const add = (span: SpanNode, depth: number) => {
+    const offset = ((span.startTime - start) / total) * 100;
+    const width = Math.max((span.durationMs / total) * 100, 0.4);
+    const marks: string[] = [];
+    if (span.name === highlight) marks.push('this step');
+    if (isError(span)) marks.push('error');
+    const problem = span.attributes['flowlab.problem.type'];
+    if (problem) marks.push(String(problem));
+
+    const bar = element('span', { className: 'bar' });
+    bar.style.marginInlineStart = `${offset}%`;
+    bar.style.width = `${width}%`;
+    const summary = element(
+      'summary',
+      {},
+      element('span', { className: 'name' }, span.name),
+      element('span', { className: 'marks' }, marks.map((m) => `[${m}]`).join(' ')),
+      element('span', { className: 'duration' }, `${span.durationMs.toFixed(1)} ms`),
+      element('span', { className: 'track' }, bar),
+    );
+    summary.style.setProperty('--depth', String(depth));
+    const details = element('details', {}, summary);
+    details.dataset.span = span.name;
+    if (span.name === highlight) details.classList.add('highlight');
+    if (isError(span)) details.classList.add('error');
+    const facts: [string, unknown][] = [
+      ['kind', span.kind],
+      ['status', span.statusMessage ? `${span.status}: ${span.statusMessage}` : span.status],
+      ['starts at', `+${(span.startTime - start).toFixed(2)} ms`],
+      ['span id', span.spanId],
+      // A link leads to another trace: the worker's event span to the request that wrote the event.
+      ...span.links.map((l): [string, unknown] => [
+        'link',
+        element(
+          'a',
+          { href: `${import.meta.env.BASE_URL.replace(/\/$/, '')}/traces/?id=${l.traceId}` },
+          `trace ${l.traceId}, span ${l.spanId}`,
+        ),
+      ]),
+    ];
+    details.append(table('Span', facts), table('Attributes', Object.entries(span.attributes)));
+    for (const event of span.events)
+      details.append(
+        table(`Event: ${event.name} at +${(event.timeMs - start).toFixed(2)} ms`, Object.entries(event.attributes)),
+      );
+    list.append(element('li', {}, details));
+    for (const child of span.children) add(child, depth + 1);
+  };
+  for (const root of tree) add(root, 0);
+  return list;
+}

@@ -1,0 +1,20 @@
+/** Every page of the walkthrough, with what its Run it panel must show. */
+import { type StepName, stepRuns } from '../../src/lab/steps.ts';
+
+export const stepPages = (Object.keys(stepRuns) as StepName[]).map((step) => ({
+  step,
+  path: `/learn/steps/${step}/`,
+  span: stepRuns[step].span,
+}));
+
+export const otherPages = [
+  '/learn/',
+  '/learn/picture/diagram/',
+  '/learn/picture/dual-write/',
+  '/learn/picture/error-model/',
+  '/learn/picture/failure-modes/',
+  '/learn/picture/metrics/',
+  '/learn/picture/logs/',
+  '/learn/recent/',
+  '/learn/traces/',
+];
