@@ -3,6 +3,9 @@
  * which tells the web client where to send them. (The browser end to end is web/test/browser.)
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend as pglite, type TestDatabase } from '../helpers/backends.ts';
 import { createTestApp } from '../helpers/test-app.ts';
@@ -128,11 +131,32 @@ describe('GET /app/config.json', () => {
   });
   afterAll(async () => database?.destroy());
 
+  // The docs' trace page is linked only where a walkthrough build has one: each case names its own
+  // folder, so the answer does not depend on whether this checkout has built docs/.
   it('points the browser at the receiver on the embedded default', async () => {
-    const t = createTestApp(database);
-    const config = await t.send('GET', '/app/config.json');
-    expect(config.status).toBe(200);
-    expect(config.json.traces).toEqual({ exportUrl: '/otlp/v1/traces', views: { debug: '/debug/traces/{traceId}' } });
+    const noDocs = await mkdtemp(join(tmpdir(), 'flowlab-no-docs-'));
+    try {
+      const t = createTestApp(database, { DOCS_DIST_DIR: noDocs });
+      const config = await t.send('GET', '/app/config.json');
+      expect(config.status).toBe(200);
+      expect(config.json.traces).toEqual({ exportUrl: '/otlp/v1/traces', views: { debug: '/debug/traces/{traceId}' } });
+    } finally {
+      await rm(noDocs, { recursive: true, force: true });
+    }
+  });
+
+  it("links the walkthrough's trace page when the docs build has one", async () => {
+    const docs = await mkdtemp(join(tmpdir(), 'flowlab-docs-'));
+    try {
+      await mkdir(join(docs, 'traces'), { recursive: true });
+      await writeFile(join(docs, 'index.html'), '<h1>walkthrough</h1>');
+      await writeFile(join(docs, 'traces/index.html'), '<h1>trace</h1>');
+      const t = createTestApp(database, { DOCS_DIST_DIR: docs });
+      const { traces } = (await t.send('GET', '/app/config.json')).json;
+      expect(traces.views.docs).toBe('/learn/traces/?id={traceId}');
+    } finally {
+      await rm(docs, { recursive: true, force: true });
+    }
   });
 
   it('points it at the collector, with a Jaeger link, when one is configured', async () => {
