@@ -80,7 +80,12 @@ export function buildEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
 export type BuildOutcome = 'up-to-date' | 'built' | 'failed' | 'not-a-site';
 
 /** Builds one site folder if its declared inputs changed since its last good build. */
-export function buildSite(dir: string, log: (line: string) => void = console.error): BuildOutcome {
+export function buildSite(
+  dir: string,
+  log: (line: string) => void = console.error,
+  // The build's own output goes to stderr: the API's stdout is its JSON log lines.
+  output: 'stderr' | 'ignore' = 'stderr',
+): BuildOutcome {
   const manifest = join(dir, 'package.json');
   if (!existsSync(manifest)) return 'not-a-site';
   const inputs: string[] | undefined = JSON.parse(readFileSync(manifest, 'utf8')).flowlab?.buildInputs;
@@ -99,7 +104,7 @@ export function buildSite(dir: string, log: (line: string) => void = console.err
     const result = spawnSync('npm', ['run', 'build'], {
       cwd: dir,
       env: buildEnv(),
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: output === 'stderr' ? ['ignore', 2, 2] : 'ignore',
     });
     if (result.status === 0 && existsSync(join(dir, 'dist', 'index.html'))) {
       writeFileSync(stamp, hash);

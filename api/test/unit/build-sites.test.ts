@@ -26,28 +26,28 @@ describe('buildSite', () => {
   afterEach(() => rm(folder, { recursive: true, force: true }));
 
   it('builds once and reuses the build while the inputs are unchanged', () => {
-    expect(buildSite(site, () => {})).toBe('built');
-    expect(buildSite(site, () => {})).toBe('up-to-date');
+    expect(buildSite(site, () => {}, 'ignore')).toBe('built');
+    expect(buildSite(site, () => {}, 'ignore')).toBe('up-to-date');
   });
 
   it('rebuilds when an input changes, and counts each build', async () => {
-    buildSite(site, () => {});
+    buildSite(site, () => {}, 'ignore');
     await writeFile(join(site, 'src/page.txt'), 'two');
-    expect(buildSite(site, () => {})).toBe('built');
+    expect(buildSite(site, () => {}, 'ignore')).toBe('built');
     expect(await runs()).toBe(2);
   });
 
   it('reports a failed build and tries again next time', async () => {
     await writeFile(join(site, 'src/broken'), '');
     const lines: string[] = [];
-    expect(buildSite(site, (line) => lines.push(line))).toBe('failed');
+    expect(buildSite(site, (line) => lines.push(line), 'ignore')).toBe('failed');
     expect(lines.join('\n')).toMatch(/failed/);
     await rm(join(site, 'src/broken'));
-    expect(buildSite(site, () => {})).toBe('built');
+    expect(buildSite(site, () => {}, 'ignore')).toBe('built');
   });
 
   it('leaves a folder without buildInputs alone', async () => {
     await writeFile(join(site, 'package.json'), JSON.stringify({ name: 'site' }));
-    expect(buildSite(site, () => {})).toBe('not-a-site');
+    expect(buildSite(site, () => {}, 'ignore')).toBe('not-a-site');
   });
 });
