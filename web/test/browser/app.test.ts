@@ -14,13 +14,14 @@ const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const screenshots = new URL('../../test-results/', import.meta.url).pathname;
 
+const ADMIN_TOKEN = 'web-test-admin-token-0123456789';
 let server: StartedServer;
 let browser: Browser;
 let userNumber = 0;
 
 beforeAll(async () => {
   // Many registrations from one address in a few seconds: the auth limit is the only one raised.
-  server = await startServer({ AUTH_RATE_LIMIT: '1000' });
+  server = await startServer({ AUTH_RATE_LIMIT: '1000', ADMIN_TOKEN });
   browser = await chromium.launch({
     executablePath: execSync('command -v chromium', { encoding: 'utf8' }).trim(),
     // Root in CI: chromium's sandbox needs a user namespace it may not have.
@@ -291,6 +292,33 @@ describe('the web client at /app/', () => {
     expect(await page.getByLabel('Title', { exact: true }).inputValue()).toBe('Typed before the 401');
     // The aborted fetch logs a network line too; the 500 and the 401 their status lines.
     expect(consoleErrors([422, 429, 500, 401]).filter((text) => !text.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
+  });
+
+  it('an account deactivated by the admin meets "deactivated" on its next action, no mock involved', async () => {
+    const { page, consoleErrors } = await openApp();
+    const email = await register(page);
+    await addTodo(page, 'Before the deactivation');
+    await row(page, 'Before the deactivation').waitFor();
+
+    // The real admin route, as a teacher would call it with curl.
+    const login = await fetch(`${server.base}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: 'correct horse battery' }),
+    }).then((r) => r.json() as Promise<{ accessToken: string }>);
+    const me = await fetch(`${server.base}/auth/me`, {
+      headers: { Authorization: `Bearer ${login.accessToken}` },
+    }).then((r) => r.json() as Promise<{ id: number }>);
+    const deactivated = await fetch(`${server.base}/admin/users/${me.id}/deactivate`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(deactivated.status).toBe(200);
+
+    await addTodo(page, 'After the deactivation');
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('deactivated');
+    expect(await row(page, 'After the deactivation').count()).toBe(0);
+    expect(consoleErrors([403])).toEqual([]);
   });
 
   it('one trace from the click: action span > fetch span > SERVER span > step spans', async () => {
