@@ -7,7 +7,7 @@ import { eventually } from '../helpers/services.ts';
 import { type StartedServer, startServer } from '../helpers/start-server.ts';
 import { flatten, type SpanNode } from '../helpers/traces.ts';
 
-/** Values that differ between any two runs (times, generated ids, tokens), replaced by their kind. */
+/** Values that differ between any two runs (times, durations, generated ids, tokens), replaced by their kind. */
 function normalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalize);
   if (value && typeof value === 'object') {
@@ -16,9 +16,11 @@ function normalize(value: unknown): unknown {
         key,
         /At$/.test(key) && typeof v === 'string'
           ? '<time>'
-          : ['requestId', 'accessToken'].includes(key)
-            ? `<${key}>`
-            : normalize(v),
+          : key === 'latencyMs' && typeof v === 'number'
+            ? '<duration>'
+            : ['requestId', 'accessToken'].includes(key)
+              ? `<${key}>`
+              : normalize(v),
       ]),
     );
   }
