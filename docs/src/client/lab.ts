@@ -3,6 +3,7 @@
  * in this browser's localStorage), requests sent with a traceparent made here, and the trace read
  * back from GET /debug/traces/:traceId. Every panel on every page goes through this module.
  */
+import type { SpanNode } from '../../../api/src/telemetry/recent-traces.ts';
 import type { LabRequest } from '../lab/steps.ts';
 
 /** Same origin as the API in the lab (it serves /learn/); the dev server points elsewhere. */
@@ -131,21 +132,9 @@ export async function sendLabRequest(request: LabRequest, traceparent?: string):
   };
 }
 
-export interface SpanNode {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: string;
-  startTime: number;
-  durationMs: number;
-  status: 'unset' | 'ok' | 'error';
-  statusMessage?: string;
-  attributes: Record<string, unknown>;
-  events: { name: string; timeMs: number; attributes: Record<string, unknown> }[];
-  links: { traceId: string; spanId: string }[];
-  children: SpanNode[];
-}
+// The span tree as GET /debug/traces/:traceId serves it: the API's own type, so the viewer
+// follows the API when its shape changes (a type-only import: nothing of the API is bundled).
+export type { SpanNode };
 
 /**
  * One trace's span tree, or undefined when the API does not have it. The SERVER span ends just
