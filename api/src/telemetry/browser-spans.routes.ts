@@ -4,11 +4,11 @@
  * recent-traces store is off, bounded by the API's body limit and a per-address rate.
  */
 import { Hono } from 'hono';
-import type { RateLimiter } from '../cache/rate-limiter.ts';
-import { clientRateLimit } from '../http/client-rate-limit.ts';
 import type { HonoEnv } from '../http/env.ts';
 import { ProblemError } from '../http/problem.ts';
 import { toFieldErrors } from '../http/validation.ts';
+import { clientRateLimit } from '../ratelimit/client-rate-limit.ts';
+import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
 import { ForeignServiceError, OtlpTraceRequestSchema, toReadableSpans } from './browser-spans.ts';
 import type { RecentTraces } from './recent-traces.ts';
 

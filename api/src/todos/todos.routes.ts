@@ -10,7 +10,7 @@ import {
   problemResponses,
   userProblems,
 } from '../http/openapi.ts';
-import { rateLimitHeaders } from './todos.rules.ts';
+import { rateLimitHeaders } from '../ratelimit/decision.ts';
 import {
   CreateTodoSchema,
   ListTodosQuerySchema,

@@ -1,7 +1,7 @@
 /**
  * The todo business rules that need no I/O, kept pure so they are unit-tested alone.
  * (The rules that need the database, duplicate titles and the rate limit, are enforced by
- * a unique index and by the rate limiter; see todos.service.ts.)
+ * a unique index and by the rate limiter, ratelimit/; see todos.service.ts.)
  */
 
 export const TITLE_MAX_LENGTH = 200;
@@ -52,45 +52,4 @@ export function decodeCursor(cursor: string): number | undefined {
 /** Escapes LIKE's wildcards so that a search for "50%" finds "50%", not "50 anything". */
 export function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-export interface RateLimitDecision {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  /** Seconds until the oldest creation in the window leaves it, freeing a slot. */
-  resetSeconds: number;
-}
-
-/**
- * The create rate limit over a sliding window: `count` creations in the last window,
- * the oldest of which leaves the window in `oldestExpiresInSeconds`.
- */
-export function decideRateLimit(input: {
-  count: number;
-  limit: number;
-  windowSeconds: number;
-  oldestExpiresInSeconds: number;
-}): RateLimitDecision {
-  const allowed = input.count < input.limit;
-  // With an empty window, the slot this request takes is the one that frees up first.
-  const resetSeconds = input.count === 0 ? input.windowSeconds : Math.max(1, Math.ceil(input.oldestExpiresInSeconds));
-  return {
-    allowed,
-    limit: input.limit,
-    // This request uses one slot when it is allowed.
-    remaining: allowed ? input.limit - input.count - 1 : 0,
-    resetSeconds,
-  };
-}
-
-/** The IETF RateLimit header fields, plus Retry-After when the request was refused. */
-export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
-  const headers: Record<string, string> = {
-    'RateLimit-Limit': String(decision.limit),
-    'RateLimit-Remaining': String(decision.remaining),
-    'RateLimit-Reset': String(decision.resetSeconds),
-  };
-  if (!decision.allowed) headers['Retry-After'] = String(Math.max(1, decision.resetSeconds));
-  return headers;
 }

@@ -8,7 +8,6 @@
  * user: another user's todo is simply not found.
  */
 
-import type { RateLimiter } from '../cache/rate-limiter.ts';
 import type { Cached, TodoCache } from '../cache/todo-cache.ts';
 import { createCategoriesRepository } from '../categories/categories.repository.ts';
 import type { Database, Executor } from '../db/database.ts';
@@ -17,17 +16,12 @@ import type { TodoRow } from '../db/schema.ts';
 import type { GraphSync, GraphWriteStatus } from '../graph/graph-sync.ts';
 import { ProblemError } from '../http/problem.ts';
 import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
+import { type RateLimitDecision, rateLimitHeaders } from '../ratelimit/decision.ts';
+import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { step } from '../telemetry/tracing.ts';
 import { type CategoryRef, createTodosRepository } from './todos.repository.ts';
-import {
-  applyCompletion,
-  changeKind,
-  decodeCursor,
-  encodeCursor,
-  type RateLimitDecision,
-  rateLimitHeaders,
-} from './todos.rules.ts';
+import { applyCompletion, changeKind, decodeCursor, encodeCursor } from './todos.rules.ts';
 import type { CreateTodoInput, ListTodosQuery, Todo, TodoPage, UpdateTodoInput } from './todos.schemas.ts';
 
 export function toTodo(row: TodoRow, categories: CategoryRef[]): Todo {

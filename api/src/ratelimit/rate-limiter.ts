@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Faults } from '../lab/faults.ts';
-import { decideRateLimit, type RateLimitDecision } from '../todos/todos.rules.ts';
+import { decideRateLimit, type RateLimitDecision } from './decision.ts';
 
 export interface RateLimiter {
   /** Decides whether `key` may have one more hit now, and records it when allowed. */

@@ -4,10 +4,10 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { RateLimiter } from '../cache/rate-limiter.ts';
-import { rateLimitHeaders } from '../todos/todos.rules.ts';
-import type { HonoEnv } from './env.ts';
-import { ProblemError } from './problem.ts';
+import type { HonoEnv } from '../http/env.ts';
+import { ProblemError } from '../http/problem.ts';
+import { rateLimitHeaders } from './decision.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 
 function clientAddress(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
