@@ -5,8 +5,8 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { UsersRepository } from '../auth/users.repository.ts';
+import { ProblemError } from '../errors/problem.ts';
 import { bearerSecurity, createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
-import { ProblemError } from '../http/problem.ts';
 
 const AccountStateSchema = z.object({ id: z.number().int(), isActive: z.boolean() }).openapi('AccountState');
 

@@ -1,7 +1,7 @@
 /** The outbox's dead letters: GET /admin/outbox/dead, POST /admin/outbox/:id/replay. */
 import { createRoute, z } from '@hono/zod-openapi';
+import { ProblemError } from '../errors/problem.ts';
 import { bearerSecurity, createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
-import { ProblemError } from '../http/problem.ts';
 import type { OutboxRepository } from '../outbox/outbox.repository.ts';
 
 const DeadEventSchema = z

@@ -6,8 +6,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
+import { ProblemError } from '../errors/problem.ts';
 import type { HonoEnv } from '../http/env.ts';
-import { ProblemError } from '../http/problem.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

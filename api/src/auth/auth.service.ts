@@ -4,7 +4,7 @@
  */
 import { isUniqueViolation } from '../db/errors.ts';
 import type { UserRow } from '../db/schema.ts';
-import { ProblemError } from '../http/problem.ts';
+import { ProblemError } from '../errors/problem.ts';
 import { hashPassword, type ScryptCost, verifyPassword } from './password.ts';
 import type { AccessToken, TokenIssuer } from './tokens.ts';
 import type { UsersRepository } from './users.repository.ts';

@@ -2,7 +2,7 @@
  * The graph's read features: related todos, similar users, graph statistics.
  * They need Neo4j; without it they answer 503 naming the dependency, never 500.
  */
-import { ProblemError } from '../http/problem.ts';
+import { ProblemError } from '../errors/problem.ts';
 import type { OutboxRepository } from '../outbox/outbox.repository.ts';
 import type { TodoService } from '../todos/todos.service.ts';
 import { type GraphBreaker, isGraphOutage } from './breaker.ts';

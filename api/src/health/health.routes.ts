@@ -8,10 +8,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Redis } from 'ioredis';
 import type { DatabaseHandle } from '../db/database.ts';
+import { ProblemError } from '../errors/problem.ts';
 import type { GraphClient } from '../graph/neo4j.ts';
 import { problemResponse } from '../http/error-handler.ts';
 import { createRouter, jsonContent, problemResponses } from '../http/openapi.ts';
-import { ProblemError } from '../http/problem.ts';
 import { untraced } from '../telemetry/tracing.ts';
 
 const CHECK_TIMEOUT_MS = 2000;

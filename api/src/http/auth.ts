@@ -8,9 +8,9 @@ import { isSpanContextValid } from '@opentelemetry/api';
 import { createMiddleware } from 'hono/factory';
 import { InvalidTokenError, type TokenIssuer } from '../auth/tokens.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
+import { ProblemError } from '../errors/problem.ts';
 import { step } from '../telemetry/tracing.ts';
 import type { CurrentUser, HonoEnv } from './env.ts';
-import { ProblemError } from './problem.ts';
 
 const REALM = 'flowlab';
 

@@ -8,9 +8,9 @@ import { trace } from '@opentelemetry/api';
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
+import { ProblemError, type ProblemSlug, toProblemBody } from '../errors/problem.ts';
 import { recordError } from '../telemetry/tracing.ts';
 import type { HonoEnv } from './env.ts';
-import { ProblemError, type ProblemSlug, toProblemBody } from './problem.ts';
 
 /** Problems raised by Hono itself (its validator, its body parser) mapped onto ours. */
 const slugForHttpStatus: Record<number, ProblemSlug> = {

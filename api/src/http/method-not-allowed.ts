@@ -9,9 +9,9 @@
 import type { NotFoundHandler } from 'hono';
 import { TrieRouter } from 'hono/router/trie-router';
 import type { RouterRoute } from 'hono/types';
+import { ProblemError } from '../errors/problem.ts';
 import type { HonoEnv } from './env.ts';
 import { problemResponse } from './error-handler.ts';
-import { ProblemError } from './problem.ts';
 
 /** The methods a path answers, in a stable order; HEAD comes with GET (Hono answers it from GET). */
 export function allowedMethodsFor(routes: RouterRoute[]): (path: string) => string[] {

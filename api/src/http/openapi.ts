@@ -3,8 +3,8 @@
  * and every route documents its error responses with the same problem schema.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { type ProblemSlug, problemTypes, problemTypeUri } from '../errors/problem.ts';
 import type { HonoEnv } from './env.ts';
-import { type ProblemSlug, problemTypes, problemTypeUri } from './problem.ts';
 import { MAX_ID, plainId } from './strict-input.ts';
 import { validationHook } from './validation.ts';
 

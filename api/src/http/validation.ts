@@ -4,8 +4,8 @@
  */
 import type { Hook } from '@hono/zod-openapi';
 import type { z } from 'zod';
+import { type FieldError, ProblemError } from '../errors/problem.ts';
 import { tracer } from '../telemetry/tracing.ts';
-import { type FieldError, ProblemError } from './problem.ts';
 
 /** Body fields are named as they are ("title"); other locations get a prefix ("query.limit"). */
 const locationPrefix: Record<string, string> = {

@@ -4,8 +4,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { ProblemError } from '../errors/problem.ts';
 import type { HonoEnv } from '../http/env.ts';
-import { ProblemError } from '../http/problem.ts';
 import { rateLimitHeaders } from './decision.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 

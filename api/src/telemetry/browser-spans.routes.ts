@@ -4,8 +4,8 @@
  * recent-traces store is off, bounded by the API's body limit and a per-address rate.
  */
 import { Hono } from 'hono';
+import { ProblemError } from '../errors/problem.ts';
 import type { HonoEnv } from '../http/env.ts';
-import { ProblemError } from '../http/problem.ts';
 import { toFieldErrors } from '../http/validation.ts';
 import { clientRateLimit } from '../ratelimit/client-rate-limit.ts';
 import type { RateLimiter } from '../ratelimit/rate-limiter.ts';

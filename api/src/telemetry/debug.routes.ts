@@ -5,9 +5,9 @@
  * own response's traceresponse, or they chose it in a traceparent), so a 401 can be looked up too.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { ProblemError } from '../errors/problem.ts';
 import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
-import { ProblemError } from '../http/problem.ts';
 import type { RecentTraces } from './recent-traces.ts';
 import { untraced } from './tracing.ts';
 

@@ -5,7 +5,7 @@
  */
 import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { ProblemError } from '../http/problem.ts';
+import { ProblemError } from '../errors/problem.ts';
 import { API_VERSION } from '../version.ts';
 import { withoutValues } from './error-without-values.ts';
 

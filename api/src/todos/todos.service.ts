@@ -13,8 +13,8 @@ import { createCategoriesRepository } from '../categories/categories.repository.
 import type { Database, Executor } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { TodoRow } from '../db/schema.ts';
+import { ProblemError } from '../errors/problem.ts';
 import type { GraphSync, GraphWriteStatus } from '../graph/graph-sync.ts';
-import { ProblemError } from '../http/problem.ts';
 import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
 import { type RateLimitDecision, rateLimitHeaders } from '../ratelimit/decision.ts';
 import type { RateLimiter } from '../ratelimit/rate-limiter.ts';

@@ -2,7 +2,7 @@
  * The one error shape: RFC 9457 problem details (application/problem+json).
  *
  * Every error the API answers with is a ProblemError thrown somewhere below and turned
- * into a response in one place (error-handler.ts). Each problem type has a slug, and its
+ * into a response in one place (http/error-handler.ts). Each problem type has a slug, and its
  * `type` URI (/problems/<slug>) is served by the API itself, so a learner can follow it.
  */
 export const problemTypes = {

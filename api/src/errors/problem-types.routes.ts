@@ -1,6 +1,6 @@
 /** GET /problems/:slug: what each problem `type` URI means, so clients can follow the link. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, jsonContent, problemResponses } from './openapi.ts';
+import { createRouter, jsonContent, problemResponses } from '../http/openapi.ts';
 import { ProblemError, type ProblemSlug, problemTypes, problemTypeUri } from './problem.ts';
 
 const ProblemTypeSchema = z
