@@ -18,9 +18,9 @@ import { outbox } from '../src/db/schema.ts';
 import { breakerOptions } from '../src/dependencies.ts';
 import { createGraphBreaker } from '../src/graph/breaker.ts';
 import { connectNeo4j } from '../src/graph/neo4j.ts';
-import { createOutboxWorker } from '../src/graph/outbox-worker.ts';
-import { graphSyncFor } from '../src/graph/wiring.ts';
 import { createFaults } from '../src/lab/faults.ts';
+import { createOutboxWorker } from '../src/outbox/outbox-worker.ts';
+import { graphSyncFor } from '../src/outbox/wiring.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://flowlab:flowlab@127.0.0.1:5432/flowlab';

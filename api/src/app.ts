@@ -11,7 +11,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './admin/accounts.routes.ts';
-import { adminRoutes } from './admin/admin.routes.ts';
 import { requireAdmin, staticTokenCheck } from './admin/require-admin.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService } from './auth/auth.service.ts';
@@ -21,11 +20,11 @@ import { memoryStore, redisStore } from './cache/store.ts';
 import { createTodoCache } from './cache/todo-cache.ts';
 import { categoryRoutes } from './categories/categories.routes.ts';
 import { createCategoryService } from './categories/categories.service.ts';
+import type { Runtime } from './dependencies.ts';
 import { ProblemError } from './errors/problem.ts';
 import { problemTypeRoutes } from './errors/problem-types.routes.ts';
 import { graphRoutes } from './graph/graph.routes.ts';
 import { createGraphService } from './graph/graph.service.ts';
-import { type GraphWiring, graphSyncFor } from './graph/wiring.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { mountApiReference } from './http/api-reference.ts';
 import { createAuthenticator, requireUser } from './http/auth.ts';
@@ -38,7 +37,9 @@ import { requestMetrics } from './http/request-metrics.ts';
 import { requestTelemetry } from './http/request-telemetry.ts';
 import { validationHook } from './http/validation.ts';
 import { labRoutes } from './lab/lab.routes.ts';
+import { deadLetterRoutes } from './outbox/dead-letters.routes.ts';
 import { createOutboxRepository } from './outbox/outbox.repository.ts';
+import { graphSyncFor } from './outbox/wiring.ts';
 import { clientRateLimit } from './ratelimit/client-rate-limit.ts';
 import { memoryRateLimiter, type RateLimiter, redisRateLimiter, type WindowOptions } from './ratelimit/rate-limiter.ts';
 import { defaultSites, mountSites } from './sites/static-sites.ts';
@@ -51,8 +52,6 @@ import { watchDependencies } from './telemetry/watch-dependencies.ts';
 import { todoRoutes } from './todos/todos.routes.ts';
 import { createTodoService } from './todos/todos.service.ts';
 import { API_VERSION } from './version.ts';
-
-export type AppDeps = GraphWiring;
 
 /** A page exports a batch every few hundred ms while someone clicks: 120 a minute is plenty. */
 const BROWSER_SPAN_REQUESTS_PER_MINUTE = 120;
@@ -70,7 +69,7 @@ const openApiTags = [
   { name: 'lab', description: 'Fault switches (LAB_MODE=1 and ADMIN_TOKEN)' },
 ];
 
-export function createApp(deps: AppDeps) {
+export function createApp(deps: Runtime) {
   const { config, database, logger, faults, redis } = deps;
   const { db } = database;
 
@@ -163,7 +162,7 @@ export function createApp(deps: AppDeps) {
   app.route('/todos', todoRoutes({ todos }));
   app.route('/categories', categoryRoutes({ categories }));
   app.route('/', graphRoutes({ graph }));
-  app.route('/admin', adminRoutes({ outbox }));
+  app.route('/admin', deadLetterRoutes({ outbox }));
   app.route('/admin', accountRoutes({ users }));
   app.route(
     '/debug',

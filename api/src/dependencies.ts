@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { connectRedis, redisReady } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import type { OutboxRow } from './db/schema.ts';
 import { createGraphBreaker, type GraphBreaker } from './graph/breaker.ts';
 import { prepareGraph } from './graph/graph-sync.ts';
 import { connectNeo4j, type GraphClient } from './graph/neo4j.ts';
@@ -26,6 +27,17 @@ export interface Dependencies {
   graph?: Graph;
   /** Undefined when REDIS_URL is unset: cache and rate limits live in memory. */
   redis?: Redis;
+}
+
+/**
+ * What a process builds its parts from (createApp, the outbox worker): the opened dependencies,
+ * with the config and the logger they were opened with.
+ */
+export interface Runtime extends Dependencies {
+  config: Config;
+  logger: Logger;
+  /** Called after each outbox event reaches the graph (tests count applications). */
+  onGraphApplied?: (row: OutboxRow) => void;
 }
 
 export function breakerOptions(config: Config) {

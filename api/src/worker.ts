@@ -4,7 +4,7 @@
  */
 import { loadConfigOrExit } from './config.ts';
 import { closeDependencies, openDependencies, prepareGraphInBackground } from './dependencies.ts';
-import { outboxWorkerFor } from './graph/wiring.ts';
+import { outboxWorkerFor } from './outbox/wiring.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
 

@@ -104,7 +104,7 @@ export const todoCategories = pgTable(
 /**
  * The transactional outbox: every change to a todo or a category writes a row here
  * in the same transaction as the change itself, so no event is lost when the graph
- * is down. The sync worker (graph/outbox-worker.ts) claims pending rows with FOR UPDATE SKIP LOCKED.
+ * is down. The sync worker (outbox/outbox-worker.ts) claims pending rows with FOR UPDATE SKIP LOCKED.
  */
 export const outbox = pgTable(
   'outbox',

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import { categories, type OutboxRow, todos } from '../db/schema.ts';
 import { createOutboxRepository } from '../outbox/outbox.repository.ts';
+import { type RetryPolicy, retryDelaySeconds } from '../outbox/retry-policy.ts';
 import { createTodosRepository } from '../todos/todos.repository.ts';
 import { type GraphBreaker, isGraphOutage } from './breaker.ts';
 import type { GraphClient } from './neo4j.ts';
@@ -24,20 +25,6 @@ export class PoisonEventError extends Error {
     super(message);
     this.name = 'PoisonEventError';
   }
-}
-
-export interface RetryPolicy {
-  maxAttempts: number;
-  baseSeconds: number;
-  maxSeconds: number;
-  /** How long rows stay leased after an outage (a timed-out write may still land). */
-  outageHoldSeconds: number;
-}
-
-/** Exponential backoff with jitter: base * 2^(attempt-1), capped, then between half and all of it. */
-export function retryDelaySeconds(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** Math.max(0, attempt - 1));
-  return ceiling * (0.5 + random() * 0.5);
 }
 
 // Each statement takes a list, so one transaction applies a whole batch of events.

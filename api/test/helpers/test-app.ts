@@ -2,8 +2,9 @@
  * Builds the real app on a real database for HTTP tests, plus the few calls that
  * nearly every test makes (register, log in, send JSON).
  */
-import { type AppDeps, createApp } from '../../src/app.ts';
+import { createApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
+import type { Runtime } from '../../src/dependencies.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import type { TestDatabase } from './backends.ts';
 
@@ -26,11 +27,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export type TestApp = ReturnType<typeof createTestApp>;
 
 /** Real dependencies beyond the database (Neo4j, Redis), when a suite has them. */
-export type ExtraDeps = Partial<Pick<AppDeps, 'graph' | 'redis' | 'faults' | 'onGraphApplied' | 'logger'>>;
+export type ExtraDeps = Partial<Pick<Runtime, 'graph' | 'redis' | 'faults' | 'onGraphApplied' | 'logger'>>;
 
 export function createTestApp(database: TestDatabase, overrides: Record<string, string> = {}, extra: ExtraDeps = {}) {
   const config = testConfig(overrides);
-  const deps: AppDeps = {
+  const deps: Runtime = {
     config,
     database,
     logger: createLogger({ level: 'silent' }),

@@ -1,8 +1,8 @@
 /** The outbox's pure rules: backoff with jitter, and what counts as an outage. */
 import { describe, expect, it } from 'vitest';
 import { isGraphOutage } from '../../src/graph/breaker.ts';
-import { retryDelaySeconds } from '../../src/graph/graph-sync.ts';
 import { InjectedFaultError } from '../../src/lab/faults.ts';
+import { retryDelaySeconds } from '../../src/outbox/retry-policy.ts';
 
 const policy = { maxAttempts: 8, baseSeconds: 1, maxSeconds: 300, outageHoldSeconds: 3 };
 

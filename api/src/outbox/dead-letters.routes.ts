@@ -1,8 +1,11 @@
-/** The outbox's dead letters: GET /admin/outbox/dead, POST /admin/outbox/:id/replay. */
+/**
+ * The outbox's dead letters: GET /admin/outbox/dead, POST /admin/outbox/:id/replay. Mounted under
+ * /admin, behind the admin token (admin/require-admin.ts).
+ */
 import { createRoute, z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
 import { bearerSecurity, createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
-import type { OutboxRepository } from '../outbox/outbox.repository.ts';
+import type { OutboxRepository } from './outbox.repository.ts';
 
 const DeadEventSchema = z
   .object({
@@ -43,7 +46,7 @@ const replay = createRoute({
   },
 });
 
-export function adminRoutes(deps: { outbox: OutboxRepository }) {
+export function deadLetterRoutes(deps: { outbox: OutboxRepository }) {
   return createRouter()
     .openapi(listDead, async (c) => {
       const rows = await deps.outbox.listDead(100);

@@ -1,6 +1,6 @@
 /**
  * The outbox worker: the asynchronous half of the dual write. It claims pending events in
- * batches, applies each to Neo4j (graph-sync.ts), and keeps going until the backlog is empty.
+ * batches, applies each to Neo4j (graph/graph-sync.ts), and keeps going until the backlog is empty.
  * While Neo4j is unreachable it backs off and leaves the events pending; nothing is lost,
  * and when Neo4j returns it drains the backlog. Several workers (API replicas) can run at
  * once: claims use FOR UPDATE SKIP LOCKED and leases, so no row is applied by two at a time.
@@ -9,9 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Link, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
-import { createOutboxRepository } from '../outbox/outbox.repository.ts';
+import type { ApplyOutcome, GraphSync } from '../graph/graph-sync.ts';
 import { step, tracer, untraced } from '../telemetry/tracing.ts';
-import type { ApplyOutcome, GraphSync } from './graph-sync.ts';
+import { createOutboxRepository } from './outbox.repository.ts';
 
 /** The link from an event's span to the span of the request that wrote it (its stored traceparent). */
 function linkToRequest(traceContext: unknown): Link[] {
@@ -148,10 +148,6 @@ export function createOutboxWorker(deps: {
       wake?.abort();
       await loop;
       loop = undefined;
-    },
-    /** Polls now instead of waiting out the pause (after a write, for instance). */
-    poke() {
-      wake?.abort();
     },
   };
 }
