@@ -36,6 +36,12 @@ export function createCategoriesRepository(db: Executor) {
         .where(and(eq(categories.userId, userId), inArray(categories.id, ids)));
       return new Set(rows.map((r) => r.id));
     },
+
+    /** The categories among `ids`, whoever owns them: the graph sync mirrors every user's categories. */
+    async findAnyOwner(ids: number[]): Promise<CategoryRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(categories).where(inArray(categories.id, ids));
+    },
   };
 }
 

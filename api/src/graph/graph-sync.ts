@@ -7,10 +7,10 @@
  * Every write goes through the circuit breaker; the request path tries it inline, the outbox
  * worker retries whatever the request path could not do.
  */
-import { inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { createCategoriesRepository } from '../categories/categories.repository.ts';
 import type { Database } from '../db/database.ts';
-import { categories, type OutboxRow, todos } from '../db/schema.ts';
+import type { OutboxRow } from '../db/schema.ts';
 import { createOutboxRepository } from '../outbox/outbox.repository.ts';
 import { type RetryPolicy, retryDelaySeconds } from '../outbox/retry-policy.ts';
 import { createTodosRepository } from '../todos/todos.repository.ts';
@@ -82,7 +82,7 @@ export async function prepareGraph(graph: GraphClient): Promise<void> {
 
 export interface GraphSync {
   /** Applies one claimed row and records the outcome in the outbox. */
-  process(row: OutboxRow): Promise<ApplyOutcome>;
+  processEvent(row: OutboxRow): Promise<ApplyOutcome>;
   /**
    * Applies claimed rows in one Neo4j transaction and records the outcomes. If the batch
    * fails for a reason other than an outage, each row is tried alone, so that one poison
@@ -104,12 +104,14 @@ export function createGraphSync(deps: {
 }): GraphSync {
   const { db, graph, breaker, logger, retry } = deps;
   const outbox = createOutboxRepository(db);
+  const todosRepository = createTodosRepository(db);
+  const categoriesRepository = createCategoriesRepository(db);
 
   /** Makes the graph match PostgreSQL for these todos: MERGE the ones that exist, delete the rest. */
   async function applyTodos(ids: number[]): Promise<void> {
     if (ids.length === 0) return;
-    const rows = await db.select().from(todos).where(inArray(todos.id, ids));
-    const categoriesByTodo = await createTodosRepository(db).categoriesOf(rows.map((r) => r.id));
+    const rows = await todosRepository.findAnyOwner(ids);
+    const categoriesByTodo = await todosRepository.categoriesOf(rows.map((r) => r.id));
     const present = rows.map((todo) => {
       const todoCategories = categoriesByTodo.get(todo.id) ?? [];
       return {
@@ -136,7 +138,7 @@ export function createGraphSync(deps: {
 
   async function applyCategories(ids: number[]): Promise<void> {
     if (ids.length === 0) return;
-    const rows = await db.select().from(categories).where(inArray(categories.id, ids));
+    const rows = await categoriesRepository.findAnyOwner(ids);
     const gone = ids.filter((id) => !rows.some((row) => row.id === id));
     await breaker.fire(() =>
       graph.writeAll(
@@ -173,7 +175,7 @@ export function createGraphSync(deps: {
     await applyTodos(idsOf('todo'));
   }
 
-  async function process(row: OutboxRow): Promise<ApplyOutcome> {
+  async function processEvent(row: OutboxRow): Promise<ApplyOutcome> {
     try {
       await apply([row]);
       await outbox.markDone(row.id);
@@ -224,17 +226,17 @@ export function createGraphSync(deps: {
           );
           for (const row of applicable) outcomes.set(row.id, 'outage');
         } else {
-          for (const row of applicable) outcomes.set(row.id, await process(row));
+          for (const row of applicable) outcomes.set(row.id, await processEvent(row));
         }
       }
     }
     // Events no handler knows go one by one to their failed attempts and, in the end, the dead letters.
-    for (const row of rows.filter((r) => !isApplicable(r))) outcomes.set(row.id, await process(row));
+    for (const row of rows.filter((r) => !isApplicable(r))) outcomes.set(row.id, await processEvent(row));
     return rows.map((row) => outcomes.get(row.id) ?? 'retry');
   }
 
   return {
-    process,
+    processEvent,
     processBatch,
     async tryInline(outboxId) {
       // With the breaker open, do not even claim: answer at once and let the worker catch up.
@@ -242,7 +244,7 @@ export function createGraphSync(deps: {
       const [row] = await outbox.claim({ limit: 1, leaseSeconds: retry.outageHoldSeconds, id: outboxId });
       // Not claimable: an earlier event of the same todo is still waiting, so this one waits too.
       if (!row) return 'pending';
-      return (await process(row)) === 'done' ? 'synced' : 'pending';
+      return (await processEvent(row)) === 'done' ? 'synced' : 'pending';
     },
   };
 }

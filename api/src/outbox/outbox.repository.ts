@@ -72,8 +72,7 @@ export function createOutboxRepository(db: Executor) {
     const oldEnough = options.minAgeSeconds
       ? sql`and o.created_at <= now() - make_interval(secs => ${options.minAgeSeconds})`
       : sql``;
-    const result = await db.execute(sql`
-      with claimable as (
+    const claimable = sql`(
         select o.id from outbox o
         where o.status = 'pending'
           and o.available_at <= now()
@@ -90,22 +89,15 @@ export function createOutboxRepository(db: Executor) {
         order by o.id
         limit ${options.limit}
         for update skip locked
-      )
-      update outbox set locked_until = now() + make_interval(secs => ${options.leaseSeconds})
-      where id in (select id from claimable)
-      returning id`);
-    const ids = (result as unknown as { rows: { id: string | number }[] }).rows.map((r) => Number(r.id));
-    if (ids.length === 0) return [];
-    return db
-      .select()
-      .from(outbox)
-      .where(
-        sql`${outbox.id} in (${sql.join(
-          ids.map((id) => sql`${id}`),
-          sql`, `,
-        )})`,
-      )
-      .orderBy(asc(outbox.id));
+      )`;
+    // One statement: lease the claimable rows and return them whole.
+    const rows = await db
+      .update(outbox)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${options.leaseSeconds})` })
+      .where(inArray(outbox.id, claimable))
+      .returning();
+    // UPDATE ... RETURNING promises no order; the worker applies a batch in id order.
+    return rows.sort((a, b) => a.id - b.id);
   }
 
   return {
@@ -130,12 +122,7 @@ export function createOutboxRepository(db: Executor) {
       await db
         .update(outbox)
         .set({ lockedUntil: sql`now() + make_interval(secs => ${afterSeconds})` })
-        .where(
-          sql`${outbox.id} in (${sql.join(
-            ids.map((id) => sql`${id}`),
-            sql`, `,
-          )})`,
-        );
+        .where(inArray(outbox.id, ids));
     },
 
     /** Counts a failed attempt: retry after `retryInSeconds`, or dead-letter after `maxAttempts`. */

@@ -103,6 +103,12 @@ export function createTodosRepository(db: Executor) {
       for (const { todoId, id, name } of rows) byTodo.get(todoId)?.push({ id, name });
       return byTodo;
     },
+
+    /** The todos among `ids`, whoever owns them: the graph sync mirrors every user's todos. */
+    async findAnyOwner(ids: number[]): Promise<TodoRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(todos).where(inArray(todos.id, ids));
+    },
   };
 }
 

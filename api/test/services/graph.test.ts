@@ -147,10 +147,10 @@ describe('the graph on a real Neo4j', () => {
 
     const sync = newSync();
     const rows = await database.db.select().from(outbox).where(eq(outbox.status, 'pending')).orderBy(outbox.id);
-    for (const row of rows) expect(await sync.process(row)).toBe('done');
+    for (const row of rows) expect(await sync.processEvent(row)).toBe('done');
     const once = await graphTodo(created.json.id);
     // Replay every event, as a redelivery or an admin replay would.
-    for (const row of rows) expect(await sync.process(row)).toBe('done');
+    for (const row of rows) expect(await sync.processEvent(row)).toBe('done');
     expect(await graphTodo(created.json.id)).toEqual(once);
     expect(once[0]?.copies).toBe(1);
   });
