@@ -21,6 +21,7 @@ import { createTodoCache } from './cache/todo-cache.ts';
 import { categoryRoutes } from './categories/categories.routes.ts';
 import { createCategoryService } from './categories/categories.service.ts';
 import type { Runtime } from './dependencies.ts';
+import { invalidToken } from './errors/invalid-token.ts';
 import { ProblemError } from './errors/problem.ts';
 import { problemTypeRoutes } from './errors/problem-types.routes.ts';
 import { graphRoutes } from './graph/graph.routes.ts';
@@ -172,9 +173,8 @@ export function createApp(deps: Runtime) {
   const isScraper = staticTokenCheck(config.METRICS_TOKEN);
   app.get('/metrics', async (c) => {
     if (config.METRICS_TOKEN && !isScraper(c.req.header('Authorization'))) {
-      throw new ProblemError('invalid-token', {
-        detail: 'GET /metrics needs the scrape token: Authorization: Bearer <METRICS_TOKEN>.',
-        headers: { 'WWW-Authenticate': 'Bearer realm="flowlab-metrics"' },
+      throw invalidToken('GET /metrics needs the scrape token: Authorization: Bearer <METRICS_TOKEN>.', {
+        realm: 'flowlab-metrics',
       });
     }
     const { contentType, body } = await metrics.expose(c.req.header('Accept'));

@@ -6,8 +6,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
-import { ProblemError } from '../errors/problem.ts';
+import { invalidToken } from '../errors/invalid-token.ts';
 import type { HonoEnv } from '../http/env.ts';
+
+const ADMIN_REALM = 'flowlab-admin';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -25,16 +27,14 @@ export function requireAdmin(adminToken: string | undefined) {
   const isAdmin = staticTokenCheck(adminToken);
   return createMiddleware<HonoEnv>(async function requireAdmin(c, next) {
     if (!adminToken) {
-      throw new ProblemError('invalid-token', {
-        detail:
-          'Admin endpoints are off: the server has no ADMIN_TOKEN (16 characters or more), so no token is accepted.',
-        headers: { 'WWW-Authenticate': 'Bearer realm="flowlab-admin", error="invalid_token"' },
-      });
+      throw invalidToken(
+        'Admin endpoints are off: the server has no ADMIN_TOKEN (16 characters or more), so no token is accepted.',
+        { realm: ADMIN_REALM, error: 'invalid_token' },
+      );
     }
     if (!isAdmin(c.req.header('Authorization'))) {
-      throw new ProblemError('invalid-token', {
-        detail: 'This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>.',
-        headers: { 'WWW-Authenticate': 'Bearer realm="flowlab-admin"' },
+      throw invalidToken('This endpoint needs the admin token: Authorization: Bearer <ADMIN_TOKEN>.', {
+        realm: ADMIN_REALM,
       });
     }
     await next();

@@ -3,8 +3,10 @@
  * once instead of waiting on a dead server, the outbox keeps the events, and after
  * `resetTimeoutMs` one trial call (half-open) decides whether to close it again.
  */
+
 import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
+import { errorCode } from '../errors/error-code.ts';
 import { InjectedFaultError } from '../lab/faults.ts';
 import { step } from '../telemetry/tracing.ts';
 import { isGraphUnavailable } from './neo4j.ts';
@@ -57,8 +59,7 @@ export function createGraphBreaker(options: BreakerOptions, logger: Logger): Gra
         try {
           return (await breaker.fire(work)) as T;
         } catch (error) {
-          const code = (error as { code?: string }).code;
-          span.setAttribute('flowlab.breaker.decision', code === 'EOPENBREAKER' ? 'rejected' : 'allowed');
+          span.setAttribute('flowlab.breaker.decision', errorCode(error) === 'EOPENBREAKER' ? 'rejected' : 'allowed');
           throw error;
         } finally {
           span.setAttribute('flowlab.breaker.state_after', state());
@@ -75,7 +76,7 @@ export function createGraphBreaker(options: BreakerOptions, logger: Logger): Gra
  * an injected lab fault): the event is fine and must simply wait. False means the event itself failed.
  */
 export function isGraphOutage(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
+  const code = errorCode(error);
   return (
     code === 'EOPENBREAKER' || code === 'ETIMEDOUT' || error instanceof InjectedFaultError || isGraphUnavailable(error)
   );

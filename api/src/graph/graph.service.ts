@@ -2,6 +2,7 @@
  * The graph's read features: related todos, similar users, graph statistics.
  * They need Neo4j; without it they answer 503 naming the dependency, never 500.
  */
+import { errorCode } from '../errors/error-code.ts';
 import { ProblemError } from '../errors/problem.ts';
 import type { OutboxRepository } from '../outbox/outbox.repository.ts';
 import type { TodoService } from '../todos/todos.service.ts';
@@ -78,8 +79,10 @@ export function createGraphService(deps: {
     } catch (error) {
       // Only an outage is a 503; a query Neo4j refuses is a bug, and stays a 500.
       if (!isGraphOutage(error)) throw error;
-      const code = (error as { code?: string }).code;
-      throw graphUnavailable(code === 'EOPENBREAKER' ? 'the circuit breaker is open' : 'it did not answer', error);
+      throw graphUnavailable(
+        errorCode(error) === 'EOPENBREAKER' ? 'the circuit breaker is open' : 'it did not answer',
+        error,
+      );
     }
   }
 

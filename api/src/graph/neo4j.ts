@@ -3,8 +3,10 @@
  * fault switch first. Graph model:
  *   (:User {id})-[:OWNS]->(:Todo {id, title, completed, createdAt})-[:BELONGS_TO]->(:Category {id, name})
  */
+
 import { SpanKind } from '@opentelemetry/api';
 import neo4j, { type Driver, type RecordShape } from 'neo4j-driver';
+import { errorCode } from '../errors/error-code.ts';
 import type { Faults } from '../lab/faults.ts';
 import { step } from '../telemetry/tracing.ts';
 
@@ -128,6 +130,6 @@ export function connectNeo4j(options: { uri: string; user?: string; password?: s
 
 /** True for the errors that mean "Neo4j is unreachable", as opposed to "this query is wrong". */
 export function isGraphUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
+  const code = errorCode(error);
   return code === 'ServiceUnavailable' || code === 'SessionExpired' || code?.startsWith('Neo.TransientError') === true;
 }

@@ -8,19 +8,13 @@ import { isSpanContextValid } from '@opentelemetry/api';
 import { createMiddleware } from 'hono/factory';
 import { InvalidTokenError, type TokenIssuer } from '../auth/tokens.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
+import { invalidToken } from '../errors/invalid-token.ts';
 import { ProblemError } from '../errors/problem.ts';
 import { step } from '../telemetry/tracing.ts';
 import type { CurrentUser, HonoEnv } from './env.ts';
 
-const REALM = 'flowlab';
-
-function unauthorized(detail: string, error?: 'invalid_request' | 'invalid_token'): ProblemError {
-  // RFC 6750 section 3: no error code when the request simply carried no credentials.
-  const challenge = error
-    ? `Bearer realm="${REALM}", error="${error}", error_description="${detail}"`
-    : `Bearer realm="${REALM}"`;
-  return new ProblemError('invalid-token', { detail, headers: { 'WWW-Authenticate': challenge } });
-}
+const unauthorized = (detail: string, error?: 'invalid_request' | 'invalid_token') =>
+  invalidToken(detail, { realm: 'flowlab', error });
 
 export type Authenticate = (authorization: string | undefined) => Promise<CurrentUser>;
 

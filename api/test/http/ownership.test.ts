@@ -1,5 +1,6 @@
 /** Per-user isolation: another user's todo or category is "not found", never "forbidden". */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ID } from '../../src/http/strict-input.ts';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -35,7 +36,7 @@ describe.each(backends)('ownership on $name', (backend) => {
       expect(response.json.type).toBe('/problems/not-found');
     }
     // ...and the same answer as for an id that does not exist at all.
-    const missing = await t.send('GET', '/todos/2147483647', { token: bob.token });
+    const missing = await t.send('GET', `/todos/${MAX_ID}`, { token: bob.token });
     expect(missing.json.title).toBe(read.json.title);
 
     const stillThere = await t.send('GET', `/todos/${aliceTodo.id}`, { token: alice.token });
