@@ -13,6 +13,7 @@ import type { Attributes, Context } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from './attributes.ts';
 
 export interface StoredSpan {
   traceId: string;
@@ -188,15 +189,15 @@ export class RecentTraces implements SpanProcessor {
       if (!ended) continue;
       const root = toStored(ended);
       const error = spans.some((s) => s.status.code === SpanStatusCode.ERROR);
-      const route = root.attributes['http.route'] as string | undefined;
+      const route = root.attributes[ATTR_HTTP_ROUTE] as string | undefined;
       if (filter.route && route !== filter.route) continue;
       if (filter.status && (filter.status === 'error') !== error) continue;
       summaries.push({
         traceId: root.traceId,
         rootName: root.name,
         route,
-        method: root.attributes['http.request.method'] as string | undefined,
-        statusCode: root.attributes['http.response.status_code'] as number | undefined,
+        method: root.attributes[ATTR_HTTP_REQUEST_METHOD] as string | undefined,
+        statusCode: root.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] as number | undefined,
         error,
         startTime: new Date(root.startTime).toISOString(),
         durationMs: root.durationMs,

@@ -7,6 +7,7 @@ import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } 
 import { suppressTracing } from '@opentelemetry/core';
 import { ProblemError } from '../http/problem.ts';
 import { API_VERSION } from '../version.ts';
+import { FLOWLAB_PROBLEM_TYPE } from './attributes.ts';
 import { withoutValues } from './error-without-values.ts';
 
 export const tracer = trace.getTracer('flowlab-api', API_VERSION);
@@ -17,7 +18,7 @@ export const tracer = trace.getTracer('flowlab-api', API_VERSION);
  */
 export function recordError(span: Span, error: unknown): void {
   if (error instanceof ProblemError && error.status < 500) {
-    span.setAttribute('flowlab.problem.type', error.slug);
+    span.setAttribute(FLOWLAB_PROBLEM_TYPE, error.slug);
     return;
   }
   // Never a query's values (an email, a password hash) inside the message: error-without-values.ts.
