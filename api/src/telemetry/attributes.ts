@@ -20,6 +20,7 @@ export {
   ATTR_HTTP_ROUTE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  ERROR_TYPE_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
 
 /** The numeric id of the authenticated user (incubating semantic convention); nothing more personal. */
