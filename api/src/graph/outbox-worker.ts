@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import { createOutboxRepository } from '../outbox/outbox.repository.ts';
 import {
+  ATTR_ERROR_TYPE,
   FLOWLAB_LINK,
   FLOWLAB_OUTBOX_AGGREGATE,
   FLOWLAB_OUTBOX_ATTEMPTS,
@@ -103,7 +104,10 @@ export function createOutboxWorker(deps: {
         result.outcomes[outcome] += 1;
         const span = eventSpans[index];
         span?.setAttribute(FLOWLAB_OUTBOX_OUTCOME, outcome);
-        if (outcome !== 'done') span?.setStatus({ code: SpanStatusCode.ERROR, message: `event ${outcome}` });
+        if (outcome !== 'done') {
+          span?.setAttribute(ATTR_ERROR_TYPE, outcome);
+          span?.setStatus({ code: SpanStatusCode.ERROR, message: `event ${outcome}` });
+        }
         span?.end();
       });
     });
