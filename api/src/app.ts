@@ -2,7 +2,7 @@
  * createApp(deps): the whole API as a Hono app, built from injected dependencies.
  * No I/O happens here or at import, so tests build it freely against any database.
  *
- * A request passes, in order: request id -> request log -> body limit -> route match ->
+ * A request passes, in order: request id -> request observer (span name, metrics, log) -> body limit -> route match ->
  * authentication -> validation -> business rules (service) -> PostgreSQL (repository)
  * -> response; any error on the way leaves through the one problem+json handler.
  */
@@ -33,9 +33,7 @@ import { crossOrigin } from './http/cors.ts';
 import type { HonoEnv } from './http/env.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { methodAwareNotFound } from './http/method-not-allowed.ts';
-import { requestLog } from './http/request-log.ts';
-import { requestMetrics } from './http/request-metrics.ts';
-import { requestTelemetry } from './http/request-telemetry.ts';
+import { requestObserver } from './http/request-observer.ts';
 import { validationHook } from './http/validation.ts';
 import { labRoutes } from './lab/lab.routes.ts';
 import { deadLetterRoutes } from './outbox/dead-letters.routes.ts';
@@ -134,9 +132,7 @@ export function createApp(deps: Runtime) {
 
   app.use(crossOrigin({ origins: config.CORS_ORIGINS ?? [] }));
   app.use(requestId({ headerName: 'X-Request-ID' }));
-  app.use(requestTelemetry());
-  app.use(requestMetrics(metrics));
-  app.use(requestLog(logger));
+  app.use(requestObserver({ metrics, logger }));
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(
     bodyLimit({

@@ -1,6 +1,9 @@
 /**
- * Configuration: the environment, parsed and validated once at start-up.
- * Nothing else in the API reads process.env; everything receives a Config.
+ * Configuration: the environment, parsed and validated once at start-up; everything receives a
+ * Config. One other module reads process.env: the instrumentation (telemetry/instrumentation.ts),
+ * which must run before the app and so before this parse. It reads the OpenTelemetry SDK's own
+ * OTEL_* variables (the SDK parses those itself) and the recent-traces bounds, which it parses
+ * with recentTracesLimits() below: the same schema, so a bad value stops start-up the same way.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -15,6 +18,20 @@ export const DEV_SERVER_ORIGINS = ['4321', '5173'].flatMap((port) => [
 ]);
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+/**
+ * The recent-traces store behind GET /debug/traces: at most this many traces, spans and bytes.
+ * RECENT_TRACES_MAX unset means 200 in the lab and 0 (off) in production.
+ */
+const recentTracesShape = {
+  RECENT_TRACES_MAX: z.coerce.number().int().min(0).max(100_000).optional(),
+  RECENT_TRACES_MAX_SPANS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  RECENT_TRACES_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(16 * 1024 * 1024),
+};
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -126,7 +143,14 @@ const configSchema = z.object({
   LAB_MODE_IN_PRODUCTION: flag.default(false),
   // Apply pending migrations when the API starts (the default), or leave it to `npm run db:migrate`.
   MIGRATE_ON_START: flag.default(true),
+  ...recentTracesShape,
 });
+
+export interface RecentTracesLimits {
+  maxTraces: number;
+  maxSpans: number;
+  maxBytes: number;
+}
 
 export type Config = Omit<z.infer<typeof configSchema>, 'LAB_MODE'> & {
   LAB_MODE: boolean;
@@ -143,20 +167,42 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; throws a ConfigError that names every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+type Environment = Record<string, string | undefined>;
+
+function parse<T extends z.ZodType>(schema: T, env: Environment): z.infer<T> {
   // An empty variable means "not set", as in most shells' `FOO= command`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(present);
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  const development = parsed.data.NODE_ENV === 'development';
-  const generate = development && !parsed.data.ADMIN_TOKEN;
+  return parsed.data;
+}
+
+const recentTracesSchema = z.object({ NODE_ENV: configSchema.shape.NODE_ENV, ...recentTracesShape });
+
+/** The recent-traces bounds alone, for the instrumentation module; throws a ConfigError naming the variable. */
+export function recentTracesLimits(env: Environment = process.env): RecentTracesLimits {
+  return limitsOf(parse(recentTracesSchema, env));
+}
+
+function limitsOf(parsed: z.infer<typeof recentTracesSchema>): RecentTracesLimits {
+  return {
+    maxTraces: parsed.RECENT_TRACES_MAX ?? (parsed.NODE_ENV === 'production' ? 0 : 200),
+    maxSpans: parsed.RECENT_TRACES_MAX_SPANS,
+    maxBytes: parsed.RECENT_TRACES_MAX_BYTES,
+  };
+}
+
+/** Parses the environment; throws a ConfigError that names every bad variable. */
+export function loadConfig(env: Environment = process.env): Config {
+  const parsed = parse(configSchema, env);
+  const development = parsed.NODE_ENV === 'development';
+  const generate = development && !parsed.ADMIN_TOKEN;
   const config: Config = {
-    ...parsed.data,
-    LAB_MODE: parsed.data.LAB_MODE ?? development,
-    ADMIN_TOKEN: generate ? randomBytes(24).toString('base64url') : parsed.data.ADMIN_TOKEN,
+    ...parsed,
+    LAB_MODE: parsed.LAB_MODE ?? development,
+    ADMIN_TOKEN: generate ? randomBytes(24).toString('base64url') : parsed.ADMIN_TOKEN,
     ADMIN_TOKEN_GENERATED: generate,
   };
   config.CORS_ORIGINS ??= development ? DEV_SERVER_ORIGINS : [];

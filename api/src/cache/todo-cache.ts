@@ -8,6 +8,7 @@
  * failed is remembered, and that user's reads bypass the cache until a bump succeeds.
  */
 import type { Logger } from 'pino';
+import { FLOWLAB_CACHE_OUTCOME, FLOWLAB_CACHE_STORE } from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
 import type { CacheStore } from './store.ts';
 
@@ -75,9 +76,9 @@ export function createTodoCache(deps: {
     invalidate,
 
     read<T>(userId: number, what: string, load: () => Promise<T>): Promise<Cached<T>> {
-      return step('cache lookup', { 'flowlab.cache.store': store.kind }, async (span) => {
+      return step('cache lookup', { [FLOWLAB_CACHE_STORE]: store.kind }, async (span) => {
         const result = await readThrough(userId, what, load);
-        span.setAttribute('flowlab.cache.outcome', result.cache);
+        span.setAttribute(FLOWLAB_CACHE_OUTCOME, result.cache);
         deps.onOutcome?.(result.cache);
         return result;
       });

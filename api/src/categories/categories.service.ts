@@ -4,8 +4,10 @@ import type { Database } from '../db/database.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { CategoryRow } from '../db/schema.ts';
 import { ProblemError } from '../errors/problem.ts';
-import type { GraphSync } from '../graph/graph-sync.ts';
+import type { GraphSync, GraphWriteStatus } from '../graph/graph-sync.ts';
 import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
+import { FLOWLAB_GRAPH_STATUS, FLOWLAB_OUTBOX_ID } from '../telemetry/attributes.ts';
+import { step } from '../telemetry/tracing.ts';
 import { createCategoriesRepository } from './categories.repository.ts';
 import type { Category } from './categories.schemas.ts';
 
@@ -19,6 +21,16 @@ export function createCategoryService(deps: {
   graphSync: Pick<GraphSync, 'tryInline'>;
 }) {
   const { db, cache, graphSync } = deps;
+
+  /** The same step as a todo's: the graph hears of the change inline, or the worker applies it later. */
+  function graphWrite(outboxId: number): Promise<GraphWriteStatus> {
+    return step('graph write', { [FLOWLAB_OUTBOX_ID]: outboxId }, async (span) => {
+      const status = await graphSync.tryInline(outboxId);
+      span.setAttribute(FLOWLAB_GRAPH_STATUS, status);
+      return status;
+    });
+  }
+
   return {
     async create(userId: number, name: string): Promise<Category> {
       try {
@@ -33,7 +45,7 @@ export function createCategoryService(deps: {
           });
           return { category, outboxId };
         });
-        await graphSync.tryInline(outboxId);
+        await graphWrite(outboxId);
         return category;
       } catch (error) {
         if (isUniqueViolation(error, 'categories_user_name_unique')) {
@@ -64,7 +76,7 @@ export function createCategoryService(deps: {
       });
       // The user's cached todos list this category: they are stale now.
       await cache.invalidate(userId);
-      await graphSync.tryInline(outboxId);
+      await graphWrite(outboxId);
     },
   };
 }

@@ -6,6 +6,12 @@
 
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { SpanKind } from '@opentelemetry/api';
+import {
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_SYSTEM_NAME,
+} from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
 
 type Queryable = Pick<PGlite, 'query'> | Pick<Transaction, 'query'>;
@@ -17,10 +23,10 @@ function traceQueries<T extends Queryable>(target: T): T {
     return step(
       `${operation} pglite`,
       {
-        'db.system.name': 'postgresql',
-        'db.namespace': 'pglite',
-        'db.operation.name': operation,
-        'db.query.text': text,
+        [ATTR_DB_SYSTEM_NAME]: 'postgresql',
+        [ATTR_DB_NAMESPACE]: 'pglite',
+        [ATTR_DB_OPERATION_NAME]: operation,
+        [ATTR_DB_QUERY_TEXT]: text,
       },
       () => query(text, ...rest),
       { kind: SpanKind.CLIENT },

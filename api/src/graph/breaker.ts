@@ -8,6 +8,12 @@ import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
 import { errorCode } from '../errors/error-code.ts';
 import { InjectedFaultError } from '../lab/faults.ts';
+import {
+  FLOWLAB_BREAKER_DECISION,
+  FLOWLAB_BREAKER_NAME,
+  FLOWLAB_BREAKER_STATE,
+  FLOWLAB_BREAKER_STATE_AFTER,
+} from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
 import { isGraphUnavailable } from './neo4j.ts';
 
@@ -55,14 +61,14 @@ export function createGraphBreaker(options: BreakerOptions, logger: Logger): Gra
   return {
     // The breaker's decision is a step of its own: a learner sees "rejected" when it is open.
     fire: <T>(work: () => Promise<T>) =>
-      step('circuit breaker', { 'flowlab.breaker.name': 'neo4j', 'flowlab.breaker.state': state() }, async (span) => {
+      step('circuit breaker', { [FLOWLAB_BREAKER_NAME]: 'neo4j', [FLOWLAB_BREAKER_STATE]: state() }, async (span) => {
         try {
           return (await breaker.fire(work)) as T;
         } catch (error) {
-          span.setAttribute('flowlab.breaker.decision', errorCode(error) === 'EOPENBREAKER' ? 'rejected' : 'allowed');
+          span.setAttribute(FLOWLAB_BREAKER_DECISION, errorCode(error) === 'EOPENBREAKER' ? 'rejected' : 'allowed');
           throw error;
         } finally {
-          span.setAttribute('flowlab.breaker.state_after', state());
+          span.setAttribute(FLOWLAB_BREAKER_STATE_AFTER, state());
         }
       }),
     state,

@@ -8,6 +8,14 @@ import { SpanKind } from '@opentelemetry/api';
 import neo4j, { type Driver, type RecordShape } from 'neo4j-driver';
 import { errorCode } from '../errors/error-code.ts';
 import type { Faults } from '../lab/faults.ts';
+import {
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
 
 export interface GraphClient {
@@ -55,12 +63,12 @@ export function connectNeo4j(options: { uri: string; user?: string; password?: s
     return step(
       `neo4j ${operation}`,
       {
-        'db.system.name': 'neo4j',
-        'db.namespace': 'neo4j',
-        'db.operation.name': operation,
-        'db.query.text': queryText,
-        'server.address': server.hostname,
-        'server.port': Number(server.port || 7687),
+        [ATTR_DB_SYSTEM_NAME]: 'neo4j',
+        [ATTR_DB_NAMESPACE]: 'neo4j',
+        [ATTR_DB_OPERATION_NAME]: operation,
+        [ATTR_DB_QUERY_TEXT]: queryText,
+        [ATTR_SERVER_ADDRESS]: server.hostname,
+        [ATTR_SERVER_PORT]: Number(server.port || 7687),
       },
       work,
       { kind: SpanKind.CLIENT },

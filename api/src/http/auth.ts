@@ -10,6 +10,7 @@ import { InvalidTokenError, type TokenIssuer } from '../auth/tokens.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import { invalidToken } from '../errors/invalid-token.ts';
 import { ProblemError } from '../errors/problem.ts';
+import { ATTR_ENDUSER_ID } from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
 import type { CurrentUser, HonoEnv } from './env.ts';
 
@@ -51,7 +52,7 @@ export function requireUser(deps: {
   return createMiddleware<HonoEnv>(async function requireUser(c, next) {
     const user = await step('authenticate', {}, async (span) => {
       const user = await deps.authenticate(c.req.header('Authorization'));
-      span.setAttribute('enduser.id', String(user.id));
+      span.setAttribute(ATTR_ENDUSER_ID, String(user.id));
       // With telemetry off the span is a no-op whose trace id is all zeros: nobody's trace.
       if (isSpanContextValid(span.spanContext())) deps.onAuthenticated?.(span.spanContext().traceId, user.id);
       return user;

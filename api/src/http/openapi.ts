@@ -2,14 +2,35 @@
  * Small helpers for route contracts: every router validates with the same hook,
  * and every route documents its error responses with the same problem schema.
  */
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+
+import { OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import { type ProblemSlug, problemTypes, problemTypeUri } from '../errors/problem.ts';
 import type { HonoEnv } from './env.ts';
 import { MAX_ID, plainId } from './strict-input.ts';
-import { validationHook } from './validation.ts';
+import { afterValidation, validationHook, validationStarts } from './validation.ts';
 
+/**
+ * A router whose routes validate with validationHook and time the step: every route that reads
+ * a part of the request (params, query, headers, body) gets `validationStarts` just before its
+ * validators and its handler wrapped by `afterValidation`, so the `validate request` span lasts
+ * exactly as long as the validators worked.
+ */
 export function createRouter() {
-  return new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+  const router = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+  const openapi = router.openapi;
+  router.openapi = ((
+    route: RouteConfig,
+    handler: Parameters<typeof openapi>[1],
+    hook?: Parameters<typeof openapi>[2],
+  ) => {
+    const { request } = route;
+    if (!request?.params && !request?.query && !request?.headers && !request?.cookies && !request?.body)
+      return openapi(route, handler, hook);
+    const middleware = route.middleware ? [route.middleware].flat() : [];
+    // The spread keeps what openapi() reads; createRoute's getRoutingPath is not among it.
+    return openapi({ ...route, middleware: [...middleware, validationStarts] }, afterValidation(handler), hook);
+  }) as typeof openapi;
+  return router;
 }
 
 export const ProblemSchema = z

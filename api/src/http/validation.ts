@@ -1,10 +1,17 @@
 /**
  * Request validation failures become one 422 problem listing every field at fault.
- * Used as the defaultHook of every OpenAPIHono router, so no route can forget it.
+ * Used as the defaultHook of every OpenAPIHono router, so no route can forget it; the same
+ * routers time the step as the `validate request` span (createRouter in openapi.ts).
  */
 import type { Hook } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { type FieldError, ProblemError } from '../errors/problem.ts';
+import {
+  FLOWLAB_VALIDATION_ERROR_COUNT,
+  FLOWLAB_VALIDATION_TARGET,
+  FLOWLAB_VALIDATION_VALID,
+} from '../telemetry/attributes.ts';
 import { tracer } from '../telemetry/tracing.ts';
 
 /** Body fields are named as they are ("title"); other locations get a prefix ("query.limit"). */
@@ -29,19 +36,61 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], target: string): Field
   });
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the hook is shared by routers of every shape.
-export const validationHook: Hook<any, any, any, any> = (result) => {
-  // Validation runs inside the route; its span marks the step and its outcome for each part checked.
+/** A request's validation in flight: when its first part began, and the parts checked so far. */
+interface Checking {
+  startedAt: number;
+  targets: string[];
+}
+
+const checking = new WeakMap<Context, Checking>();
+
+/**
+ * Makes the `validate request` span once validation is over, timed from the moment the first
+ * part began (reading and parsing the body included) to this one: its duration is the real
+ * work, not the instant after it. One span per request, however many parts the route reads.
+ */
+function validationEnded(c: Context, outcome: { valid: boolean; errorCount?: number }): void {
+  const state = checking.get(c);
+  if (!state) return;
+  checking.delete(c);
   tracer
     .startSpan('validate request', {
+      startTime: state.startedAt,
       attributes: {
-        'flowlab.validation.target': result.target,
-        'flowlab.validation.valid': result.success,
-        ...(!result.success && { 'flowlab.validation.error_count': result.error.issues.length }),
+        [FLOWLAB_VALIDATION_TARGET]: state.targets.join(','),
+        [FLOWLAB_VALIDATION_VALID]: outcome.valid,
+        ...(outcome.errorCount !== undefined && { [FLOWLAB_VALIDATION_ERROR_COUNT]: outcome.errorCount }),
       },
     })
-    .end();
+    // An explicit end: a span given its start time would otherwise end on the millisecond clock.
+    .end(performance.now());
+}
+
+/**
+ * Runs before a route's validators (createRouter puts it first): starts the clock. A part that
+ * is refused before the hook sees it (JSON that does not parse: 400; not JSON at all: 415)
+ * ends the span here, once the error handler has answered.
+ */
+export const validationStarts: MiddlewareHandler = async function validationStarts(c, next) {
+  checking.set(c, { startedAt: performance.now(), targets: [] });
+  await next();
+  validationEnded(c, { valid: false });
+};
+
+/** Wraps a route's handler: reaching it means every part was valid. */
+export function afterValidation<H extends (c: Context, ...rest: never[]) => unknown>(handler: H): H {
+  return ((c: Context, ...rest: never[]) => {
+    validationEnded(c, { valid: true });
+    return handler(c, ...rest);
+  }) as H;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the hook is shared by routers of every shape.
+export const validationHook: Hook<any, any, any, any> = (result, c) => {
+  // Called by each part's validator once zod has parsed it; the first failure ends the step.
+  checking.get(c)?.targets.push(result.target);
   if (!result.success) {
+    validationEnded(c, { valid: false, errorCount: result.error.issues.length });
     const errors = toFieldErrors(result.error.issues, result.target);
     throw new ProblemError('validation-failed', {
       detail: `${errors.length} field${errors.length === 1 ? '' : 's'} failed validation: ${errors.map((e) => e.path).join(', ')}`,

@@ -10,6 +10,16 @@ import { type Link, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace }
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import type { ApplyOutcome, GraphSync } from '../graph/graph-sync.ts';
+import {
+  ATTR_ERROR_TYPE,
+  FLOWLAB_LINK,
+  FLOWLAB_OUTBOX_AGGREGATE,
+  FLOWLAB_OUTBOX_ATTEMPTS,
+  FLOWLAB_OUTBOX_BATCH_SIZE,
+  FLOWLAB_OUTBOX_EVENT_TYPE,
+  FLOWLAB_OUTBOX_ID,
+  FLOWLAB_OUTBOX_OUTCOME,
+} from '../telemetry/attributes.ts';
 import { step, tracer, untraced } from '../telemetry/tracing.ts';
 import { createOutboxRepository } from './outbox.repository.ts';
 
@@ -17,7 +27,7 @@ import { createOutboxRepository } from './outbox.repository.ts';
 function linkToRequest(traceContext: unknown): Link[] {
   if (!traceContext || typeof traceContext !== 'object') return [];
   const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, traceContext as Record<string, string>));
-  return spanContext ? [{ context: spanContext, attributes: { 'flowlab.link': 'written by this request' } }] : [];
+  return spanContext ? [{ context: spanContext, attributes: { [FLOWLAB_LINK]: 'written by this request' } }] : [];
 }
 
 export interface OutboxWorkerOptions {
@@ -76,16 +86,16 @@ export function createOutboxWorker(deps: {
       outage: false,
     };
     if (rows.length === 0) return result;
-    await step('outbox drain', { 'flowlab.outbox.batch_size': rows.length }, async () => {
+    await step('outbox drain', { [FLOWLAB_OUTBOX_BATCH_SIZE]: rows.length }, async () => {
       const eventSpans = rows.map((row) =>
         tracer.startSpan(`outbox event ${row.eventType}`, {
           kind: SpanKind.CONSUMER,
           links: linkToRequest(row.traceContext),
           attributes: {
-            'flowlab.outbox.id': row.id,
-            'flowlab.outbox.event_type': row.eventType,
-            'flowlab.outbox.aggregate': `${row.aggregateType}:${row.aggregateId}`,
-            'flowlab.outbox.attempts': row.attempts,
+            [FLOWLAB_OUTBOX_ID]: row.id,
+            [FLOWLAB_OUTBOX_EVENT_TYPE]: row.eventType,
+            [FLOWLAB_OUTBOX_AGGREGATE]: `${row.aggregateType}:${row.aggregateId}`,
+            [FLOWLAB_OUTBOX_ATTEMPTS]: row.attempts,
           },
         }),
       );
@@ -93,8 +103,11 @@ export function createOutboxWorker(deps: {
       outcomes.forEach((outcome, index) => {
         result.outcomes[outcome] += 1;
         const span = eventSpans[index];
-        span?.setAttribute('flowlab.outbox.outcome', outcome);
-        if (outcome !== 'done') span?.setStatus({ code: SpanStatusCode.ERROR, message: `event ${outcome}` });
+        span?.setAttribute(FLOWLAB_OUTBOX_OUTCOME, outcome);
+        if (outcome !== 'done') {
+          span?.setAttribute(ATTR_ERROR_TYPE, outcome);
+          span?.setStatus({ code: SpanStatusCode.ERROR, message: `event ${outcome}` });
+        }
         span?.end();
       });
     });

@@ -7,6 +7,7 @@ import { context, propagation } from '@opentelemetry/api';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../db/database.ts';
 import { type OutboxRow, outbox } from '../db/schema.ts';
+import { FLOWLAB_OUTBOX_EVENT_TYPE, FLOWLAB_OUTBOX_ID } from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
 
 export type OutboxEventType =
@@ -28,7 +29,7 @@ export interface OutboxEvent {
 
 /** Returns the new row's id, so the request can try to apply it to the graph at once. */
 export async function appendOutboxEvent(tx: Transaction, event: OutboxEvent): Promise<number> {
-  return step('outbox write', { 'flowlab.outbox.event_type': event.eventType }, async (span) => {
+  return step('outbox write', { [FLOWLAB_OUTBOX_EVENT_TYPE]: event.eventType }, async (span) => {
     // The request's trace context travels with the event, so the worker's span can link back to it.
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
@@ -43,7 +44,7 @@ export async function appendOutboxEvent(tx: Transaction, event: OutboxEvent): Pr
       })
       .returning({ id: outbox.id });
     if (!row) throw new Error('insert into outbox returned no row');
-    span.setAttribute('flowlab.outbox.id', row.id);
+    span.setAttribute(FLOWLAB_OUTBOX_ID, row.id);
     return row.id;
   });
 }

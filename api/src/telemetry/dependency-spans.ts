@@ -6,6 +6,13 @@
 import { SpanKind } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_STATEMENT_OLD,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_DB_SYSTEM_OLD,
+} from './attributes.ts';
 
 export interface DependencyCall {
   system: 'postgresql' | 'neo4j' | 'redis';
@@ -29,9 +36,9 @@ const SQL_OPERATIONS = new Set([
 const FIRST_WORD = /^\s*(\S{1,40})/;
 
 function operationOf(system: DependencyCall['system'], span: ReadableSpan): string {
-  const named = span.attributes['db.operation.name'];
+  const named = span.attributes[ATTR_DB_OPERATION_NAME];
   if (typeof named === 'string' && named.length <= 40) return system === 'redis' ? named.toLowerCase() : named;
-  const text = span.attributes['db.query.text'] ?? span.attributes['db.statement'];
+  const text = span.attributes[ATTR_DB_QUERY_TEXT] ?? span.attributes[ATTR_DB_STATEMENT_OLD];
   // The first word only: an anchored match reads a few characters, not the whole statement.
   const first = typeof text === 'string' ? (FIRST_WORD.exec(text)?.[1] ?? '') : '';
   if (system === 'postgresql') {
@@ -55,7 +62,7 @@ export class DependencySpans implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (span.kind !== SpanKind.CLIENT || this.listeners.size === 0) return;
-    const system = span.attributes['db.system.name'] ?? span.attributes['db.system'];
+    const system = span.attributes[ATTR_DB_SYSTEM_NAME] ?? span.attributes[ATTR_DB_SYSTEM_OLD];
     if (system !== 'postgresql' && system !== 'neo4j' && system !== 'redis') return;
     const call = {
       system,

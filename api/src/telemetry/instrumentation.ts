@@ -11,8 +11,9 @@
  * - They always go to the recent-traces store (GET /debug/traces) and the Server-Timing sums.
  * - OTEL_SDK_DISABLED=true turns all of it off.
  *
- * This module and the OTEL_* variables are the one place outside config.ts that reads the
- * environment: it must run before the app, and so before the config is parsed.
+ * This module is the one place outside config.ts that reads the environment: it must run
+ * before the app, and so before the config is parsed. The OTEL_* variables are the SDK's own;
+ * the RECENT_TRACES_* bounds go through config.ts's schema (recentTracesLimits).
  */
 import { register } from 'node:module';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
@@ -22,6 +23,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { ConfigError, recentTracesLimits } from '../config.ts';
 import { API_VERSION } from '../version.ts';
 import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
@@ -30,22 +32,26 @@ import { serverTimings } from './server-timing.ts';
 
 const env = process.env;
 
-export const telemetryEnabled = env.OTEL_SDK_DISABLED !== 'true';
+function recentTracesLimitsOrExit() {
+  try {
+    return recentTracesLimits(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // The same message and exit code as the server's own check of the configuration.
+    console.error(error.message);
+    process.exit(1);
+  }
+}
 
-if (telemetryEnabled) {
+if (env.OTEL_SDK_DISABLED !== 'true') {
   // Only the modules an instrumentation asks for are wrapped (pg, ioredis, http...): wrapping
   // every ESM module would put a getter in front of every imported function the app calls.
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 
-  // The recent-traces view is on in the lab and off in production unless asked for.
-  const production = env.NODE_ENV === 'production';
-  const maxTraces = Number(env.RECENT_TRACES_MAX ?? (production ? 0 : 200));
-  recentTraces.configure({
-    maxTraces,
-    maxSpans: Number(env.RECENT_TRACES_MAX_SPANS ?? 10_000),
-    maxBytes: Number(env.RECENT_TRACES_MAX_BYTES ?? 16 * 1024 * 1024),
-  });
+  // The recent-traces view is on in the lab and off in production unless asked for; its bounds
+  // are parsed by config.ts's own schema, so a bad value stops here naming the variable.
+  recentTraces.configure(recentTracesLimitsOrExit());
 
   const spanProcessors: SpanProcessor[] = [serverTimings, dependencySpans, recentTraces];
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {

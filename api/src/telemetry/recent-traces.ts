@@ -13,6 +13,8 @@ import type { Attributes, Context } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { type RecentTracesLimits, recentTracesLimits } from '../config.ts';
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from './attributes.ts';
 
 export interface StoredSpan {
   traceId: string;
@@ -89,11 +91,7 @@ function approximateBytes(span: ReadableSpan): number {
   return bytes + span.links.length * 100;
 }
 
-export interface RecentTracesLimits {
-  maxTraces: number;
-  maxSpans: number;
-  maxBytes: number;
-}
+export type { RecentTracesLimits };
 
 export class RecentTraces implements SpanProcessor {
   private readonly traces = new Map<string, { spans: ReadableSpan[]; bytes: number }>();
@@ -107,7 +105,7 @@ export class RecentTraces implements SpanProcessor {
     this.limits = limits;
   }
 
-  /** Set by the instrumentation module from RECENT_TRACES_MAX, _MAX_SPANS and _MAX_BYTES. */
+  /** Set by the instrumentation module from RECENT_TRACES_MAX, _MAX_SPANS and _MAX_BYTES (config.ts). */
   configure(limits: RecentTracesLimits): void {
     this.limits = limits;
   }
@@ -188,15 +186,15 @@ export class RecentTraces implements SpanProcessor {
       if (!ended) continue;
       const root = toStored(ended);
       const error = spans.some((s) => s.status.code === SpanStatusCode.ERROR);
-      const route = root.attributes['http.route'] as string | undefined;
+      const route = root.attributes[ATTR_HTTP_ROUTE] as string | undefined;
       if (filter.route && route !== filter.route) continue;
       if (filter.status && (filter.status === 'error') !== error) continue;
       summaries.push({
         traceId: root.traceId,
         rootName: root.name,
         route,
-        method: root.attributes['http.request.method'] as string | undefined,
-        statusCode: root.attributes['http.response.status_code'] as number | undefined,
+        method: root.attributes[ATTR_HTTP_REQUEST_METHOD] as string | undefined,
+        statusCode: root.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] as number | undefined,
         error,
         startTime: new Date(root.startTime).toISOString(),
         durationMs: root.durationMs,
@@ -230,4 +228,5 @@ export class RecentTraces implements SpanProcessor {
  * The process-wide store. The instrumentation module (loaded with --import, before the app)
  * adds it to the tracer provider; the app serves it. Both import this module, so both see it.
  */
-export const recentTraces = new RecentTraces({ maxTraces: 200, maxSpans: 10_000, maxBytes: 16 * 1024 * 1024 });
+// The lab's defaults until the instrumentation module configures it (it does not when telemetry is off).
+export const recentTraces = new RecentTraces(recentTracesLimits({}));

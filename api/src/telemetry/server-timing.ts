@@ -6,12 +6,13 @@
 import { SpanKind } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_DB_SYSTEM_NAME, ATTR_DB_SYSTEM_OLD } from './attributes.ts';
 
 export type TimingStep = 'db' | 'graph' | 'cache';
 
 function stepOf(span: ReadableSpan): TimingStep | undefined {
   if (span.kind !== SpanKind.CLIENT) return undefined;
-  const system = span.attributes['db.system.name'] ?? span.attributes['db.system'];
+  const system = span.attributes[ATTR_DB_SYSTEM_NAME] ?? span.attributes[ATTR_DB_SYSTEM_OLD];
   if (system === 'postgresql') return 'db';
   if (system === 'neo4j') return 'graph';
   if (system === 'redis') return 'cache';

@@ -7,6 +7,7 @@ import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } 
 import { suppressTracing } from '@opentelemetry/core';
 import { ProblemError } from '../errors/problem.ts';
 import { API_VERSION } from '../version.ts';
+import { ATTR_ERROR_TYPE, ERROR_TYPE_VALUE_OTHER, FLOWLAB_PROBLEM_TYPE } from './attributes.ts';
 import { withoutValues } from './error-without-values.ts';
 
 export const tracer = trace.getTracer('flowlab-api', API_VERSION);
@@ -17,13 +18,28 @@ export const tracer = trace.getTracer('flowlab-api', API_VERSION);
  */
 export function recordError(span: Span, error: unknown): void {
   if (error instanceof ProblemError && error.status < 500) {
-    span.setAttribute('flowlab.problem.type', error.slug);
+    span.setAttribute(FLOWLAB_PROBLEM_TYPE, error.slug);
     return;
   }
   // Never a query's values (an email, a password hash) inside the message: error-without-values.ts.
   const safe = withoutValues(error);
   span.recordException(safe);
+  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: safe.message });
+}
+
+/**
+ * error.type: a class of error, few enough to group by. A code when the error has one
+ * (ECONNREFUSED, EOPENBREAKER, a PostgreSQL SQLSTATE, a Neo4j status), else its class name.
+ */
+export function errorType(error: unknown): string {
+  const { code, name, cause } = (error ?? {}) as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
+  // drizzle wraps the driver's error: the SQLSTATE is on its cause.
+  for (const candidate of [code, cause?.code]) {
+    if (typeof candidate === 'string' && /^[\w.-]{1,80}$/.test(candidate)) return candidate;
+  }
+  if (typeof name === 'string' && name && name !== 'Error') return name;
+  return ERROR_TYPE_VALUE_OTHER;
 }
 
 /** Runs work without tracing it: start-up chores and probes would otherwise make traces of their own. */

@@ -18,6 +18,14 @@ import type { GraphSync, GraphWriteStatus } from '../graph/graph-sync.ts';
 import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
 import { type RateLimitDecision, rateLimitHeaders } from '../ratelimit/decision.ts';
 import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
+import {
+  FLOWLAB_GRAPH_STATUS,
+  FLOWLAB_OUTBOX_ID,
+  FLOWLAB_RATE_LIMIT_ALLOWED,
+  FLOWLAB_RATE_LIMIT_LIMIT,
+  FLOWLAB_RATE_LIMIT_REMAINING,
+  FLOWLAB_RULE,
+} from '../telemetry/attributes.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { step } from '../telemetry/tracing.ts';
 import { type CategoryRef, createTodosRepository } from './todos.repository.ts';
@@ -79,9 +87,9 @@ export function createTodoService(deps: {
   /** After a committed change: the user's cached todos are stale, and the graph should hear of it. */
   async function afterChange(userId: number, outboxId: number): Promise<GraphWriteStatus> {
     await cache.invalidate(userId);
-    return step('graph write', { 'flowlab.outbox.id': outboxId }, async (span) => {
+    return step('graph write', { [FLOWLAB_OUTBOX_ID]: outboxId }, async (span) => {
       const status = await graphSync.tryInline(outboxId);
-      span.setAttribute('flowlab.graph.status', status);
+      span.setAttribute(FLOWLAB_GRAPH_STATUS, status);
       return status;
     });
   }
@@ -96,9 +104,9 @@ export function createTodoService(deps: {
       const rateLimit = await step('rate limit decision', {}, async (span) => {
         const decision = await createLimiter.consume(`create-todo:user:${userId}`);
         span.setAttributes({
-          'flowlab.rate_limit.limit': decision.limit,
-          'flowlab.rate_limit.allowed': decision.allowed,
-          'flowlab.rate_limit.remaining': decision.remaining,
+          [FLOWLAB_RATE_LIMIT_LIMIT]: decision.limit,
+          [FLOWLAB_RATE_LIMIT_ALLOWED]: decision.allowed,
+          [FLOWLAB_RATE_LIMIT_REMAINING]: decision.remaining,
         });
         return decision;
       });
@@ -116,7 +124,7 @@ export function createTodoService(deps: {
           const categoryIds = input.categoryIds ?? [];
           await checkCategoriesOwned(tx, userId, categoryIds);
           // The duplicate-title rule is the unique index: this insert is the check.
-          const row = await step('duplicate check', { 'flowlab.rule': 'unique title per user' }, async () => {
+          const row = await step('duplicate check', { [FLOWLAB_RULE]: 'unique title per user' }, async () => {
             try {
               return await todos.insert({
                 userId,

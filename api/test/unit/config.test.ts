@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_JWT_SECRET, loadConfig } from '../../src/config.ts';
+import { ConfigError, DEFAULT_JWT_SECRET, loadConfig, recentTracesLimits } from '../../src/config.ts';
 
 describe('configuration', () => {
   it('has defaults that run the embedded lab on port 8000', () => {
@@ -61,5 +61,24 @@ describe('configuration', () => {
     expect(given).toMatchObject({ ADMIN_TOKEN: 'an-admin-token-of-mine', ADMIN_TOKEN_GENERATED: false });
     const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) });
     expect(production.ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('bounds the recent-traces store: 200 traces in the lab, none in production, each bound a checked number', () => {
+    expect(recentTracesLimits({})).toEqual({ maxTraces: 200, maxSpans: 10_000, maxBytes: 16 * 1024 * 1024 });
+    expect(recentTracesLimits({ NODE_ENV: 'production' }).maxTraces).toBe(0);
+    expect(recentTracesLimits({ NODE_ENV: 'production', RECENT_TRACES_MAX: '50' }).maxTraces).toBe(50);
+    expect(recentTracesLimits({ RECENT_TRACES_MAX_SPANS: '500', RECENT_TRACES_MAX_BYTES: '' })).toMatchObject({
+      maxSpans: 500,
+      maxBytes: 16 * 1024 * 1024,
+    });
+    // Number('lots') is NaN, and a store bounded by NaN never evicts anything.
+    for (const [name, value] of [
+      ['RECENT_TRACES_MAX', 'lots'],
+      ['RECENT_TRACES_MAX_SPANS', '-1'],
+      ['RECENT_TRACES_MAX_BYTES', '1.5'],
+    ] as const) {
+      expect(() => recentTracesLimits({ [name]: value }), name).toThrow(new RegExp(name));
+      expect(() => loadConfig({ [name]: value }), name).toThrow(new RegExp(name));
+    }
   });
 });
