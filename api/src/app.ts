@@ -12,6 +12,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { accountRoutes } from './admin/accounts.routes.ts';
 import { requireAdmin, staticTokenCheck } from './admin/require-admin.ts';
+import { createAccountStates } from './auth/account-states.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
@@ -87,14 +88,17 @@ export function createApp(deps: Runtime) {
     return redis ? redisRateLimiter({ ...window, redis, keyPrefix, faults, fallback: inMemory, logger }) : inMemory;
   };
   const metrics = createMetrics();
+  // One store for cached todos and account states: in Redis, shared by every replica.
+  const store = redis
+    ? redisStore(redis, faults)
+    : memoryStore({
+        maxEntries: config.CACHE_MAX_ENTRIES,
+        maxBytes: config.CACHE_MAX_BYTES,
+        maxBytesPerOwner: Math.min(config.CACHE_MAX_BYTES_PER_USER, config.CACHE_MAX_BYTES),
+      });
+  const accounts = createAccountStates({ store, users, keyPrefix, logger });
   const cache = createTodoCache({
-    store: redis
-      ? redisStore(redis, faults)
-      : memoryStore({
-          maxEntries: config.CACHE_MAX_ENTRIES,
-          maxBytes: config.CACHE_MAX_BYTES,
-          maxBytesPerOwner: Math.min(config.CACHE_MAX_BYTES_PER_USER, config.CACHE_MAX_BYTES),
-        }),
+    store,
     ttlSeconds: config.CACHE_TTL_SECONDS,
     keyPrefix,
     logger,
@@ -112,7 +116,7 @@ export function createApp(deps: Runtime) {
   });
   const categories = createCategoryService({ db, cache, graphSync });
   const graph = createGraphService({ graph: deps.graph?.client, breaker: deps.graph?.breaker, todos, outbox });
-  const whoIs = createAuthenticator({ tokens, users });
+  const whoIs = createAuthenticator({ tokens, accounts });
   const authenticate = requireUser({
     authenticate: whoIs,
     onAuthenticated: (traceId, userId) => recentTraces.claim(traceId, userId),
@@ -160,7 +164,7 @@ export function createApp(deps: Runtime) {
   app.route('/categories', categoryRoutes({ categories }));
   app.route('/', graphRoutes({ graph }));
   app.route('/admin', deadLetterRoutes({ outbox }));
-  app.route('/admin', accountRoutes({ users }));
+  app.route('/admin', accountRoutes({ users, accounts }));
   app.route(
     '/debug',
     debugRoutes({ traces: recentTraces, isAdmin: staticTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),

@@ -1,9 +1,13 @@
 /**
  * Deactivating an account without SQL: POST /admin/users/:id/deactivate and /reactivate
- * (ADMIN_TOKEN). Authentication reads the account on every request, so the next request made
- * with that user's token is a 403 (account-inactive), and a reactivated account works again at once.
+ * (ADMIN_TOKEN). The change is committed in PostgreSQL, then written into the account-state
+ * cache that authentication reads (Redis, shared by every replica, or process memory) before
+ * the route answers: the next request made with that user's token, on any replica, is a 403
+ * (account-inactive), and a reactivated account works again at once. See auth/account-states.ts.
  */
+
 import { createRoute, z } from '@hono/zod-openapi';
+import type { AccountStates } from '../auth/account-states.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import { ProblemError } from '../errors/problem.ts';
 import { bearerSecurity, createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
@@ -25,12 +29,12 @@ const change = (action: 'deactivate' | 'reactivate', summary: string) =>
     },
   });
 
-export function accountRoutes(deps: { users: UsersRepository }) {
+export function accountRoutes(deps: { users: UsersRepository; accounts: Pick<AccountStates, 'changed'> }) {
   const setActive = async (id: number, isActive: boolean) => {
-    if (!(await deps.users.setActive(id, isActive))) {
-      throw new ProblemError('not-found', { detail: `There is no account ${id}.` });
-    }
-    return { id, isActive };
+    const account = await deps.users.setActive(id, isActive);
+    if (!account) throw new ProblemError('not-found', { detail: `There is no account ${id}.` });
+    await deps.accounts.changed(account);
+    return { id, isActive: account.isActive };
   };
   return createRouter()
     .openapi(change('deactivate', 'Deactivate an account: its next request is a 403'), async (c) =>

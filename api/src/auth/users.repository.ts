@@ -1,8 +1,20 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { type UserRow, users } from '../db/schema.ts';
 
+/** An account as authentication sees it: never the password hash. */
+const accountColumns = { id: users.id, email: users.email, name: users.name, isActive: users.isActive };
+
 export function createUsersRepository(db: Executor) {
+  // Prepared once (named: PostgreSQL parses and plans it once per connection); the hot path runs
+  // it when an account's state is not in the cache.
+  const findAccount = db
+    .select(accountColumns)
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('users_find_account');
+
   return {
     async insert(user: { email: string; name: string | null; passwordHash: string }): Promise<UserRow> {
       const [row] = await db.insert(users).values(user).returning();
@@ -20,10 +32,16 @@ export function createUsersRepository(db: Executor) {
       return row;
     },
 
-    /** False when there is no such account. */
-    async setActive(id: number, isActive: boolean): Promise<boolean> {
-      const rows = await db.update(users).set({ isActive }).where(eq(users.id, id)).returning({ id: users.id });
-      return rows.length > 0;
+    /** The account's non-secret state, or undefined when there is no such account. */
+    async findAccount(id: number) {
+      const [row] = await findAccount.execute({ id });
+      return row;
+    },
+
+    /** The account as it now is, or undefined when there is no such account. */
+    async setActive(id: number, isActive: boolean) {
+      const [row] = await db.update(users).set({ isActive }).where(eq(users.id, id)).returning(accountColumns);
+      return row;
     },
   };
 }

@@ -1,6 +1,8 @@
 /**
  * Where cached values live: Redis in the full lab, a bounded in-process LRU in the
  * embedded default. Both expire entries after their TTL and keep a version counter per key.
+ * A cache hit is one call: `readVersioned` reads a version counter and the entry filed under it
+ * together (one Redis round trip, a Lua script, so nothing can land between the two reads).
  * The in-process store is bounded by bytes, in all and per owner (a user), not only by count:
  * a count alone let one user fill the heap with a few thousand large lists.
  */
@@ -17,12 +19,41 @@ export interface CacheStore {
   version(key: string): Promise<number>;
   /** Increments a version counter; every entry keyed by the old version becomes unreachable. */
   bump(key: string): Promise<number>;
+  /**
+   * The version counter at `versionKey` (0 when unset) and the entry at `before + version + after`,
+   * read together: the version is read first, in the same call.
+   */
+  readVersioned(versionKey: string, entryKey: VersionedKey): Promise<{ version: number; value: string | undefined }>;
+  /** Stores `value` only if `key` holds nothing: a reader's fill never overwrites a writer's newer value. */
+  add(key: string, value: string, ttlSeconds: number, owner?: string): Promise<boolean>;
 }
+
+/** An entry's key around its version: `${before}${version}${after}`. */
+export interface VersionedKey {
+  before: string;
+  after: string;
+}
+
+/**
+ * The version, then the entry under it, in one round trip. The entry's key is built here from the
+ * version just read, so it cannot be declared in KEYS: fine on one Redis (this lab's), not on a cluster.
+ */
+const READ_VERSIONED = `
+local version = redis.call('GET', KEYS[1]) or '0'
+return { version, redis.call('GET', ARGV[1] .. version .. ARGV[2]) }`;
+
+type VersionedRedis = Redis & {
+  flowlabReadVersioned(versionKey: string, before: string, after: string): Promise<[string, string | null]>;
+};
 
 /** Version counters outlive every entry they protect, so a counter never restarts under a live entry. */
 const VERSION_TTL_SECONDS = 86_400;
 
 export function redisStore(redis: Redis, faults: Faults): CacheStore {
+  // EVALSHA, falling back to EVAL (which loads the script) when Redis does not know it yet.
+  if (!('flowlabReadVersioned' in redis))
+    redis.defineCommand('flowlabReadVersioned', { numberOfKeys: 1, lua: READ_VERSIONED });
+  const scripted = redis as VersionedRedis;
   return {
     kind: 'redis',
     async get(key) {
@@ -43,6 +74,15 @@ export function redisStore(redis: Redis, faults: Faults): CacheStore {
       const [error, value] = result?.[0] ?? [new Error('empty MULTI result'), 0];
       if (error) throw error;
       return Number(value);
+    },
+    async readVersioned(versionKey, entryKey) {
+      await faults.before('redis');
+      const [version, value] = await scripted.flowlabReadVersioned(versionKey, entryKey.before, entryKey.after);
+      return { version: Number(version), value: value ?? undefined };
+    },
+    async add(key, value, ttlSeconds) {
+      await faults.before('redis');
+      return (await redis.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
     },
   };
 }
@@ -86,30 +126,31 @@ export function memoryStore(limits: MemoryStoreLimits): CacheStore {
   // Counters are kept apart from the entries so that LRU eviction can never reset one.
   // If there are ever too many, dropping all entries with them is always safe.
   const versions = new Map<string, number>();
+  function set(key: string, value: string, ttlSeconds: number, owner = ''): void {
+    const size = entryBytes(key, value);
+    if (size > limits.maxBytesPerOwner) return;
+    entries.delete(key);
+    const share = owners.get(owner) ?? { bytes: 0, keys: new Map<string, number>() };
+    owners.set(owner, share);
+    while (share.bytes + size > limits.maxBytesPerOwner) {
+      const oldest = share.keys.keys().next().value;
+      if (oldest === undefined) break;
+      entries.delete(oldest);
+      // A key the LRU had already dropped without telling (never, but stay bounded regardless).
+      if (share.keys.has(oldest)) {
+        share.bytes -= share.keys.get(oldest) ?? 0;
+        share.keys.delete(oldest);
+      }
+    }
+    share.keys.set(key, size);
+    share.bytes += size;
+    ownerOf.set(key, owner);
+    entries.set(key, value, { ttl: ttlSeconds * 1000 });
+  }
   return {
     kind: 'memory',
     get: async (key) => entries.get(key),
-    async set(key, value, ttlSeconds, owner = '') {
-      const size = entryBytes(key, value);
-      if (size > limits.maxBytesPerOwner) return;
-      entries.delete(key);
-      const share = owners.get(owner) ?? { bytes: 0, keys: new Map<string, number>() };
-      owners.set(owner, share);
-      while (share.bytes + size > limits.maxBytesPerOwner) {
-        const oldest = share.keys.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-        // A key the LRU had already dropped without telling (never, but stay bounded regardless).
-        if (share.keys.has(oldest)) {
-          share.bytes -= share.keys.get(oldest) ?? 0;
-          share.keys.delete(oldest);
-        }
-      }
-      share.keys.set(key, size);
-      share.bytes += size;
-      ownerOf.set(key, owner);
-      entries.set(key, value, { ttl: ttlSeconds * 1000 });
-    },
+    set: async (key, value, ttlSeconds, owner) => set(key, value, ttlSeconds, owner),
     version: async (key) => versions.get(key) ?? 0,
     async bump(key) {
       if (versions.size >= limits.maxEntries) {
@@ -119,6 +160,16 @@ export function memoryStore(limits: MemoryStoreLimits): CacheStore {
       const next = (versions.get(key) ?? 0) + 1;
       versions.set(key, next);
       return next;
+    },
+    async readVersioned(versionKey, entryKey) {
+      const version = versions.get(versionKey) ?? 0;
+      return { version, value: entries.get(`${entryKey.before}${version}${entryKey.after}`) };
+    },
+    async add(key, value, ttlSeconds, owner) {
+      // One process, no await between the check and the write: nothing can come in between.
+      if (entries.has(key)) return false;
+      set(key, value, ttlSeconds, owner);
+      return true;
     },
   };
 }

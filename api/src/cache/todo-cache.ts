@@ -46,19 +46,20 @@ export function createTodoCache(deps: {
     }
   }
 
-  /** Cache-aside: the version, then the entry; on a miss, load from PostgreSQL and store it. */
+  /** Cache-aside: the version and the entry in one call; on a miss, load from PostgreSQL and store it. */
   async function readThrough<T>(userId: number, what: string, load: () => Promise<T>): Promise<Cached<T>> {
     if (unconfirmedInvalidations.has(userId)) {
       await invalidate(userId);
       if (unconfirmedInvalidations.has(userId)) return { value: await load(), cache: 'bypass' };
     }
+    const entryKey = { before: `${keyPrefix}todos:${userId}:v`, after: `:${what}` };
     let key: string;
     try {
-      // The version is read before the data: a write that lands in between bumps the
-      // version, so whatever this read stores is filed under a key nobody reads again.
-      key = `${keyPrefix}todos:${userId}:v${await store.version(versionKey(userId))}:${what}`;
-      const cached = await store.get(key);
-      if (cached !== undefined) return { value: JSON.parse(cached) as T, cache: 'hit' };
+      // The version is read before the data (in the same call, first): a write that lands after
+      // it bumps the version, so whatever this read stores is filed under a key nobody reads again.
+      const { version, value } = await store.readVersioned(versionKey(userId), entryKey);
+      if (value !== undefined) return { value: JSON.parse(value) as T, cache: 'hit' };
+      key = `${entryKey.before}${version}${entryKey.after}`;
     } catch (error) {
       storeFailed('read', error);
       return { value: await load(), cache: 'bypass' };

@@ -1,16 +1,18 @@
 /**
  * Authentication middleware: the step between "a request arrived" and "we know who sent it".
  * A missing, malformed, expired or wrongly signed token is a 401 with WWW-Authenticate: Bearer;
- * a valid token for a deactivated account is a 403.
+ * a valid token for a deactivated account is a 403. The account's state comes from the cache
+ * store (one Redis call, or process memory), PostgreSQL only when it is not there: see
+ * auth/account-states.ts for how a deactivation reaches every replica at once.
  */
 
-import { isSpanContextValid } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { createMiddleware } from 'hono/factory';
+import type { AccountStates } from '../auth/account-states.ts';
 import { InvalidTokenError, type TokenIssuer } from '../auth/tokens.ts';
-import type { UsersRepository } from '../auth/users.repository.ts';
 import { invalidToken } from '../errors/invalid-token.ts';
 import { ProblemError } from '../errors/problem.ts';
-import { ATTR_ENDUSER_ID } from '../telemetry/attributes.ts';
+import { ATTR_ENDUSER_ID, FLOWLAB_ACCOUNT_CACHE } from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
 import type { CurrentUser, HonoEnv } from './env.ts';
 
@@ -20,7 +22,7 @@ const unauthorized = (detail: string, error?: 'invalid_request' | 'invalid_token
 export type Authenticate = (authorization: string | undefined) => Promise<CurrentUser>;
 
 /** Who an Authorization header belongs to, or the 401/403 problem; no span of its own. */
-export function createAuthenticator(deps: { tokens: TokenIssuer; users: UsersRepository }): Authenticate {
+export function createAuthenticator(deps: { tokens: TokenIssuer; accounts: AccountStates }): Authenticate {
   return async function authenticate(header) {
     if (!header) throw unauthorized('This endpoint needs a bearer token: Authorization: Bearer <accessToken>.');
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
@@ -34,7 +36,9 @@ export function createAuthenticator(deps: { tokens: TokenIssuer; users: UsersRep
       throw error;
     }
 
-    const user = await deps.users.findById(userId);
+    const { account: user, cache } = await deps.accounts.find(userId);
+    // On the authenticate span (the active one): whether the account's state came from the cache.
+    trace.getActiveSpan()?.setAttribute(FLOWLAB_ACCOUNT_CACHE, cache);
     if (!user) throw unauthorized('The access token is for an account that no longer exists.', 'invalid_token');
     if (!user.isActive) throw new ProblemError('account-inactive', { detail: 'This account is deactivated.' });
     return { id: user.id, email: user.email, name: user.name };

@@ -50,6 +50,10 @@ export const FLOWLAB_RATE_LIMIT_ALLOWED = 'flowlab.rate_limit.allowed';
 /** How many more the window allows after this one. */
 export const FLOWLAB_RATE_LIMIT_REMAINING = 'flowlab.rate_limit.remaining';
 
+// authenticate
+/** Where the caller's account state came from: `hit` (the cache store), `miss` (PostgreSQL, then stored) or `bypass`. */
+export const FLOWLAB_ACCOUNT_CACHE = 'flowlab.account.cache';
+
 // cache lookup
 /** Where the cache lives: `redis`, or `memory` without Redis. */
 export const FLOWLAB_CACHE_STORE = 'flowlab.cache.store';

@@ -64,8 +64,12 @@ describe('traces of the todo lifecycle', () => {
     // Steps happen in the order the README's diagram gives.
     expect(names.filter((n) => CREATE_STEPS.includes(n))).toEqual(CREATE_STEPS);
 
-    // The libraries' own spans are there too: pg under authenticate and the insert, Redis under the rate limit.
-    expect(child(root, 'authenticate').children.some(isPostgresSpan)).toBe(true);
+    // The libraries' own spans are there too: Redis under authenticate (the account's state, cached
+    // by the requests before) and the rate limit, pg under the insert.
+    const authenticate = child(root, 'authenticate');
+    expect(authenticate.attributes).toMatchObject({ 'flowlab.account.cache': 'hit' });
+    expect(authenticate.children.some(isRedisSpan)).toBe(true);
+    expect(authenticate.children.some(isPostgresSpan)).toBe(false);
     const insert = child(root, 'duplicate check').children.find(isPostgresSpan);
     expect(String(insert?.attributes['db.query.text'] ?? insert?.attributes['db.statement'])).toMatch(
       /^insert into "todos"/i,
