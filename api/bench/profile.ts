@@ -78,17 +78,29 @@ for (const mode of modes) {
   for (const window of windows) {
     const summary = summarise(profile, window, focus);
     if (summary.samples === 0) throw new Error(`no samples in the ${window.label} window: clocks disagree?`);
+    const microsPerRequest = (summary.busyMs * 1000) / window.count;
     console.log(
       `\n--- ${window.label}, telemetry ${mode}: ${window.rps.toFixed(0)} req/s, p99 ${window.p99} ms; ` +
         `CPU busy ${((summary.busy / summary.samples) * 100).toFixed(0)}% of the window, ` +
-        `${((summary.busyMs * 1000) / window.count).toFixed(0)} µs of CPU per request (${window.count} requests)`,
+        `${microsPerRequest.toFixed(0)} µs of CPU per request (${window.count} requests)`,
     );
     console.log('packages (self time, share of busy samples):');
     for (const line of topLines(summary.packages, summary.busy, 15)) console.log(line);
     console.log('packages (inclusive: any frame of the package on the stack):');
     for (const line of topLines(summary.packagesInclusive, summary.busy, 15)) console.log(line);
+    const perRequest = (samples: number) => `≈ ${((samples / summary.busy) * microsPerRequest).toFixed(0)} µs/request`;
     console.log('focus (inclusive: any frame whose function or file matches):');
-    for (const line of topLines(summary.focus, summary.busy, focus.length)) console.log(line);
+    for (const [pattern, samples] of [...summary.focus].sort((a, b) => b[1] - a[1]))
+      console.log(
+        `  ${((samples / summary.busy) * 100).toFixed(1).padStart(5)}%  ${perRequest(samples).padEnd(18)} ${pattern}`,
+      );
+    // Tracing's own code, wherever it was called from: the cost per span is this over the spans.
+    const tracing = [...summary.packages]
+      .filter(([pkg]) => /^@opentelemetry\/|^api\/src\/telemetry|^node:async_local_storage/.test(pkg))
+      .reduce((sum, [, samples]) => sum + samples, 0);
+    console.log(
+      `tracing's self time (@opentelemetry/*, api/src/telemetry, AsyncLocalStorage): ${((tracing / summary.busy) * 100).toFixed(1)}% ${perRequest(tracing)}`,
+    );
     console.log('functions by self time:');
     for (const line of topLines(summary.self, summary.busy, top)) console.log(line);
     for (const pattern of callerPatterns) {

@@ -9,6 +9,11 @@ export interface Slice {
   errors: number;
   /** Requests (or transactions) completed in the slice. */
   count: number;
+  /**
+   * The server's CPU time per request in the slice, in µs (all its threads). Other processes
+   * taking the CPU move it less than they move throughput: it is the work, not the waiting.
+   */
+  cpuMicros?: number;
 }
 
 export interface HttpLoad {

@@ -9,17 +9,38 @@ export interface Figure {
 }
 
 const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
 export function figureLine({ label, unit, slices }: Figure): string {
   const rates = slices.map((s) => s.rps);
   const p50 = median(slices.map((s) => s.p50));
   const p99 = median(slices.map((s) => s.p99));
   const errors = slices.reduce((sum, s) => sum + s.errors, 0);
+  const cpu = cpuPerRequest(slices);
   return (
     `  ${label.padEnd(34)} ${fixed(mean(rates)).padStart(7)} ${unit.padEnd(5)} ` +
     `(slices ${fixed(Math.min(...rates))}–${fixed(Math.max(...rates))})   ` +
-    `p50 ${fixed(p50, p50 < 10 ? 2 : 0).padStart(5)} ms   p99 ${fixed(p99, p99 < 10 ? 2 : 0).padStart(5)} ms   errors ${errors}`
+    `p50 ${fixed(p50, p50 < 10 ? 2 : 0).padStart(5)} ms   p99 ${fixed(p99, p99 < 10 ? 2 : 0).padStart(5)} ms   ` +
+    `${cpu === undefined ? '' : `CPU ${fixed(cpu).padStart(5)} µs/request   `}errors ${errors}`
   );
+}
+
+/** The server's CPU time per request over all the slices (undefined where it was not measured). */
+export function cpuPerRequest(slices: Slice[]): number | undefined {
+  if (slices.length === 0 || slices.some((s) => s.cpuMicros === undefined)) return undefined;
+  const requests = slices.reduce((sum, s) => sum + s.count, 0);
+  return slices.reduce((sum, s) => sum + (s.cpuMicros as number) * s.count, 0) / requests;
+}
+
+/**
+ * The same comparison in work instead of speed: what the denominator's CPU per request is as a
+ * share of the numerator's, i.e. the throughput ratio two CPU-bound servers would have on a quiet machine.
+ */
+export function workLine(label: string, numerator: Slice[], denominator: Slice[]): string | undefined {
+  const mine = cpuPerRequest(numerator);
+  const theirs = cpuPerRequest(denominator);
+  if (mine === undefined || theirs === undefined) return undefined;
+  return `  ${label.padEnd(51)} ${percent(theirs / mine).padStart(6)} (CPU per request ${fixed(mine)} µs vs ${fixed(theirs)} µs)`;
 }
 
 export interface RatioGoal {
@@ -35,8 +56,6 @@ export interface Verdict {
   met: boolean;
   line: string;
 }
-
-const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
 /**
  * Met or missed on the median of the per-slice ratios: each compares two neighbours in time,
