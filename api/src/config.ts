@@ -114,6 +114,22 @@ const configSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   WEB_OTLP_ENDPOINT: z.url().optional(),
   WEB_JAEGER_URL: z.url().optional(),
+  // Jaeger's query API, read by /debug/jaeger/* for the docs' trace viewer (natively
+  // http://127.0.0.1:16686; in Docker http://jaeger:16686). Unset: those routes answer 503.
+  JAEGER_QUERY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JAEGER_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // The largest answer read from Jaeger: a search of many long traces is refused, not buffered.
+  JAEGER_QUERY_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(256 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
+  // Where a browser opens Prometheus's graph page: the docs' dashboard pages link each panel there.
+  WEB_PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:9090'),
+  // The service name in the API's spans (also read by the OpenTelemetry SDK): a user's Jaeger search
+  // looks for their enduser.id in this service's spans.
+  OTEL_SERVICE_NAME: z.string().min(1).default('flowlab-api'),
 
   // Admin endpoints (dead letters, accounts, the full trace list) need this bearer token; the lab's
   // fault switches also need LAB_MODE. In development an unset token is generated at each start.
