@@ -90,8 +90,7 @@ export const problemTypes = {
   'dependency-unavailable': {
     status: 503,
     title: 'Dependency unavailable',
-    description:
-      'A service the API depends on did not answer, or is not configured; the `dependency` field names it.',
+    description: 'A service the API depends on did not answer, or is not configured; the `dependency` field names it.',
   },
   'dependency-timeout': {
     status: 504,

@@ -72,9 +72,7 @@ function toNode(span: JaegerSpan, trace: JaegerTrace): SpanNode {
       const { event, ...rest } = fields(log.fields);
       return { name: String(event ?? 'log'), timeMs: log.timestamp / 1000, attributes: rest };
     }),
-    links: (span.references ?? [])
-      .filter((r) => r !== parent)
-      .map((r) => ({ traceId: r.traceID, spanId: r.spanID })),
+    links: (span.references ?? []).filter((r) => r !== parent).map((r) => ({ traceId: r.traceID, spanId: r.spanID })),
     children: [],
   };
 }

@@ -16,13 +16,7 @@ import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import { ProblemError } from '../http/problem.ts';
 import type { JaegerQuery } from './jaeger-query.ts';
-import {
-  type JaegerTrace,
-  jaegerTree,
-  matchesCriteria,
-  summarize,
-  type TraceCriteria,
-} from './jaeger-traces.ts';
+import { type JaegerTrace, jaegerTree, matchesCriteria, summarize, type TraceCriteria } from './jaeger-traces.ts';
 import { untraced } from './tracing.ts';
 
 const jaegerProblems = ['dependency-failed', 'dependency-unavailable', 'dependency-timeout'] as const;
@@ -149,7 +143,7 @@ const traceRoute = createRoute({
   operationId: 'getJaegerTrace',
   tags: ['debug'],
   security: [],
-  summary: "One trace from Jaeger, as the same span tree as /debug/traces/{traceId}",
+  summary: 'One trace from Jaeger, as the same span tree as /debug/traces/{traceId}',
   request: {
     params: z.object({
       traceId: z
@@ -251,7 +245,9 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
         );
         // "ok" is a property of the whole trace (no span failed): Jaeger's error=false means an
         // explicit OK status, which most spans never set.
-        return found.flat().filter((trace) => query.status !== 'ok' || matchesCriteria(trace, { tags: {}, status: 'ok' }));
+        return found
+          .flat()
+          .filter((trace) => query.status !== 'ok' || matchesCriteria(trace, { tags: {}, status: 'ok' }));
       });
       const byId = new Map(traces.map((trace) => [trace.traceID, trace]));
       const items = [...byId.values()]

@@ -3,8 +3,9 @@
  * authenticated in; the admin token (kept in this tab's sessionStorage) sees every service's.
  * The form's state is kept in the address (?service=…), so a search can be linked.
  */
-import { apiBase, labAccount } from './lab.ts';
+
 import { jaegerProblem, showJaegerTrace } from './jaeger.ts';
+import { apiBase, labAccount } from './lab.ts';
 import { labViews } from './views.ts';
 
 const ADMIN_KEY = 'flowlab.adminToken';
@@ -50,7 +51,7 @@ class JaegerSearch extends HTMLElement {
     }
     status.textContent = views.jaeger.ui
       ? `Jaeger's own UI is at ${views.jaeger.ui}; this search reads the same traces through the API.`
-      : "This Jaeger has no UI of its own (built from the Go module proxy): this page is its UI.";
+      : 'This Jaeger has no UI of its own (built from the Go module proxy): this page is its UI.';
 
     const params = new URLSearchParams(location.search);
     const asAdmin = params.get('as') === 'admin';
@@ -81,7 +82,12 @@ class JaegerSearch extends HTMLElement {
       status.textContent = `Jaeger: ${await jaegerProblem(services)}`;
       return;
     }
-    options(service, 'every service', ((await services.json()) as { items: string[] }).items, params.get('service') ?? '');
+    options(
+      service,
+      'every service',
+      ((await services.json()) as { items: string[] }).items,
+      params.get('service') ?? '',
+    );
     await loadOperations(params.get('operation') ?? '');
     service.addEventListener('change', () => void loadOperations(''));
     form.hidden = false;

@@ -41,7 +41,10 @@ export async function showJaegerTrace(target: HTMLElement, traceId: string): Pro
   if (ui)
     heading.append(
       ' · ',
-      Object.assign(document.createElement('a'), { href: `${ui}/trace/${traceId}`, textContent: "open in Jaeger's UI" }),
+      Object.assign(document.createElement('a'), {
+        href: `${ui}/trace/${traceId}`,
+        textContent: "open in Jaeger's UI",
+      }),
     );
   target.replaceChildren(heading, renderWaterfall(trace.spans, ''));
   return true;

@@ -3,8 +3,9 @@
  * The API's recent-traces store first (the learner's own requests, at once); when it does not
  * have the trace and the API reads a Jaeger, Jaeger's copy, drawn by the same waterfall.
  */
-import { readTrace } from './lab.ts';
+
 import { showJaegerTrace } from './jaeger.ts';
+import { readTrace } from './lab.ts';
 import { showTrace } from './run-it.ts';
 import { labViews } from './views.ts';
 

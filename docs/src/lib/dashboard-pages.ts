@@ -3,8 +3,9 @@
  * build. The link's Prometheus is the lab's default here; the page swaps in the API's
  * WEB_PROMETHEUS_URL at run time (GET /debug/views), so one build serves native and compose alike.
  */
-import { repoRoot } from './source-region.ts';
+
 import { type DashboardView, loadDashboards } from './dashboards.ts';
+import { repoRoot } from './source-region.ts';
 
 export const DEFAULT_PROMETHEUS = 'http://127.0.0.1:9090';
 

@@ -113,7 +113,8 @@ function templateValues(dashboard: Dashboard): Map<string, string> {
   for (const variable of dashboard.templating?.list ?? []) {
     const current = variable.current?.value;
     const value =
-      variable.allValue ?? (Array.isArray(current) ? current.join('|') : current && current !== '$__all' ? current : '.*');
+      variable.allValue ??
+      (Array.isArray(current) ? current.join('|') : current && current !== '$__all' ? current : '.*');
     values.set(variable.name, value);
   }
   return values;
@@ -189,10 +190,7 @@ export interface DashboardView {
 
 /** The repository's dashboards folder and the scrape interval its Grafana data source declares. */
 export function loadDashboards(repoRoot: string): { dashboards: DashboardView[]; scrapeSeconds: number } {
-  const datasources = readFileSync(
-    join(repoRoot, 'stack/grafana/provisioning/datasources/datasources.yml'),
-    'utf8',
-  );
+  const datasources = readFileSync(join(repoRoot, 'stack/grafana/provisioning/datasources/datasources.yml'), 'utf8');
   const scrape = /timeInterval:\s*"?(\w+)"?/.exec(datasources)?.[1];
   if (!scrape) throw new Error('the Prometheus data source declares no timeInterval');
   const scrapeSeconds = parseDuration(scrape);
@@ -223,4 +221,37 @@ export function loadDashboards(repoRoot: string): { dashboards: DashboardView[];
       };
     });
   return { dashboards, scrapeSeconds };
+}
+
+/**
+ * What is wrong with a dashboard's pages, if anything: a panel with no query, a query with a
+ * Grafana variable left in it, a link that does not parse back into the same queries, range and
+ * step. The docs build refuses to build pages with any (src/pages/dashboards/), and a test says which.
+ */
+export function dashboardProblems(view: DashboardView): string[] {
+  const problems: string[] = [];
+  for (const panel of view.panels) {
+    const where = `${view.file} / ${panel.title}`;
+    if (panel.queries.length === 0) problems.push(`${where}: no query`);
+    let url: URL;
+    try {
+      url = new URL(panel.graphPath, 'http://prometheus.invalid');
+    } catch {
+      problems.push(`${where}: the link does not parse: ${panel.graphPath}`);
+      continue;
+    }
+    if (url.pathname !== '/graph') problems.push(`${where}: the link is not Prometheus's /graph page`);
+    panel.queries.forEach((query, i) => {
+      const left = /\$\{?\w+/.exec(query.expr);
+      if (left) problems.push(`${where} / ${query.refId}: ${left[0]} is not replaced`);
+      if (url.searchParams.get(`g${i}.expr`) !== query.expr)
+        problems.push(`${where} / ${query.refId}: g${i}.expr differs`);
+      const range = url.searchParams.get(`g${i}.range_input`) ?? '';
+      if (!/^\d+[smhdw]$/.test(range) || parseDuration(range) !== panel.timing.rangeSeconds)
+        problems.push(`${where} / ${query.refId}: g${i}.range_input is ${range || 'missing'}`);
+      if (Number(url.searchParams.get(`g${i}.step_input`)) !== panel.timing.stepSeconds)
+        problems.push(`${where} / ${query.refId}: g${i}.step_input is wrong`);
+    });
+  }
+  return problems;
 }
