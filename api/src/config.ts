@@ -110,7 +110,8 @@ const configSchema = z.object({
   // The web client's trace export, served to it as /app/config.json. With a collector
   // (OTEL_EXPORTER_OTLP_ENDPOINT, also read by the SDK) the browser sends its spans to
   // WEB_OTLP_ENDPOINT, by default the same address (right when the browser and the API share a
-  // host; in Docker it is the collector's published port), and links traces to WEB_JAEGER_URL.
+  // host; in Docker it is the collector's published port), and links traces to WEB_JAEGER_URL, Jaeger's
+  // own UI where there is one (Docker Compose; the native Jaeger has none, so unset: no link).
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   WEB_OTLP_ENDPOINT: z.url().optional(),
   WEB_JAEGER_URL: z.url().optional(),
