@@ -4,6 +4,7 @@
  * user's search sees only the traces that user authenticated in, the admin's sees everyone's;
  * Jaeger's own refusals and an answer over JAEGER_QUERY_MAX_BYTES are named problems.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend, type TestDatabase } from '../helpers/backends.ts';
 import { type FullServer, startFullServer, tracedClient } from '../helpers/full-server.ts';
@@ -11,6 +12,8 @@ import { eventually } from '../helpers/services.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 const JAEGER = 'http://127.0.0.1:16686';
+// Jaeger's own OTLP/HTTP receiver natively (stack/jaeger/jaeger.yaml): the lab's collector sends to its gRPC twin.
+const JAEGER_OTLP_HTTP = 'http://127.0.0.1:14318';
 const ADMIN_TOKEN = 'e2e-jaeger-admin-token-0123456789';
 
 interface Node {
@@ -180,13 +183,52 @@ describe('the Jaeger view, on the real Jaeger', () => {
     afterAll(async () => database?.destroy());
 
     it('refuses an answer over JAEGER_QUERY_MAX_BYTES rather than buffering it, and 404s an unknown id', async () => {
-      const t = createTestApp(database, { JAEGER_QUERY_URL: JAEGER, JAEGER_QUERY_MAX_BYTES: '65536', ADMIN_TOKEN });
-      const big = await t.send('GET', '/debug/jaeger/traces?service=flowlab-api&limit=100&lookback=24h', {
-        token: ADMIN_TOKEN,
+      // A trace with one 100 KB attribute, sent straight to Jaeger's own OTLP receiver.
+      const traceId = randomBytes(16).toString('hex');
+      const now = BigInt(Date.now()) * 1_000_000n;
+      const sent = await fetch(`${JAEGER_OTLP_HTTP}/v1/traces`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          resourceSpans: [
+            {
+              resource: { attributes: [{ key: 'service.name', value: { stringValue: 'flowlab-e2e-big' } }] },
+              scopeSpans: [
+                {
+                  spans: [
+                    {
+                      traceId,
+                      spanId: randomBytes(8).toString('hex'),
+                      name: 'a big span',
+                      kind: 1,
+                      startTimeUnixNano: String(now),
+                      endTimeUnixNano: String(now + 1_000_000n),
+                      attributes: [{ key: 'flowlab.e2e.padding', value: { stringValue: 'x'.repeat(100_000) } }],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
       });
+      expect(sent.status).toBe(200);
+      await eventually(
+        async () => {
+          if ((await fetch(`${JAEGER}/api/traces/${traceId}`)).status !== 200) throw new Error('not stored yet');
+        },
+        { timeoutMs: 20_000, intervalMs: 300 },
+      );
+      const t = createTestApp(database, { JAEGER_QUERY_URL: JAEGER, JAEGER_QUERY_MAX_BYTES: '65536', ADMIN_TOKEN });
+      const big = await t.send('GET', `/debug/jaeger/traces/${traceId}`);
       expect(big.status).toBe(502);
       expect(big.json).toMatchObject({ type: '/problems/dependency-failed', dependency: 'jaeger' });
       expect(big.json.detail).toMatch(/larger than 64 KiB/);
+      // The default bound reads it.
+      const roomy = createTestApp(database, { JAEGER_QUERY_URL: JAEGER });
+      const read = await roomy.send('GET', `/debug/jaeger/traces/${traceId}`);
+      expect(read.status).toBe(200);
+      expect(read.json.services).toEqual(['flowlab-e2e-big']);
       const unknown = await t.send('GET', '/debug/jaeger/traces/0123456789abcdef0123456789abcdef');
       expect(unknown.status).toBe(404);
       expect(unknown.json.type).toBe('/problems/not-found');
