@@ -1,7 +1,17 @@
 // The walkthrough is served by the API at /learn/ (same origin: no CORS, no local-network prompt),
 // built into docs/dist. `npm run docs:dev` serves it on Astro's dev server against PUBLIC_FLOWLAB_API.
+import { readdirSync, readFileSync } from 'node:fs';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
+
+// One sidebar entry per provisioned dashboard (src/pages/dashboards/ builds their pages): a new
+// dashboard file appears without anyone editing this list.
+const dashboardsDir = new URL('../dashboards/', import.meta.url);
+const dashboardLinks = readdirSync(dashboardsDir)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
+  .map((file) => JSON.parse(readFileSync(new URL(file, dashboardsDir), 'utf8')))
+  .map((d) => ({ label: d.title.replace(/^Flowlab \/ /, ''), link: `/dashboards/${d.uid.replace(/^flowlab-/, '')}/` }));
 
 const step = (slug, label) => ({ slug: `steps/${slug}`, label });
 
@@ -45,6 +55,14 @@ export default defineConfig({
         },
         { slug: 'recent', label: 'Your recent requests' },
         { slug: 'traces', label: 'A trace, by its id' },
+        {
+          label: 'Without Grafana or a Jaeger UI',
+          items: [
+            { slug: 'explore', label: 'Every trace, from Jaeger' },
+            { link: '/dashboards/', label: 'Dashboards' },
+            ...dashboardLinks,
+          ],
+        },
       ],
     }),
   ],

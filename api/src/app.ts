@@ -46,8 +46,11 @@ import { defaultSites, mountSites } from './sites/static-sites.ts';
 import { webConfigRoutes } from './sites/web-config.routes.ts';
 import { browserSpanRoutes } from './telemetry/browser-spans.routes.ts';
 import { debugRoutes } from './telemetry/debug.routes.ts';
+import { jaegerRoutes } from './telemetry/jaeger.routes.ts';
+import { createJaegerQuery } from './telemetry/jaeger-query.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import { recentTraces } from './telemetry/recent-traces.ts';
+import { viewsRoutes } from './telemetry/views.routes.ts';
 import { watchDependencies } from './telemetry/watch-dependencies.ts';
 import { todoRoutes } from './todos/todos.routes.ts';
 import { createTodoService } from './todos/todos.service.ts';
@@ -168,6 +171,31 @@ export function createApp(deps: Runtime) {
   app.route(
     '/debug',
     debugRoutes({ traces: recentTraces, isAdmin: staticTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),
+  );
+  // Jaeger's traces and the views the docs offer (no Grafana, and natively no Jaeger UI).
+  const jaeger = config.JAEGER_QUERY_URL
+    ? createJaegerQuery({
+        baseUrl: config.JAEGER_QUERY_URL,
+        timeoutMs: config.JAEGER_QUERY_TIMEOUT_MS,
+        maxBytes: config.JAEGER_QUERY_MAX_BYTES,
+      })
+    : undefined;
+  app.route(
+    '/debug',
+    jaegerRoutes({
+      jaeger,
+      apiService: config.OTEL_SERVICE_NAME,
+      isAdmin: staticTokenCheck(config.ADMIN_TOKEN),
+      authenticate: whoIs,
+    }),
+  );
+  app.route(
+    '/debug',
+    viewsRoutes({
+      jaegerSearch: Boolean(jaeger),
+      jaegerUi: config.WEB_JAEGER_URL,
+      prometheusUi: config.WEB_PROMETHEUS_URL,
+    }),
   );
   // Public in the lab (its Prometheus scrapes it); METRICS_TOKEN makes scrapers bring a bearer token.
   const isScraper = staticTokenCheck(config.METRICS_TOKEN);

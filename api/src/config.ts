@@ -127,10 +127,27 @@ const configSchema = z.object({
   // The web client's trace export, served to it as /app/config.json. With a collector
   // (OTEL_EXPORTER_OTLP_ENDPOINT, also read by the SDK) the browser sends its spans to
   // WEB_OTLP_ENDPOINT, by default the same address (right when the browser and the API share a
-  // host; in Docker it is the collector's published port), and links traces to WEB_JAEGER_URL.
+  // host; in Docker it is the collector's published port), and links traces to WEB_JAEGER_URL, Jaeger's
+  // own UI where there is one (Docker Compose; the native Jaeger has none, so unset: no link).
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   WEB_OTLP_ENDPOINT: z.url().optional(),
   WEB_JAEGER_URL: z.url().optional(),
+  // Jaeger's query API, read by /debug/jaeger/* for the docs' trace viewer (natively
+  // http://127.0.0.1:16686; in Docker http://jaeger:16686). Unset: those routes answer 503.
+  JAEGER_QUERY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JAEGER_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // The largest answer read from Jaeger: a search of many long traces is refused, not buffered.
+  JAEGER_QUERY_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(256 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
+  // Where a browser opens Prometheus's graph page: the docs' dashboard pages link each panel there.
+  WEB_PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:9090'),
+  // The service name in the API's spans (also read by the OpenTelemetry SDK): a user's Jaeger search
+  // looks for their enduser.id in this service's spans.
+  OTEL_SERVICE_NAME: z.string().min(1).default('flowlab-api'),
 
   // Admin endpoints (dead letters, accounts, the full trace list) need this bearer token; the lab's
   // fault switches also need LAB_MODE. In development an unset token is generated at each start.

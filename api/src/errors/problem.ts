@@ -81,10 +81,21 @@ export const problemTypes = {
     description:
       'Something unexpected failed. The response carries a request id; the server logged the details under it.',
   },
+  'dependency-failed': {
+    status: 502,
+    title: 'Dependency failed',
+    description:
+      'A service the API reads for you (Jaeger) answered with an error, or with something too large or not understood; the `dependency` field names it.',
+  },
   'dependency-unavailable': {
     status: 503,
     title: 'Dependency unavailable',
-    description: 'A service the API depends on did not answer; the `dependency` field names it.',
+    description: 'A service the API depends on did not answer, or is not configured; the `dependency` field names it.',
+  },
+  'dependency-timeout': {
+    status: 504,
+    title: 'Dependency timed out',
+    description: 'A service the API reads for you (Jaeger) did not answer in time; the `dependency` field names it.',
   },
 } as const satisfies Record<string, { status: number; title: string; description: string }>;
 

@@ -2,7 +2,8 @@
  * GET /app/config.json: the web client's runtime config, so one build of web/ works embedded,
  * natively and in Docker. It says where the browser's spans go and which trace views exist:
  * - a collector configured (OTEL_EXPORTER_OTLP_ENDPOINT): OTLP/HTTP to WEB_OTLP_ENDPOINT (default
- *   the same address, right when the browser and the API share a host), and a Jaeger link;
+ *   the same address, right when the browser and the API share a host), and a link to Jaeger's
+ *   UI when WEB_JAEGER_URL says where it is;
  * - otherwise, with the lab's receiver on: POST /otlp/v1/traces on this API;
  * - otherwise (production): nowhere.
  */
@@ -30,7 +31,9 @@ export function webConfigRoutes(options: WebConfigOptions) {
       : options.receiverEnabled()
         ? '/otlp/v1/traces'
         : null;
-    const jaeger = collector ? (options.jaegerUrl ?? 'http://localhost:16686') : undefined;
+    // Jaeger's own UI only where there is one (WEB_JAEGER_URL: Docker Compose sets it); the native
+    // Jaeger, built from the Go module proxy, has none, and the docs' trace view shows its traces.
+    const jaeger = collector ? options.jaegerUrl : undefined;
     const docs = existsSync(join(options.docsRoot, 'traces', 'index.html')) ? '/learn/traces/?id={traceId}' : undefined;
     c.header('Cache-Control', 'no-cache');
     return c.json({

@@ -159,10 +159,17 @@ describe('GET /app/config.json', () => {
     }
   });
 
-  it('points it at the collector, with a Jaeger link, when one is configured', async () => {
+  it("points it at the collector, and links Jaeger's UI only where WEB_JAEGER_URL says there is one", async () => {
+    // The native stack: a collector, and a Jaeger built without its UI, so no link to it.
+    const native = createTestApp(database, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' });
+    const nativeTraces = (await native.send('GET', '/app/config.json')).json.traces;
+    expect(nativeTraces.exportUrl).toBe('http://127.0.0.1:4318/v1/traces');
+    expect(nativeTraces.views).not.toHaveProperty('jaeger');
+    // Docker Compose sets both.
     const t = createTestApp(database, {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
       WEB_OTLP_ENDPOINT: 'http://localhost:4318',
+      WEB_JAEGER_URL: 'http://localhost:16686',
     });
     const { traces } = (await t.send('GET', '/app/config.json')).json;
     expect(traces.exportUrl).toBe('http://localhost:4318/v1/traces');

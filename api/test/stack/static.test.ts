@@ -185,6 +185,10 @@ describe('docker-compose.yml', () => {
     expect(env.WEB_OTLP_ENDPOINT).toBe(`http://localhost:${variable('FLOWLAB_OTLP_HTTP_PORT:-4318')}`);
     expect(services['otel-collector']?.ports).toContain(`127.0.0.1:${variable('FLOWLAB_OTLP_HTTP_PORT:-4318')}:4318`);
     expect(env.WEB_JAEGER_URL).toBe(services.grafana?.environment?.FLOWLAB_JAEGER_BROWSER_URL);
+    // The docs' dashboard pages open Prometheus where the browser finds it; Jaeger is read inside.
+    expect(env.WEB_PROMETHEUS_URL).toBe(`http://localhost:${variable('FLOWLAB_PROMETHEUS_PORT:-9090')}`);
+    expect(services.prometheus?.ports).toContain(`127.0.0.1:${variable('FLOWLAB_PROMETHEUS_PORT:-9090')}:9090`);
+    expect(env.JAEGER_QUERY_URL).toBe('http://jaeger:16686');
   });
 
   it('starts the API once PostgreSQL and Redis are healthy, without waiting for Neo4j', async () => {

@@ -1,5 +1,7 @@
 /** Every page of the walkthrough, with what its Run it panel must show. */
+
 import { type StepName, stepRuns } from '../../src/lab/steps.ts';
+import { dashboardSlug, dashboards } from '../../src/lib/dashboard-pages.ts';
 
 export const stepPages = (Object.keys(stepRuns) as StepName[]).map((step) => ({
   step,
@@ -17,4 +19,8 @@ export const otherPages = [
   '/learn/picture/logs/',
   '/learn/recent/',
   '/learn/traces/',
+  '/learn/explore/',
+  '/learn/dashboards/',
+  // One page per provisioned dashboard, generated: a new dashboard is tested without a new line here.
+  ...dashboards().map((d) => `/learn/dashboards/${dashboardSlug(d.uid)}/`),
 ];

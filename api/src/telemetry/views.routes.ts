@@ -1,0 +1,44 @@
+/**
+ * GET /debug/views: which telemetry views this lab has, for the docs' pages to offer only those.
+ * Read at run time, not baked into the docs build: one build serves the embedded lab, the native
+ * stack and Docker Compose, whose addresses differ (FLOWLAB_PROMETHEUS_PORT, FLOWLAB_JAEGER_PORT
+ * move them when compose starts, long after the image was built).
+ * - jaeger.search: the API reads a Jaeger (JAEGER_QUERY_URL), so /debug/jaeger/* answers;
+ * - jaeger.ui: Jaeger's own UI, only where it is real (WEB_JAEGER_URL: compose sets it; the native
+ *   Jaeger, built from the Go module proxy, serves no UI);
+ * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL).
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { createRouter, jsonContent } from '../http/openapi.ts';
+
+const viewsRoute = createRoute({
+  method: 'get',
+  path: '/views',
+  operationId: 'getTelemetryViews',
+  tags: ['debug'],
+  security: [],
+  summary: "The lab's telemetry views: Jaeger search through the API, Jaeger's own UI, Prometheus's graph page",
+  responses: {
+    200: jsonContent(
+      z.object({
+        jaeger: z.object({ search: z.boolean(), ui: z.string().nullable() }),
+        prometheus: z.object({ ui: z.string() }),
+      }),
+      'The views',
+    ),
+  },
+});
+
+export function viewsRoutes(options: { jaegerSearch: boolean; jaegerUi?: string; prometheusUi: string }) {
+  const trim = (url: string) => url.replace(/\/$/, '');
+  return createRouter().openapi(viewsRoute, (c) => {
+    c.header('Cache-Control', 'no-cache');
+    return c.json(
+      {
+        jaeger: { search: options.jaegerSearch, ui: options.jaegerUi ? trim(options.jaegerUi) : null },
+        prometheus: { ui: trim(options.prometheusUi) },
+      },
+      200,
+    );
+  });
+}
