@@ -9,7 +9,7 @@
  * It reads the legacy JSON API (/api/services, /api/traces), the one Jaeger's own UI uses: Jaeger
  * v2 still serves it, and unlike /api/v3 its search takes tags, which the lab's search needs.
  */
-import { ProblemError } from '../http/problem.ts';
+import { ProblemError } from '../errors/problem.ts';
 import type { JaegerTrace } from './jaeger-traces.ts';
 
 export interface JaegerSearch {

@@ -12,9 +12,10 @@
  * hides its Jaeger search.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { ProblemError } from '../errors/problem.ts';
 import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
-import { ProblemError } from '../http/problem.ts';
+import { ATTR_ENDUSER_ID } from './attributes.ts';
 import type { JaegerQuery } from './jaeger-query.ts';
 import { type JaegerTrace, jaegerTree, matchesCriteria, summarize, type TraceCriteria } from './jaeger-traces.ts';
 import { untraced } from './tracing.ts';
@@ -221,7 +222,7 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
           // only: so fetch the user's own traces by it, then apply the criteria here, Jaeger's way.
           const own = await j.findTraces({
             service: options.apiService,
-            tags: { 'enduser.id': String(userId) },
+            tags: { [ATTR_ENDUSER_ID]: String(userId) },
             startMs,
             endMs,
             limit: OWN_TRACES_SCANNED,
