@@ -28,8 +28,12 @@ export async function problemOf(response: Response | AnyClientResponse, status: 
 }
 
 /** The same, for an answer `send` (raw, possibly hostile, input) has already read. */
-export function problemIn(sent: { status: number; headers: Headers; json: unknown }, status: number): ProblemBody {
-  expect(sent.status).toBe(status);
-  expect(sent.headers.get('content-type')).toBe('application/problem+json');
+export function problemIn(
+  sent: { status: number; headers: Headers; json: unknown },
+  status: number,
+  label?: string,
+): ProblemBody {
+  expect(sent.status, label).toBe(status);
+  expect(sent.headers.get('content-type'), label).toBe('application/problem+json');
   return sent.json as ProblemBody;
 }
