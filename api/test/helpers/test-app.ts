@@ -47,6 +47,11 @@ export function createTestApp(database: TestDatabase, overrides: Record<string, 
   const client = testClient(app);
   let counter = 0;
 
+  /**
+   * A raw request: any method, path, body or header, including the ones the contract's types
+   * refuse (malformed JSON, unknown fields, hand-written query strings). Read its problems with
+   * problemIn (responses.ts); for well-formed calls, `client` types the body instead.
+   */
   async function send(
     method: string,
     path: string,
