@@ -160,18 +160,21 @@ export function createApp(deps: Runtime) {
   app.use('/auth/login', authLimit);
   app.use('/admin/*', admin);
 
-  app.route('/', healthRoutes({ database, graph: deps.graph?.client, redis }));
-  app.route('/', problemTypeRoutes());
-  app.route('/auth', authRoutes({ auth, users, requireUser: authenticate }));
-  app.route('/todos', todoRoutes({ todos }));
-  app.route('/categories', categoryRoutes({ categories }));
-  app.route('/', graphRoutes({ graph }));
-  app.route('/admin', deadLetterRoutes({ outbox }));
-  app.route('/admin', accountRoutes({ users, accounts }));
-  app.route(
-    '/debug',
-    debugRoutes({ traces: recentTraces, isAdmin: staticTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),
-  );
+  // Chained, so that the app's type carries every route's contract: the tests' typed client
+  // (hono/testing) reads request and response bodies from it.
+  const api = app
+    .route('/', healthRoutes({ database, graph: deps.graph?.client, redis }))
+    .route('/', problemTypeRoutes())
+    .route('/auth', authRoutes({ auth, users, requireUser: authenticate }))
+    .route('/todos', todoRoutes({ todos }))
+    .route('/categories', categoryRoutes({ categories }))
+    .route('/', graphRoutes({ graph }))
+    .route('/admin', deadLetterRoutes({ outbox }))
+    .route('/admin', accountRoutes({ users, accounts }))
+    .route(
+      '/debug',
+      debugRoutes({ traces: recentTraces, isAdmin: staticTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),
+    );
   // Jaeger's traces and the views the docs offer (no Grafana, and natively no Jaeger UI).
   const jaeger = config.JAEGER_QUERY_URL
     ? createJaegerQuery({
@@ -274,7 +277,7 @@ export function createApp(deps: Runtime) {
     }),
   );
 
-  return app;
+  return api;
 }
 
 export type App = ReturnType<typeof createApp>;

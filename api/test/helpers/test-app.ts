@@ -2,6 +2,7 @@
  * Builds the real app on a real database for HTTP tests, plus the few calls that
  * nearly every test makes (register, log in, send JSON).
  */
+import { testClient } from 'hono/testing';
 import { createApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Runtime } from '../../src/dependencies.ts';
@@ -26,6 +27,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 export type TestApp = ReturnType<typeof createTestApp>;
 
+/** The options argument of a typed client call made as this user. */
+export const as = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+
 /** Real dependencies beyond the database (Neo4j, Redis), when a suite has them. */
 export type ExtraDeps = Partial<Pick<Runtime, 'graph' | 'redis' | 'faults' | 'onGraphApplied' | 'logger'>>;
 
@@ -39,8 +43,15 @@ export function createTestApp(database: TestDatabase, overrides: Record<string, 
     ...extra,
   };
   const app = createApp(deps);
+  /** The app's routes as typed calls: bodies in and out have the types the routes declare. */
+  const client = testClient(app);
   let counter = 0;
 
+  /**
+   * A raw request: any method, path, body or header, including the ones the contract's types
+   * refuse (malformed JSON, unknown fields, hand-written query strings). Read its problems with
+   * problemIn (responses.ts); for well-formed calls, `client` types the body instead.
+   */
   async function send(
     method: string,
     path: string,
@@ -65,17 +76,12 @@ export function createTestApp(database: TestDatabase, overrides: Record<string, 
     counter += 1;
     const email = `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
     const password = 'correct horse battery';
-    const registered = await send('POST', '/auth/register', { body: { email, password, name: prefix } });
-    if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${registered.text}`);
-    const login = await send('POST', '/auth/login', { body: { email, password } });
-    if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
-    return {
-      user: registered.json as { id: number; email: string },
-      email,
-      password,
-      token: login.json.accessToken as string,
-    };
+    const registered = await client.auth.register.$post({ json: { email, password, name: prefix } });
+    if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${await registered.text()}`);
+    const login = await client.auth.login.$post({ json: { email, password } });
+    if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+    return { user: await registered.json(), email, password, token: (await login.json()).accessToken };
   }
 
-  return { app, config, deps, send, signUp };
+  return { app, client, config, deps, send, signUp };
 }

@@ -1,7 +1,8 @@
 /** Categories: create, list, delete, and what deleting does to todos. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { bodyOf, problemOf } from '../helpers/responses.ts';
+import { as, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 describe.each(backends)('categories on $name', (backend) => {
   let database: TestDatabase;
@@ -15,30 +16,31 @@ describe.each(backends)('categories on $name', (backend) => {
 
   it('creates, lists by name and deletes', async () => {
     const { token } = await t.signUp();
-    const work = await t.send('POST', '/categories', { token, body: { name: ' work ' } });
-    expect(work.status).toBe(201);
-    expect(work.headers.get('location')).toBe(`/categories/${work.json.id}`);
-    expect(work.json).toEqual({ id: expect.any(Number), name: 'work', createdAt: expect.any(String) });
-    await t.send('POST', '/categories', { token, body: { name: 'errands' } });
+    const response = await t.client.categories.$post({ json: { name: ' work ' } }, as(token));
+    const work = await bodyOf(response, 201);
+    expect(response.headers.get('location')).toBe(`/categories/${work.id}`);
+    expect(work).toEqual({ id: expect.any(Number), name: 'work', createdAt: expect.any(String) });
+    await t.client.categories.$post({ json: { name: 'errands' } }, as(token));
 
-    const list = await t.send('GET', '/categories', { token });
-    expect(list.json.items.map((c: { name: string }) => c.name)).toEqual(['errands', 'work']);
+    const list = await bodyOf(await t.client.categories.$get({}, as(token)), 200);
+    expect(list.items.map((c) => c.name)).toEqual(['errands', 'work']);
 
-    expect((await t.send('DELETE', `/categories/${work.json.id}`, { token })).status).toBe(204);
-    expect((await t.send('GET', '/categories', { token })).json.items.map((c: { name: string }) => c.name)).toEqual([
+    const byId = { param: { id: String(work.id) } };
+    expect((await t.client.categories[':id'].$delete(byId, as(token))).status).toBe(204);
+    expect((await bodyOf(await t.client.categories.$get({}, as(token)), 200)).items.map((c) => c.name)).toEqual([
       'errands',
     ]);
-    expect((await t.send('DELETE', `/categories/${work.json.id}`, { token })).status).toBe(404);
+    expect((await t.client.categories[':id'].$delete(byId, as(token))).status).toBe(404);
   });
 
   it('refuses a duplicate name case-insensitively with 409', async () => {
     const { token } = await t.signUp();
-    await t.send('POST', '/categories', { token, body: { name: 'Home' } });
-    const duplicate = await t.send('POST', '/categories', { token, body: { name: 'HOME' } });
-    expect(duplicate.status).toBe(409);
-    expect(duplicate.json.type).toBe('/problems/duplicate-category');
+    await t.client.categories.$post({ json: { name: 'Home' } }, as(token));
+    const duplicate = await problemOf(await t.client.categories.$post({ json: { name: 'HOME' } }, as(token)), 409);
+    expect(duplicate.type).toBe('/problems/duplicate-category');
   });
 
+  // Bodies the contract refuses, so they go through `send` (raw JSON) rather than the typed client.
   it.each([[{ name: '' }], [{ name: 'x'.repeat(51) }], [{ name: 'ok', colour: 'red' }], [{}]])(
     'refuses %j with 422',
     async (body) => {
@@ -49,12 +51,14 @@ describe.each(backends)('categories on $name', (backend) => {
 
   it('removes a deleted category from its todos, which stay', async () => {
     const { token } = await t.signUp();
-    const temp = await t.send('POST', '/categories', { token, body: { name: 'temp' } });
-    const todo = await t.send('POST', '/todos', { token, body: { title: 'tagged', categoryIds: [temp.json.id] } });
-    expect(todo.json.categories).toHaveLength(1);
-    await t.send('DELETE', `/categories/${temp.json.id}`, { token });
-    const after = await t.send('GET', `/todos/${todo.json.id}`, { token });
-    expect(after.status).toBe(200);
-    expect(after.json.categories).toEqual([]);
+    const temp = await bodyOf(await t.client.categories.$post({ json: { name: 'temp' } }, as(token)), 201);
+    const todo = await bodyOf(
+      await t.client.todos.$post({ json: { title: 'tagged', categoryIds: [temp.id] } }, as(token)),
+      201,
+    );
+    expect(todo.categories).toHaveLength(1);
+    await t.client.categories[':id'].$delete({ param: { id: String(temp.id) } }, as(token));
+    const after = await bodyOf(await t.client.todos[':id'].$get({ param: { id: String(todo.id) } }, as(token)), 200);
+    expect(after.categories).toEqual([]);
   });
 });

@@ -2,7 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ID } from '../../src/http/strict-input.ts';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { bodyOf, problemOf } from '../helpers/responses.ts';
+import { as, createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const byId = (id: number) => ({ param: { id: String(id) } });
 
 describe.each(backends)('ownership on $name', (backend) => {
   let database: TestDatabase;
@@ -17,47 +20,51 @@ describe.each(backends)('ownership on $name', (backend) => {
     t = createTestApp(database);
     alice = await t.signUp('alice');
     bob = await t.signUp('bob');
-    aliceCategory = (await t.send('POST', '/categories', { token: alice.token, body: { name: 'private' } })).json;
-    aliceTodo = (
-      await t.send('POST', '/todos', {
-        token: alice.token,
-        body: { title: "Alice's secret", categoryIds: [aliceCategory.id] },
-      })
-    ).json;
+    aliceCategory = await bodyOf(await t.client.categories.$post({ json: { name: 'private' } }, as(alice.token)), 201);
+    aliceTodo = await bodyOf(
+      await t.client.todos.$post(
+        { json: { title: "Alice's secret", categoryIds: [aliceCategory.id] } },
+        as(alice.token),
+      ),
+      201,
+    );
   });
   afterAll(async () => database?.destroy());
 
   it("hides Alice's todo from Bob: read, change and delete are all 404", async () => {
-    const read = await t.send('GET', `/todos/${aliceTodo.id}`, { token: bob.token });
-    const change = await t.send('PATCH', `/todos/${aliceTodo.id}`, { token: bob.token, body: { completed: true } });
-    const remove = await t.send('DELETE', `/todos/${aliceTodo.id}`, { token: bob.token });
-    for (const response of [read, change, remove]) {
-      expect(response.status).toBe(404);
-      expect(response.json.type).toBe('/problems/not-found');
-    }
+    const todo = t.client.todos[':id'];
+    const read = await problemOf(await todo.$get(byId(aliceTodo.id), as(bob.token)), 404);
+    const change = await problemOf(
+      await todo.$patch({ ...byId(aliceTodo.id), json: { completed: true } }, as(bob.token)),
+      404,
+    );
+    const remove = await problemOf(await todo.$delete(byId(aliceTodo.id), as(bob.token)), 404);
+    for (const problem of [read, change, remove]) expect(problem.type).toBe('/problems/not-found');
     // ...and the same answer as for an id that does not exist at all.
-    const missing = await t.send('GET', `/todos/${MAX_ID}`, { token: bob.token });
-    expect(missing.json.title).toBe(read.json.title);
+    const missing = await problemOf(await todo.$get(byId(MAX_ID), as(bob.token)), 404);
+    expect(missing.title).toBe(read.title);
 
-    const stillThere = await t.send('GET', `/todos/${aliceTodo.id}`, { token: alice.token });
-    expect(stillThere.json).toMatchObject({ title: "Alice's secret", completed: false });
+    const stillThere = await bodyOf(await todo.$get(byId(aliceTodo.id), as(alice.token)), 200);
+    expect(stillThere).toMatchObject({ title: "Alice's secret", completed: false });
   });
 
   it("never lists Alice's todos for Bob, even filtered by her category", async () => {
-    expect((await t.send('GET', '/todos', { token: bob.token })).json.items).toEqual([]);
-    expect((await t.send('GET', `/todos?category=${aliceCategory.id}`, { token: bob.token })).json.items).toEqual([]);
-    expect((await t.send('GET', '/todos?q=secret', { token: bob.token })).json.items).toEqual([]);
+    const list = async (query: Record<string, string>) =>
+      (await bodyOf(await t.client.todos.$get({ query }, as(bob.token)), 200)).items;
+    expect(await list({})).toEqual([]);
+    expect(await list({ category: String(aliceCategory.id) })).toEqual([]);
+    expect(await list({ q: 'secret' })).toEqual([]);
   });
 
   it("keeps Alice's categories from Bob", async () => {
-    expect((await t.send('GET', '/categories', { token: bob.token })).json.items).toEqual([]);
-    expect((await t.send('DELETE', `/categories/${aliceCategory.id}`, { token: bob.token })).status).toBe(404);
-    const bobTodo = await t.send('POST', '/todos', { token: bob.token, body: { title: 'mine' } });
-    const attach = await t.send('PATCH', `/todos/${bobTodo.json.id}`, {
-      token: bob.token,
-      body: { categoryIds: [aliceCategory.id] },
-    });
+    expect((await bodyOf(await t.client.categories.$get({}, as(bob.token)), 200)).items).toEqual([]);
+    expect((await t.client.categories[':id'].$delete(byId(aliceCategory.id), as(bob.token))).status).toBe(404);
+    const bobTodo = await bodyOf(await t.client.todos.$post({ json: { title: 'mine' } }, as(bob.token)), 201);
+    const attach = await t.client.todos[':id'].$patch(
+      { ...byId(bobTodo.id), json: { categoryIds: [aliceCategory.id] } },
+      as(bob.token),
+    );
     expect(attach.status).toBe(422);
-    expect((await t.send('GET', '/categories', { token: alice.token })).json.items).toHaveLength(1);
+    expect((await bodyOf(await t.client.categories.$get({}, as(alice.token)), 200)).items).toHaveLength(1);
   });
 });

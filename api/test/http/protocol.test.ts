@@ -7,6 +7,7 @@ import { CreateCategorySchema } from '../../src/categories/categories.schemas.ts
 import { CURSOR_PATTERN } from '../../src/todos/todos.rules.ts';
 import { CreateTodoSchema } from '../../src/todos/todos.schemas.ts';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
+import { bodyOf, problemIn, problemOf } from '../helpers/responses.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /** The parts of an OpenAPI operation the document test reads. */
@@ -45,7 +46,7 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
       expect(ok.headers.get('x-request-id')).toBe('lab-exercise-42');
       const problem = await t.send('GET', '/todos', { headers: { 'X-Request-ID': 'lab-exercise-43' } });
       expect(problem.headers.get('x-request-id')).toBe('lab-exercise-43');
-      expect(problem.json.requestId).toBe('lab-exercise-43');
+      expect(problemIn(problem, 401).requestId).toBe('lab-exercise-43');
     });
 
     it('replaces a missing or invalid id with a new UUID', async () => {
@@ -61,9 +62,11 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
   describe('bad requests', () => {
     it('answers malformed JSON with 400', async () => {
       const response = await t.send('POST', '/todos', { token, body: '{"title": "unterminated' });
-      expect(response.status).toBe(400);
-      expect(response.headers.get('content-type')).toBe('application/problem+json');
-      expect(response.json).toMatchObject({ type: '/problems/malformed-json', status: 400, instance: '/todos' });
+      expect(problemIn(response, 400)).toMatchObject({
+        type: '/problems/malformed-json',
+        status: 400,
+        instance: '/todos',
+      });
     });
 
     it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml'])(
@@ -74,8 +77,7 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
           body: 'title=x',
           headers: { 'Content-Type': contentType },
         });
-        expect(response.status).toBe(415);
-        expect(response.json.type).toBe('/problems/unsupported-media-type');
+        expect(problemIn(response, 415).type).toBe('/problems/unsupported-media-type');
       },
     );
 
@@ -91,8 +93,7 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
     it('answers a body over 64 KiB with 413, before reading it all', async () => {
       const body = JSON.stringify({ title: 'big', description: 'x'.repeat(64 * 1024) });
       const response = await t.send('POST', '/todos', { token, body });
-      expect(response.status).toBe(413);
-      expect(response.json.type).toBe('/problems/payload-too-large');
+      expect(problemIn(response, 413).type).toBe('/problems/payload-too-large');
     });
 
     it('answers a chunked body over the limit with 413 too', async () => {
@@ -116,16 +117,17 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
 
     it('answers an unknown route with a 404 problem', async () => {
       const response = await t.send('GET', '/nothing/here');
-      expect(response.status).toBe(404);
-      expect(response.json).toMatchObject({ type: '/problems/not-found', instance: '/nothing/here' });
+      expect(problemIn(response, 404)).toMatchObject({ type: '/problems/not-found', instance: '/nothing/here' });
     });
 
     it('answers a method a path does not have with 405 and the Allow header', async () => {
       const get = await t.send('GET', '/auth/login');
-      expect(get.status).toBe(405);
       expect(get.headers.get('allow')).toBe('POST');
-      expect(get.headers.get('content-type')).toBe('application/problem+json');
-      expect(get.json).toMatchObject({ type: '/problems/method-not-allowed', status: 405, instance: '/auth/login' });
+      expect(problemIn(get, 405)).toMatchObject({
+        type: '/problems/method-not-allowed',
+        status: 405,
+        instance: '/auth/login',
+      });
 
       expect((await t.send('DELETE', '/healthz')).headers.get('allow')).toBe('GET, HEAD');
       const put = await t.send('PUT', '/todos/1', { token, body: {} });
@@ -140,35 +142,35 @@ describe.each(backends)('the HTTP contract on $name', (backend) => {
       const response = await t.send('GET', '/admin/outbox/dead', {
         headers: { Authorization: 'Bearer anything-at-all' },
       });
-      expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="flowlab-admin"/);
-      expect(response.json).toMatchObject({
+      expect(problemIn(response, 401)).toMatchObject({
         type: '/problems/invalid-token',
         detail: expect.stringContaining('ADMIN_TOKEN'),
       });
     });
 
     it('serves the meaning of every problem type it links to', async () => {
-      const catalogue = await t.send('GET', '/problems');
-      expect(catalogue.json.items.length).toBeGreaterThanOrEqual(10);
-      for (const type of catalogue.json.items) {
-        const response = await t.send('GET', type.type);
-        expect(response.status).toBe(200);
-        expect(response.json).toEqual(type);
+      const catalogue = await bodyOf(await t.client.problems.$get(), 200);
+      expect(catalogue.items.length).toBeGreaterThanOrEqual(10);
+      for (const type of catalogue.items) {
+        // Following the link: the type URI is the route /problems/{slug}.
+        const slug = type.type.replace(/^\/problems\//, '');
+        expect(type.type).toBe(`/problems/${slug}`);
+        expect(await bodyOf(await t.client.problems[':slug'].$get({ param: { slug } }), 200)).toEqual(type);
       }
-      expect((await t.send('GET', '/problems/no-such-problem')).status).toBe(404);
+      expect((await t.client.problems[':slug'].$get({ param: { slug: 'no-such-problem' } })).status).toBe(404);
     });
   });
 
   describe('health', () => {
     it('answers /healthz and /readyz while the database is up', async () => {
-      expect((await t.send('GET', '/healthz')).json).toEqual({ status: 'ok' });
-      const ready = await t.send('GET', '/readyz');
-      expect(ready.status).toBe(200);
-      expect(ready.json).toMatchObject({ status: 'ready', checks: { postgresql: { status: 'up' } } });
+      expect(await (await t.client.healthz.$get()).json()).toEqual({ status: 'ok' });
+      const ready = await bodyOf(await t.client.readyz.$get(), 200);
+      expect(ready).toMatchObject({ status: 'ready', checks: { postgresql: { status: 'up' } } });
     });
   });
 
+  // The document is served beside the typed routes, not among them: these tests read it through `send`.
   describe('OpenAPI', () => {
     it('serves an OpenAPI 3.1 document generated from the validation schemas', async () => {
       const doc = await t.send('GET', '/openapi.json');
@@ -277,22 +279,21 @@ describe.each(backends)('when the database fails, on $name', (backend) => {
   afterAll(async () => database?.destroy());
 
   it('answers /readyz with 503 naming PostgreSQL', async () => {
-    const response = await t.send('GET', '/readyz');
-    expect(response.status).toBe(503);
-    expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect(response.json).toMatchObject({
+    const response = await t.client.readyz.$get();
+    const text = await response.clone().text();
+    expect(await problemOf(response, 503)).toMatchObject({
       type: '/problems/dependency-unavailable',
       dependency: 'postgresql',
       checks: { postgresql: { status: 'down' } },
     });
-    expect(response.text).not.toMatch(/select 1|failed query/i);
+    expect(text).not.toMatch(/select 1|failed query/i);
   });
 
   it('answers an unexpected failure with a 500 carrying the request id, and no stack or SQL', async () => {
     const response = await t.send('GET', '/auth/me', { token, headers: { 'X-Request-ID': 'broken-db-1' } });
-    expect(response.status).toBe(500);
-    expect(response.json).toMatchObject({ type: '/problems/internal-error', status: 500, requestId: 'broken-db-1' });
-    expect(response.json.detail).toContain('broken-db-1');
+    const problem = problemIn(response, 500);
+    expect(problem).toMatchObject({ type: '/problems/internal-error', status: 500, requestId: 'broken-db-1' });
+    expect(problem.detail).toContain('broken-db-1');
     expect(response.text).not.toMatch(/\bat \S+ \(|select |from "users"|node_modules/i);
   });
 });

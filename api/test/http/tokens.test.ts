@@ -8,7 +8,8 @@ import { sign } from 'hono/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../src/db/schema.ts';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
-import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.ts';
+import { problemOf } from '../helpers/responses.ts';
+import { as, createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.ts';
 
 const b64url = (value: object | string) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -43,16 +44,16 @@ describe.each(backends)('bearer tokens on $name', (backend) => {
   });
   afterAll(async () => database?.destroy());
 
+  const listTodos = (options?: { headers: Record<string, string> }) => t.client.todos.$get({ query: {} }, options);
+
   it('accepts the token the API issued', async () => {
-    expect((await t.send('GET', '/todos', { token: valid })).status).toBe(200);
+    expect((await listTodos(as(valid))).status).toBe(200);
   });
 
   it('answers a request without credentials with 401 and a bare Bearer challenge', async () => {
-    const response = await t.send('GET', '/todos');
-    expect(response.status).toBe(401);
+    const response = await listTodos();
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="flowlab"');
-    expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect(response.json.type).toBe('/problems/invalid-token');
+    expect((await problemOf(response, 401)).type).toBe('/problems/invalid-token');
   });
 
   const cases: [string, () => Promise<string> | string][] = [
@@ -79,20 +80,19 @@ describe.each(backends)('bearer tokens on $name', (backend) => {
   ];
 
   it.each(cases)('refuses %s with 401 invalid_token', async (_name, make) => {
-    const response = await t.send('GET', '/todos', { token: await make() });
-    expect(response.status).toBe(401);
+    const response = await listTodos(as(await make()));
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="flowlab", error="invalid_token"/);
-    expect(response.json.type).toBe('/problems/invalid-token');
+    expect((await problemOf(response, 401)).type).toBe('/problems/invalid-token');
   });
 
   it('reports an expired token as expired', async () => {
     const expired = await sign(claims({ iat: now() - 7200, exp: now() - 3600 }), TEST_JWT_SECRET, 'HS256');
-    const response = await t.send('GET', '/todos', { token: expired });
-    expect(response.json.detail).toBe('The access token expired.');
+    const response = await listTodos(as(expired));
+    expect((await problemOf(response, 401)).detail).toBe('The access token expired.');
   });
 
   it('refuses an Authorization header that is not a bearer token', async () => {
-    const response = await t.send('GET', '/todos', { headers: { Authorization: `Basic ${b64url('a:b')}` } });
+    const response = await listTodos({ headers: { Authorization: `Basic ${b64url('a:b')}` } });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
@@ -100,13 +100,13 @@ describe.each(backends)('bearer tokens on $name', (backend) => {
   it('refuses a valid token whose user no longer exists', async () => {
     const gone = await t.signUp('gone');
     await database.db.delete(users).where(eq(users.id, gone.user.id));
-    const response = await t.send('GET', '/auth/me', { token: gone.token });
+    const response = await t.client.auth.me.$get({}, as(gone.token));
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
   it('checks the token before it validates the body', async () => {
-    const response = await t.send('POST', '/todos', { body: { title: '' } });
+    const response = await t.client.todos.$post({ json: { title: '' } });
     expect(response.status).toBe(401);
   });
 });

@@ -14,11 +14,14 @@ import { createOutboxWorker } from '../../src/outbox/outbox-worker.ts';
 import { retryPolicy } from '../../src/outbox/retry-policy.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
+import { bodyOf, problemOf } from '../helpers/responses.ts';
 import { moveIdSequences, openTestGraph } from '../helpers/services.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { as, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const silent = createLogger({ level: 'silent' });
+/** The path parameter of /todos/{id} and /admin/outbox/{id}. */
+const byId = (id: number | undefined) => ({ param: { id: String(id) } });
 const graphConfig = {
   TODO_CREATE_LIMIT: '1000',
   ADMIN_TOKEN,
@@ -97,23 +100,25 @@ describe('the graph on a real Neo4j', () => {
 
   it('writes a new todo to Neo4j inline: the response says synced', async () => {
     const { token, user } = await t.signUp();
-    const work = await t.send('POST', '/categories', { token, body: { name: 'Work' } });
-    const created = await t.send('POST', '/todos', { token, body: { title: 'Graph me', categoryIds: [work.json.id] } });
-    expect(created.status).toBe(201);
-    expect(created.json.graph).toEqual({ status: 'synced' });
-    expect(await graphTodo(created.json.id)).toEqual([
-      { owner: user.id, title: 'Graph me', completed: false, categories: [work.json.id], copies: 1 },
+    const work = await bodyOf(await t.client.categories.$post({ json: { name: 'Work' } }, as(token)), 201);
+    const created = await bodyOf(
+      await t.client.todos.$post({ json: { title: 'Graph me', categoryIds: [work.id] } }, as(token)),
+      201,
+    );
+    expect(created.graph).toEqual({ status: 'synced' });
+    expect(await graphTodo(created.id)).toEqual([
+      { owner: user.id, title: 'Graph me', completed: false, categories: [work.id], copies: 1 },
     ]);
 
-    const completed = await t.send('PATCH', `/todos/${created.json.id}`, {
-      token,
-      body: { completed: true, categoryIds: [] },
-    });
-    expect(completed.json.graph).toEqual({ status: 'synced' });
-    expect((await graphTodo(created.json.id))[0]).toMatchObject({ completed: true, categories: [] });
+    const completed = await t.client.todos[':id'].$patch(
+      { ...byId(created.id), json: { completed: true, categoryIds: [] } },
+      as(token),
+    );
+    expect((await completed.json()).graph).toEqual({ status: 'synced' });
+    expect((await graphTodo(created.id))[0]).toMatchObject({ completed: true, categories: [] });
 
-    expect((await t.send('DELETE', `/todos/${created.json.id}`, { token })).status).toBe(204);
-    expect(await graphTodo(created.json.id)).toEqual([]);
+    expect((await t.client.todos[':id'].$delete(byId(created.id), as(token))).status).toBe(204);
+    expect(await graphTodo(created.id)).toEqual([]);
     expect(await pendingIds()).toEqual([]);
   });
 
@@ -138,28 +143,28 @@ describe('the graph on a real Neo4j', () => {
 
   it('applies an event again without changing the graph (idempotent)', async () => {
     const { token } = await offline.signUp();
-    const home = await offline.send('POST', '/categories', { token, body: { name: 'Home' } });
-    const created = await offline.send('POST', '/todos', {
-      token,
-      body: { title: 'Twice', categoryIds: [home.json.id] },
-    });
-    expect(created.json.graph).toEqual({ status: 'disabled' });
+    const home = await bodyOf(await offline.client.categories.$post({ json: { name: 'Home' } }, as(token)), 201);
+    const response = await offline.client.todos.$post({ json: { title: 'Twice', categoryIds: [home.id] } }, as(token));
+    const created = await response.json();
+    expect(created.graph).toEqual({ status: 'disabled' });
 
     const sync = newSync();
     const rows = await database.db.select().from(outbox).where(eq(outbox.status, 'pending')).orderBy(outbox.id);
     for (const row of rows) expect(await sync.processEvent(row)).toBe('done');
-    const once = await graphTodo(created.json.id);
+    const once = await graphTodo(created.id);
     // Replay every event, as a redelivery or an admin replay would.
     for (const row of rows) expect(await sync.processEvent(row)).toBe('done');
-    expect(await graphTodo(created.json.id)).toEqual(once);
+    expect(await graphTodo(created.id)).toEqual(once);
     expect(once[0]?.copies).toBe(1);
   });
 
   it('leaves a fresh event to the request that wrote it, and takes it once that window has passed', async () => {
     const { token } = await offline.signUp();
-    const created = await offline.send('POST', '/todos', { token, body: { title: 'Mine to try first' } });
+    const created = await (
+      await offline.client.todos.$post({ json: { title: 'Mine to try first' } }, as(token))
+    ).json();
     const [event] = await database.db.select().from(outbox).where(eq(outbox.status, 'pending'));
-    expect(event?.aggregateId).toBe(String(created.json.id));
+    expect(event?.aggregateId).toBe(String(created.id));
 
     const patient = newWorker(10, undefined, 60);
     expect((await patient.drainOnce()).claimed).toBe(0);
@@ -168,16 +173,16 @@ describe('the graph on a real Neo4j', () => {
     expect(await newSync().tryInline(event?.id ?? 0)).toBe('synced');
     expect(await pendingIds()).toEqual([]);
 
-    const second = await offline.send('POST', '/todos', { token, body: { title: 'Nobody tried me' } });
+    const second = await (await offline.client.todos.$post({ json: { title: 'Nobody tried me' } }, as(token))).json();
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const prompt = newWorker(10, undefined, 1);
     expect((await prompt.drainOnce()).outcomes.done).toBe(1);
-    expect((await graphTodo(second.json.id))[0]).toMatchObject({ title: 'Nobody tried me', copies: 1 });
+    expect((await graphTodo(second.id))[0]).toMatchObject({ title: 'Nobody tried me', copies: 1 });
   });
 
   it('lets two workers drain one backlog concurrently, applying every event exactly once', async () => {
     const { token } = await offline.signUp();
-    for (let i = 0; i < 40; i++) await offline.send('POST', '/todos', { token, body: { title: `backlog ${i}` } });
+    for (let i = 0; i < 40; i++) await offline.client.todos.$post({ json: { title: `backlog ${i}` } }, as(token));
     const backlog = await pendingIds();
     expect(backlog.length).toBeGreaterThanOrEqual(40);
 
@@ -218,19 +223,17 @@ describe('the graph on a real Neo4j', () => {
     expect(row).toMatchObject({ status: 'dead', attempts: 2 });
     expect(row?.lastError).toContain('no graph handler for invoice event "invoice.paid"');
 
-    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-    expect((await t.send('GET', '/admin/outbox/dead')).status).toBe(401);
-    const dead = await t.send('GET', '/admin/outbox/dead', { headers: admin });
-    expect(dead.status).toBe(200);
-    expect(dead.json.items).toEqual([
-      expect.objectContaining({ id: poison.id, eventType: 'invoice.paid', attempts: 2 }),
-    ]);
+    const admin = as(ADMIN_TOKEN);
+    const { outbox: deadLetters } = t.client.admin;
+    expect((await deadLetters.dead.$get()).status).toBe(401);
+    const dead = await bodyOf(await deadLetters.dead.$get({}, admin), 200);
+    expect(dead.items).toEqual([expect.objectContaining({ id: poison.id, eventType: 'invoice.paid', attempts: 2 })]);
 
-    const replay = await t.send('POST', `/admin/outbox/${poison.id}/replay`, { headers: admin });
+    const replay = await deadLetters[':id'].replay.$post(byId(poison.id), admin);
     expect(replay.status).toBe(202);
     const [replayed] = await database.db.select().from(outbox).where(eq(outbox.id, poison.id));
     expect(replayed).toMatchObject({ status: 'pending', attempts: 0 });
-    expect((await t.send('POST', `/admin/outbox/${poison.id}/replay`, { headers: admin })).status).toBe(404);
+    expect((await deadLetters[':id'].replay.$post(byId(poison.id), admin)).status).toBe(404);
     // Out of the way of the other tests.
     await database.db.delete(outbox).where(eq(outbox.id, poison.id));
   });
@@ -248,24 +251,22 @@ describe('the graph on a real Neo4j', () => {
       ownFaults.set('neo4j', { latencyMs: 0, errorRate: 1 });
       const statuses: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const created = await tb.send('POST', '/todos', { token, body: { title: `while broken ${i}` } });
-        expect(created.status).toBe(201);
-        statuses.push(created.json.graph.status);
+        const created = await tb.client.todos.$post({ json: { title: `while broken ${i}` } }, as(token));
+        statuses.push((await bodyOf(created, 201)).graph.status);
       }
       expect(statuses).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
       expect(ownGraph.breaker.state()).toBe('open');
 
-      const stats = await tb.send('GET', '/graph/stats', { token });
-      expect(stats.status).toBe(503);
-      expect(stats.json).toMatchObject({ type: '/problems/dependency-unavailable', dependency: 'neo4j' });
-      expect(stats.json.detail).toContain('circuit breaker is open');
+      const stats = await problemOf(await tb.client.graph.stats.$get({}, as(token)), 503);
+      expect(stats).toMatchObject({ type: '/problems/dependency-unavailable', dependency: 'neo4j' });
+      expect(stats.detail).toContain('circuit breaker is open');
     } finally {
       ownFaults.reset();
     }
 
     await new Promise((resolve) => setTimeout(resolve, 600));
     // The first call after the reset timeout is the trial; it succeeds and closes the breaker.
-    expect((await tb.send('GET', '/graph/stats', { token })).status).toBe(200);
+    expect((await tb.client.graph.stats.$get({}, as(token))).status).toBe(200);
     expect(ownGraph.breaker.state()).toBe('closed');
     expect(states).toEqual(['open', 'half-open', 'closed']);
     ownGraph.breaker.shutdown();
@@ -296,15 +297,14 @@ describe('the graph on a real Neo4j', () => {
       const make = async (who: TestApp, token: string, categories: string[], todos: [string, string[]][]) => {
         const categoryIds: Record<string, number> = {};
         for (const name of categories) {
-          categoryIds[name] = (await who.send('POST', '/categories', { token, body: { name: named(name) } })).json.id;
+          const response = await who.client.categories.$post({ json: { name: named(name) } }, as(token));
+          categoryIds[name] = (await bodyOf(response, 201)).id;
         }
         for (const [title, cats] of todos) {
-          const created = await who.send('POST', '/todos', {
-            token,
-            body: { title, categoryIds: cats.map((c) => categoryIds[c]) },
-          });
-          expect(created.json.graph).toEqual({ status: 'synced' });
-          ids[title] = created.json.id;
+          const json = { title, categoryIds: cats.map((c) => categoryIds[c] ?? 0) };
+          const created = await (await who.client.todos.$post({ json }, as(token))).json();
+          expect(created.graph).toEqual({ status: 'synced' });
+          ids[title] = created.id;
         }
       };
       ada = await t.signUp('ada');
@@ -326,9 +326,9 @@ describe('the graph on a real Neo4j', () => {
     });
 
     it('finds your todos that share a category, most shared first', async () => {
-      const related = await t.send('GET', `/todos/${ids.slides}/related`, { token: ada.token });
-      expect(related.status).toBe(200);
-      expect(related.json.items).toEqual([
+      const relatedTo = (id: number | undefined) => t.client.todos[':id'].related.$get(byId(id), as(ada.token));
+      const related = await bodyOf(await relatedTo(ids.slides), 200);
+      expect(related.items).toEqual([
         {
           id: ids.budget,
           title: 'budget',
@@ -337,15 +337,14 @@ describe('the graph on a real Neo4j', () => {
         },
         { id: ids.report, title: 'report', completed: false, sharedCategories: [named('work')] },
       ]);
-      expect((await t.send('GET', `/todos/${ids.roses}/related`, { token: ada.token })).json.items).toEqual([]);
+      expect((await (await relatedTo(ids.roses)).json()).items).toEqual([]);
       // Another user's todo is not found, whatever the graph holds.
-      expect((await t.send('GET', `/todos/${ids['bob task']}/related`, { token: ada.token })).status).toBe(404);
+      expect((await relatedTo(ids['bob task'])).status).toBe(404);
     });
 
     it('scores users by the overlap of their category names', async () => {
-      const similar = await t.send('GET', '/users/me/similar', { token: ada.token });
-      expect(similar.status).toBe(200);
-      expect(similar.json.items).toEqual([
+      const similar = await bodyOf(await t.client.users.me.similar.$get({}, as(ada.token)), 200);
+      expect(similar.items).toEqual([
         // Bob: {work, home} against Ada's {work, home, garden}: 2 shared of 3.
         { userId: bob.user.id, sharedCategories: expect.arrayContaining([named('work'), named('home')]), score: 2 / 3 },
         // Cy: {work, music}: 1 shared of 4.
@@ -354,27 +353,26 @@ describe('the graph on a real Neo4j', () => {
     });
 
     it('counts nodes and relationships, and reports the outbox backlog and the breaker', async () => {
-      const stats = await t.send('GET', '/graph/stats', { token: ada.token });
-      expect(stats.status).toBe(200);
-      expect(stats.json.nodes.todos).toBeGreaterThanOrEqual(6);
-      expect(stats.json.relationships.belongsTo).toBeGreaterThanOrEqual(8);
-      expect(stats.json.outbox).toMatchObject({ pending: 0, dead: 0 });
-      expect(stats.json.breaker).toBe('closed');
+      const stats = await bodyOf(await t.client.graph.stats.$get({}, as(ada.token)), 200);
+      expect(stats.nodes.todos).toBeGreaterThanOrEqual(6);
+      expect(stats.relationships.belongsTo).toBeGreaterThanOrEqual(8);
+      expect(stats.outbox).toMatchObject({ pending: 0, dead: 0 });
+      expect(stats.breaker).toBe('closed');
     });
   });
 
   it('answers the graph features with 503 "graph disabled" when no graph is configured', async () => {
     const { token } = await offline.signUp();
-    const response = await offline.send('GET', '/users/me/similar', { token });
-    expect(response.status).toBe(503);
-    expect(response.json).toMatchObject({ dependency: 'neo4j' });
-    expect(response.json.detail).toContain('graph disabled');
+    const response = await offline.client.users.me.similar.$get({}, as(token));
+    const problem = await problemOf(response, 503);
+    expect(problem).toMatchObject({ dependency: 'neo4j' });
+    expect(problem.detail).toContain('graph disabled');
     expect(response.headers.get('retry-after')).toBe('10');
   });
 
   it('reports each dependency in /readyz', async () => {
-    const ready = await t.send('GET', '/readyz');
-    expect(ready.json).toMatchObject({
+    const ready = await (await t.client.readyz.$get()).json();
+    expect(ready).toMatchObject({
       status: 'ready',
       checks: { postgresql: { status: 'up' }, neo4j: { status: 'up' }, redis: { status: 'disabled' } },
     });
