@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callersOf, monotonicMicros, readCpuProfile, summarise, topLines } from './lib/cpu-profile.ts';
 import { type HttpLoad, httpSlice } from './lib/load.ts';
+import { cpuMicrosByThread } from './lib/process-tree.ts';
 import { startApi } from './lib/targets.ts';
 import { censusLines, traceCensus } from './lib/trace-census.ts';
 
@@ -47,7 +48,15 @@ for (const mode of modes) {
     // npm and the sites' build get the flag too; the server's own profile is found by its pid.
     env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=${intervalMicros}` },
   });
-  const windows: { label: string; from: number; to: number; count: number; rps: number; p99: number }[] = [];
+  const windows: {
+    label: string;
+    from: number;
+    to: number;
+    count: number;
+    rps: number;
+    p99: number;
+    threads: string;
+  }[] = [];
   const census: string[] = [];
   try {
     const loads: [string, HttpLoad][] = [
@@ -61,9 +70,17 @@ for (const mode of modes) {
       await httpSlice(target.list, 1, connections); // the census's POST invalidated the list: fill it again
     }
     for (const [label, load] of loads) {
+      const threadsBefore = await cpuMicrosByThread(target.pid);
       const from = monotonicMicros();
       const slice = await httpSlice(load, seconds, connections);
-      windows.push({ label, from, to: monotonicMicros(), count: slice.count, rps: slice.rps, p99: slice.p99 });
+      const to = monotonicMicros();
+      const threads = [...(await cpuMicrosByThread(target.pid))]
+        .map(([name, micros]) => [name, (micros - (threadsBefore.get(name) ?? 0)) / slice.count] as const)
+        .filter(([, perRequest]) => perRequest >= 1)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, perRequest]) => `${name} ${perRequest.toFixed(0)}`)
+        .join(', ');
+      windows.push({ label, from, to, count: slice.count, rps: slice.rps, p99: slice.p99, threads });
     }
   } finally {
     await target.drop();
@@ -84,6 +101,7 @@ for (const mode of modes) {
         `CPU busy ${((summary.busy / summary.samples) * 100).toFixed(0)}% of the window, ` +
         `${microsPerRequest.toFixed(0)} µs of CPU per request (${window.count} requests)`,
     );
+    console.log(`CPU by thread, µs per request (/proc; "node" is the main thread): ${window.threads}`);
     console.log('packages (self time, share of busy samples):');
     for (const line of topLines(summary.packages, summary.busy, 15)) console.log(line);
     console.log('packages (inclusive: any frame of the package on the stack):');

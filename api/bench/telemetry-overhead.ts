@@ -107,6 +107,8 @@ try {
 
   // The servers whose GET /todos is measured, by the name the output gives them.
   const listTargets = Object.entries(api).filter(([mode]) => wants(mode === 'embedded' ? 'embedded' : 'get'));
+  const rssAtStart = new Map<string, number>();
+  for (const [mode, target] of Object.entries(api)) rssAtStart.set(mode, (await memoryOf(target.pid)).rssMiB);
   const before = new Map<string, CacheCounts>();
   for (const [mode, target] of listTargets) before.set(mode, await cacheCounts(target.server.base));
 
@@ -142,12 +144,14 @@ try {
       console.log('  ^ not a cache-hit measurement: the figures above are not what they say');
   }
 
-  console.log('\nmemory (VmRSS of the server process after the run; VmHWM, its peak):');
+  console.log('\nmemory (VmRSS of the server process before and after the run; VmHWM, its peak so far):');
   for (const [mode, target] of Object.entries(api)) {
     const { rssMiB, peakMiB } = await memoryOf(target.pid);
     const what =
       mode === 'embedded' ? 'embedded default (PGlite, in-process cache)' : `PostgreSQL + Redis, telemetry ${mode}`;
-    console.log(`  ${what.padEnd(44)} RSS ${rssMiB.toFixed(0)} MiB, peak ${peakMiB.toFixed(0)} MiB`);
+    console.log(
+      `  ${what.padEnd(44)} RSS ${rssAtStart.get(mode)?.toFixed(0)} → ${rssMiB.toFixed(0)} MiB, peak ${peakMiB.toFixed(0)} MiB`,
+    );
   }
 
   if (api.on || api.embedded)
