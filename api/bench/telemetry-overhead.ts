@@ -8,10 +8,13 @@
  * - get/post: `npm start` on the real PostgreSQL and Redis, graph off, telemetry off
  *             (OTEL_SDK_DISABLED=true) and on, GET /todos (a cache hit) and POST /todos;
  * - embedded: `npm start` with neither DATABASE_URL nor REDIS_URL (PGlite, the in-process cache),
- *             telemetry on, GET /todos, and the server's memory after the run.
+ *             telemetry on, GET /todos.
+ * Each HTTP server's CPU time per request and memory (before and after) come from /proc (Linux).
  *
  *   BENCH_TARGETS=bare,pgbench,get,post,embedded BENCH_SLICES=8 BENCH_SLICE_SECONDS=3 \
  *   BENCH_CONNECTIONS=10 npm run bench:overhead
+ *
+ * BENCH_LOG_LEVEL (default warn, as in issue 11's table) sets the API servers' LOG_LEVEL.
  *
  * A missed goal prints as missed and the exit code stays 0: this measures, it does not test.
  * It exits 1 only when something failed to run (or more than 1% of the requests failed).
