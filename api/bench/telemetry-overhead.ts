@@ -53,11 +53,13 @@ console.log(
 );
 
 const cleanups: (() => Promise<void>)[] = [];
-const cleanUp = async () => {
-  for (const cleanup of cleanups.splice(0).reverse())
-    await cleanup().catch((error) => console.error('cleanup:', error));
-};
-// Ctrl-C mid-run still stops the servers and drops the scratch databases.
+// One clean-up, however many ask for it: Ctrl-C and the main flow's `finally` both wait for the same one,
+// so neither exits while servers still run or scratch databases remain.
+let cleaning: Promise<void> | undefined;
+const cleanUp = () =>
+  (cleaning ??= (async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error('cleanup:', error));
+  })());
 process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
 const api: Partial<Record<'off' | 'on' | 'embedded', ApiTarget>> = {};
 const groups: Measurement[][] = [];
@@ -135,7 +137,8 @@ try {
   ];
   for (const figure of figures.filter((f) => f.slices.length > 0)) console.log(figureLine(figure));
 
-  console.log('\nis GET /todos a cache hit? (flowlab_cache_requests_total over the run, from /metrics)');
+  if (listTargets.length > 0)
+    console.log('\nis GET /todos a cache hit? (flowlab_cache_requests_total over the run, from /metrics)');
   for (const [mode, target] of listTargets) {
     const counted = cacheLine(
       `GET /todos, ${mode}`,
@@ -147,7 +150,8 @@ try {
       console.log('  ^ not a cache-hit measurement: the figures above are not what they say');
   }
 
-  console.log('\nmemory (VmRSS of the server process before and after the run; VmHWM, its peak so far):');
+  if (Object.keys(api).length > 0)
+    console.log('\nmemory (VmRSS of the server process before and after the run; VmHWM, its peak so far):');
   for (const [mode, target] of Object.entries(api)) {
     const { rssMiB, peakMiB } = await memoryOf(target.pid);
     const what =
