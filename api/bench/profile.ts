@@ -48,6 +48,9 @@ for (const mode of modes) {
     // npm and the sites' build get the flag too; the server's own profile is found by its pid.
     env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=${intervalMicros}` },
   });
+  // Ctrl-C mid-load still stops the server and drops its database.
+  const interrupted = () => void target.drop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
   const windows: {
     label: string;
     from: number;
@@ -83,6 +86,7 @@ for (const mode of modes) {
       windows.push({ label, from, to, count: slice.count, rps: slice.rps, p99: slice.p99, threads });
     }
   } finally {
+    process.off('SIGINT', interrupted);
     await target.drop();
   }
   const file = (await readdir(dir)).find((name) => name.includes(`.${target.pid}.`));
