@@ -8,10 +8,13 @@
  * - get/post: `npm start` on the real PostgreSQL and Redis, graph off, telemetry off
  *             (OTEL_SDK_DISABLED=true) and on, GET /todos (a cache hit) and POST /todos;
  * - embedded: `npm start` with neither DATABASE_URL nor REDIS_URL (PGlite, the in-process cache),
- *             telemetry on, GET /todos, and the server's memory after the run.
+ *             telemetry on, GET /todos.
+ * Each HTTP server's CPU time per request and memory (before and after) come from /proc (Linux).
  *
  *   BENCH_TARGETS=bare,pgbench,get,post,embedded BENCH_SLICES=8 BENCH_SLICE_SECONDS=3 \
  *   BENCH_CONNECTIONS=10 npm run bench:overhead
+ *
+ * BENCH_LOG_LEVEL (default warn, as in issue 11's table) sets the API servers' LOG_LEVEL.
  *
  * A missed goal prints as missed and the exit code stays 0: this measures, it does not test.
  * It exits 1 only when something failed to run (or more than 1% of the requests failed).
@@ -50,11 +53,13 @@ console.log(
 );
 
 const cleanups: (() => Promise<void>)[] = [];
-const cleanUp = async () => {
-  for (const cleanup of cleanups.splice(0).reverse())
-    await cleanup().catch((error) => console.error('cleanup:', error));
-};
-// Ctrl-C mid-run still stops the servers and drops the scratch databases.
+// One clean-up, however many ask for it: Ctrl-C and the main flow's `finally` both wait for the same one,
+// so neither exits while servers still run or scratch databases remain.
+let cleaning: Promise<void> | undefined;
+const cleanUp = () =>
+  (cleaning ??= (async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error('cleanup:', error));
+  })());
 process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
 const api: Partial<Record<'off' | 'on' | 'embedded', ApiTarget>> = {};
 const groups: Measurement[][] = [];
@@ -107,6 +112,8 @@ try {
 
   // The servers whose GET /todos is measured, by the name the output gives them.
   const listTargets = Object.entries(api).filter(([mode]) => wants(mode === 'embedded' ? 'embedded' : 'get'));
+  const rssAtStart = new Map<string, number>();
+  for (const [mode, target] of Object.entries(api)) rssAtStart.set(mode, (await memoryOf(target.pid)).rssMiB);
   const before = new Map<string, CacheCounts>();
   for (const [mode, target] of listTargets) before.set(mode, await cacheCounts(target.server.base));
 
@@ -130,7 +137,8 @@ try {
   ];
   for (const figure of figures.filter((f) => f.slices.length > 0)) console.log(figureLine(figure));
 
-  console.log('\nis GET /todos a cache hit? (flowlab_cache_requests_total over the run, from /metrics)');
+  if (listTargets.length > 0)
+    console.log('\nis GET /todos a cache hit? (flowlab_cache_requests_total over the run, from /metrics)');
   for (const [mode, target] of listTargets) {
     const counted = cacheLine(
       `GET /todos, ${mode}`,
@@ -142,12 +150,15 @@ try {
       console.log('  ^ not a cache-hit measurement: the figures above are not what they say');
   }
 
-  console.log('\nmemory (VmRSS of the server process after the run; VmHWM, its peak):');
+  if (Object.keys(api).length > 0)
+    console.log('\nmemory (VmRSS of the server process before and after the run; VmHWM, its peak so far):');
   for (const [mode, target] of Object.entries(api)) {
     const { rssMiB, peakMiB } = await memoryOf(target.pid);
     const what =
       mode === 'embedded' ? 'embedded default (PGlite, in-process cache)' : `PostgreSQL + Redis, telemetry ${mode}`;
-    console.log(`  ${what.padEnd(44)} RSS ${rssMiB.toFixed(0)} MiB, peak ${peakMiB.toFixed(0)} MiB`);
+    console.log(
+      `  ${what.padEnd(44)} RSS ${rssAtStart.get(mode)?.toFixed(0)} → ${rssMiB.toFixed(0)} MiB, peak ${peakMiB.toFixed(0)} MiB`,
+    );
   }
 
   if (api.on || api.embedded)
@@ -175,9 +186,11 @@ try {
   ratio('POST, telemetry on / pgbench -N tps', 'post on', 'pgbench', 0.3);
   if (got('get on').length)
     verdicts.push(latencyVerdict(`GET cache hit p99, telemetry on, ${connections} conn.`, got('get on'), 5));
-  console.log('\ngoals of issue 11 (met or missed on the median of the per-slice ratios):');
-  for (const verdict of verdicts) console.log(verdict.line);
-  if (connections !== 10) console.log('  (the p99 goal is stated for 10 connections)');
+  if (verdicts.length > 0) {
+    console.log('\ngoals of issue 11 (met or missed on the median of the per-slice ratios):');
+    for (const verdict of verdicts) console.log(verdict.line);
+    if (connections !== 10) console.log('  (the p99 goal is stated for 10 connections)');
+  }
   const work = [
     workLine('GET cache hit, telemetry off / bare Hono', got('get off'), got('bare')),
     workLine('GET cache hit, telemetry on / off', got('get on'), got('get off')),

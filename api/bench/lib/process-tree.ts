@@ -2,7 +2,7 @@
  * `npm start` is npm, then node: the server is a grandchild of the process the bench spawned.
  * Its memory and its CPU profile are the server's own, so the bench finds it in /proc (Linux).
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 async function children(pid: number): Promise<number[]> {
   const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
@@ -39,3 +39,20 @@ export async function cpuMicrosOf(pid: number): Promise<number> {
 
 // USER_HZ: 100 on every Linux the bench runs on (sysconf(_SC_CLK_TCK) is not reachable from Node).
 const clockTicksPerSecond = 100;
+
+/** CPU time by thread name (/proc/<pid>/task/<tid>/stat: "node" is the main thread), in µs. */
+export async function cpuMicrosByThread(pid: number): Promise<Map<string, number>> {
+  const byName = new Map<string, number>();
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    const name = stat
+      .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      .replace(/\d+$/, '')
+      .trim();
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const micros = ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / clockTicksPerSecond;
+    byName.set(name, (byName.get(name) ?? 0) + micros);
+  }
+  return byName;
+}
