@@ -142,8 +142,8 @@ export function createTodoService(deps: {
         const categoryIds = input.categoryIds ?? [];
         const categories = await todos.ownedCategories(userId, categoryIds);
         unknownCategories(categoryIds, new Set(categories.map((c) => c.id)));
+        // The duplicate-title rule is the unique index: this insert is the check.
         const row = await step('duplicate check', { 'flowlab.rule': 'unique title per user' }, () =>
-          // The duplicate-title rule is the unique index: this insert is the check.
           refuseDuplicateTitle(input.title, () =>
             todos.insert({
               userId,
