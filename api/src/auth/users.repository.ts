@@ -13,7 +13,7 @@ export function createUsersRepository(db: Executor) {
     .from(users)
     .where(eq(users.id, sql.placeholder('id')))
     .limit(1)
-    .prepare('users_find_account');
+    .prepare('SELECT account');
 
   return {
     async insert(user: { email: string; name: string | null; passwordHash: string }): Promise<UserRow> {

@@ -5,7 +5,8 @@
  */
 import { context, propagation } from '@opentelemetry/api';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor, Transaction } from '../db/database.ts';
+import type { Database, Executor, Transaction } from '../db/database.ts';
+import { prepareStatement } from '../db/prepared.ts';
 import { type OutboxRow, outbox } from '../db/schema.ts';
 import { FLOWLAB_OUTBOX_EVENT_TYPE, FLOWLAB_OUTBOX_ID } from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
@@ -27,27 +28,58 @@ export interface OutboxEvent {
   payload: Record<string, unknown>;
 }
 
-/** Returns the new row's id, so the request can try to apply it to the graph at once. */
-export async function appendOutboxEvent(tx: Transaction, event: OutboxEvent): Promise<number> {
-  return step('outbox write', { [FLOWLAB_OUTBOX_EVENT_TYPE]: event.eventType }, async (span) => {
-    // The request's trace context travels with the event, so the worker's span can link back to it.
-    const carrier: Record<string, string> = {};
-    propagation.inject(context.active(), carrier);
-    const [row] = await tx
-      .insert(outbox)
-      .values({
-        aggregateType: event.aggregateType,
-        aggregateId: String(event.aggregateId),
-        eventType: event.eventType,
-        payload: event.payload,
-        traceContext: carrier.traceparent ? carrier : null,
-      })
-      .returning({ id: outbox.id });
-    if (!row) throw new Error('insert into outbox returned no row');
-    span.setAttribute(FLOWLAB_OUTBOX_ID, row.id);
-    return row.id;
-  });
+/** The event's row, as its INSERT takes it. */
+function outboxRow(event: OutboxEvent, traceContext: Record<string, string> | null) {
+  return {
+    aggregateType: event.aggregateType,
+    aggregateId: String(event.aggregateId),
+    eventType: event.eventType,
+    payload: event.payload,
+    traceContext,
+  };
 }
+
+/**
+ * The outbox write. With `db`, its INSERT is built once (db/prepared.ts) and run on each
+ * request's transaction; without, drizzle builds it on every call.
+ */
+export function outboxWriter(db?: Database) {
+  const prepared =
+    db &&
+    prepareStatement(db, 'INSERT outbox', (d) =>
+      d
+        .insert(outbox)
+        .values({
+          aggregateType: sql.placeholder('aggregateType'),
+          aggregateId: sql.placeholder('aggregateId'),
+          eventType: sql.placeholder('eventType'),
+          payload: sql.placeholder('payload'),
+          // Raw, not through the jsonb encoder, which would store a JSON null rather than SQL NULL.
+          traceContext: sql`${sql.placeholder('traceContext')}::jsonb`,
+        })
+        .returning({ id: outbox.id }),
+    );
+  const insert = (tx: Transaction, row: ReturnType<typeof outboxRow>) =>
+    prepared
+      ? prepared.execute(tx, { ...row, traceContext: row.traceContext && JSON.stringify(row.traceContext) })
+      : tx.insert(outbox).values(row).returning({ id: outbox.id });
+
+  /** Returns the new row's id, so the request can try to apply it to the graph at once. */
+  return async function appendOutboxEvent(tx: Transaction, event: OutboxEvent): Promise<number> {
+    return step('outbox write', { [FLOWLAB_OUTBOX_EVENT_TYPE]: event.eventType }, async (span) => {
+      // The request's trace context travels with the event, so the worker's span can link back to it.
+      const carrier: Record<string, string> = {};
+      propagation.inject(context.active(), carrier);
+      const [row] = await insert(tx, outboxRow(event, carrier.traceparent ? carrier : null));
+      if (!row) throw new Error('insert into outbox returned no row');
+      span.setAttribute(FLOWLAB_OUTBOX_ID, row.id);
+      return row.id;
+    });
+  };
+}
+
+/** The outbox write with its INSERT built on each call, for the writes that are not hot. */
+export const appendOutboxEvent = outboxWriter();
 
 export interface OutboxBacklog {
   pending: number;

@@ -1,6 +1,7 @@
 /** SQL for todos, through drizzle. No business decisions here: see todos.service.ts. */
-import { and, desc, eq, exists, ilike, inArray, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../db/database.ts';
+import { and, asc, desc, eq, exists, ilike, inArray, lt, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../db/database.ts';
+import { prepareStatement } from '../db/prepared.ts';
 import { categories, type TodoRow, todoCategories, todos } from '../db/schema.ts';
 import { escapeLikePattern } from './todos.rules.ts';
 
@@ -15,7 +16,27 @@ export interface TodoFilter {
 
 export type CategoryRef = { id: number; name: string };
 
-export function createTodosRepository(db: Executor) {
+/** The hot statements, built once per database and run on the database or a transaction. */
+export function prepareTodoStatements(db: Database) {
+  return {
+    insert: prepareStatement(db, 'INSERT todos', (d) =>
+      d
+        .insert(todos)
+        .values({
+          userId: sql.placeholder('userId'),
+          title: sql.placeholder('title'),
+          description: sql.placeholder('description'),
+          // Raw: the column's encoder (toISOString) would not take a null.
+          dueAt: sql`${sql.placeholder('dueAt')}::timestamptz`,
+        })
+        .returning(),
+    ),
+  };
+}
+
+export type TodoStatements = ReturnType<typeof prepareTodoStatements>;
+
+export function createTodosRepository(db: Executor, statements?: TodoStatements) {
   return {
     async insert(todo: {
       userId: number;
@@ -23,7 +44,9 @@ export function createTodosRepository(db: Executor) {
       description: string | null;
       dueAt: Date | null;
     }): Promise<TodoRow> {
-      const [row] = await db.insert(todos).values(todo).returning();
+      const [row] = statements
+        ? await statements.insert.execute(db, { ...todo, dueAt: todo.dueAt?.toISOString() ?? null })
+        : await db.insert(todos).values(todo).returning();
       if (!row) throw new Error('insert into todos returned no row');
       return row;
     },
@@ -88,6 +111,22 @@ export function createTodosRepository(db: Executor) {
       if (categoryIds.length > 0) {
         await db.insert(todoCategories).values(categoryIds.map((categoryId) => ({ todoId, categoryId })));
       }
+    },
+
+    /** Adds categories to a todo that has none yet (a new one): no DELETE first. */
+    async addCategories(todoId: number, categoryIds: number[]): Promise<void> {
+      if (categoryIds.length === 0) return;
+      await db.insert(todoCategories).values(categoryIds.map((categoryId) => ({ todoId, categoryId })));
+    },
+
+    /** Which of `ids` are the user's categories, with their names, in the order categoriesOf gives. */
+    async ownedCategories(userId: number, ids: number[]): Promise<CategoryRef[]> {
+      if (ids.length === 0) return [];
+      return db
+        .select({ id: categories.id, name: categories.name })
+        .from(categories)
+        .where(and(eq(categories.userId, userId), inArray(categories.id, ids)))
+        .orderBy(asc(categories.name), asc(categories.id));
     },
 
     /** The categories of each todo, in one query for a whole page. */

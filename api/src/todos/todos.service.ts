@@ -15,7 +15,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import type { TodoRow } from '../db/schema.ts';
 import { ProblemError } from '../errors/problem.ts';
 import type { GraphSync, GraphWriteStatus } from '../graph/graph-sync.ts';
-import { appendOutboxEvent } from '../outbox/outbox.repository.ts';
+import { outboxWriter } from '../outbox/outbox.repository.ts';
 import { type RateLimitDecision, rateLimitHeaders } from '../ratelimit/decision.ts';
 import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
 import {
@@ -28,7 +28,7 @@ import {
 } from '../telemetry/attributes.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { step } from '../telemetry/tracing.ts';
-import { type CategoryRef, createTodosRepository } from './todos.repository.ts';
+import { type CategoryRef, createTodosRepository, prepareTodoStatements } from './todos.repository.ts';
 import { applyCompletion, changeKind, decodeCursor, encodeCursor } from './todos.rules.ts';
 import type { CreateTodoInput, ListTodosQuery, Todo, TodoPage, UpdateTodoInput } from './todos.schemas.ts';
 
@@ -57,9 +57,20 @@ function duplicateTitle(title: string): ProblemError {
   });
 }
 
-/** Unknown (or someone else's) category ids are a validation error on the field, not a 404. */
-async function checkCategoriesOwned(db: Executor, userId: number, ids: number[]): Promise<void> {
-  const owned = await createCategoriesRepository(db).ownedIds(userId, ids);
+/**
+ * The duplicate-title rule is the unique index: the write that would break it is the check.
+ * A refused write is the client's 409, thrown as a problem where it happens.
+ */
+async function refuseDuplicateTitle<T>(title: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(title);
+    throw error;
+  }
+}
+
+function unknownCategories(ids: number[], owned: Set<number>): void {
   const unknown = ids.filter((id) => !owned.has(id));
   if (unknown.length > 0) {
     throw new ProblemError('validation-failed', {
@@ -67,6 +78,11 @@ async function checkCategoriesOwned(db: Executor, userId: number, ids: number[])
       errors: [{ path: 'categoryIds', message: `unknown category ids: ${unknown.join(', ')}` }],
     });
   }
+}
+
+/** Unknown (or someone else's) category ids are a validation error on the field, not a 404. */
+async function checkCategoriesOwned(db: Executor, userId: number, ids: number[]): Promise<void> {
+  unknownCategories(ids, await createCategoriesRepository(db).ownedIds(userId, ids));
 }
 
 export interface TodoWrite {
@@ -83,6 +99,9 @@ export function createTodoService(deps: {
   metrics?: Pick<Metrics, 'todoChanges' | 'rateLimitRejections'>;
 }) {
   const { db, createLimiter, cache, graphSync, metrics } = deps;
+  // The create's INSERTs are built once and run on each request's transaction (db/prepared.ts).
+  const statements = prepareTodoStatements(db);
+  const appendOutboxEvent = outboxWriter(db);
 
   /** After a committed change: the user's cached todos are stale, and the graph should hear of it. */
   async function afterChange(userId: number, outboxId: number): Promise<GraphWriteStatus> {
@@ -117,41 +136,35 @@ export function createTodoService(deps: {
           headers: rateLimitHeaders(rateLimit),
         });
       }
-      let committed: { todo: Todo; outboxId: number };
-      try {
-        committed = await db.transaction(async (tx) => {
-          const todos = createTodosRepository(tx);
-          const categoryIds = input.categoryIds ?? [];
-          await checkCategoriesOwned(tx, userId, categoryIds);
-          // The duplicate-title rule is the unique index: this insert is the check.
-          const row = await step('duplicate check', { [FLOWLAB_RULE]: 'unique title per user' }, async () => {
-            try {
-              return await todos.insert({
-                userId,
-                title: input.title,
-                description: input.description ?? null,
-                dueAt: input.dueAt ?? null,
-              });
-            } catch (error) {
-              // A 409 is the client's doing: thrown as a problem here, the span records it as one.
-              if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(input.title);
-              throw error;
-            }
-          });
-          await todos.setCategories(row.id, categoryIds);
-          const created = await withCategories(tx, row);
-          const outboxId = await appendOutboxEvent(tx, {
-            aggregateType: 'todo',
-            aggregateId: row.id,
-            eventType: 'todo.created',
-            payload: { userId, todo: created },
-          });
-          return { todo: created, outboxId };
+      // As few round trips as the rules allow: BEGIN, the INSERT that is the duplicate check, the
+      // outbox event's INSERT, COMMIT; with categories, one SELECT (ownership and names) and one
+      // INSERT more. The todo's categories are what that SELECT found: nothing is read back.
+      const committed = await db.transaction(async (tx) => {
+        const todos = createTodosRepository(tx, statements);
+        const categoryIds = input.categoryIds ?? [];
+        const categories = await todos.ownedCategories(userId, categoryIds);
+        unknownCategories(categoryIds, new Set(categories.map((c) => c.id)));
+        // The duplicate-title rule is the unique index: this insert is the check.
+        const row = await step('duplicate check', { [FLOWLAB_RULE]: 'unique title per user' }, () =>
+          refuseDuplicateTitle(input.title, () =>
+            todos.insert({
+              userId,
+              title: input.title,
+              description: input.description ?? null,
+              dueAt: input.dueAt ?? null,
+            }),
+          ),
+        );
+        await todos.addCategories(row.id, categoryIds);
+        const created = toTodo(row, categories);
+        const outboxId = await appendOutboxEvent(tx, {
+          aggregateType: 'todo',
+          aggregateId: row.id,
+          eventType: 'todo.created',
+          payload: { userId, todo: created },
         });
-      } catch (error) {
-        if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(input.title);
-        throw error;
-      }
+        return { todo: created, outboxId };
+      });
       metrics?.todoChanges.inc({ change: 'created' });
       return { todo: committed.todo, graph: await afterChange(userId, committed.outboxId), rateLimit };
     },
@@ -196,37 +209,33 @@ export function createTodoService(deps: {
     },
 
     async update(userId: number, id: number, patch: UpdateTodoInput): Promise<TodoWrite> {
-      let committed: { todo: Todo; outboxId: number; change: ReturnType<typeof changeKind> };
-      try {
-        committed = await db.transaction(async (tx) => {
-          const todos = createTodosRepository(tx);
-          // Locked so that two concurrent changes to one todo apply (and reach the outbox) in order.
-          const before = await todos.find(userId, id, { forUpdate: true });
-          if (!before) throw notFound(id);
-          if (patch.categoryIds) await checkCategoriesOwned(tx, userId, patch.categoryIds);
-          const completion = applyCompletion(before, patch.completed, new Date());
-          const after = await todos.update(userId, id, {
+      const committed = await db.transaction(async (tx) => {
+        const todos = createTodosRepository(tx);
+        // Locked so that two concurrent changes to one todo apply (and reach the outbox) in order.
+        const before = await todos.find(userId, id, { forUpdate: true });
+        if (!before) throw notFound(id);
+        if (patch.categoryIds) await checkCategoriesOwned(tx, userId, patch.categoryIds);
+        const completion = applyCompletion(before, patch.completed, new Date());
+        const after = await refuseDuplicateTitle(patch.title ?? before.title, () =>
+          todos.update(userId, id, {
             ...(patch.title !== undefined && { title: patch.title }),
             ...(patch.description !== undefined && { description: patch.description }),
             ...(patch.dueAt !== undefined && { dueAt: patch.dueAt }),
             ...completion,
-          });
-          if (!after) throw notFound(id);
-          if (patch.categoryIds) await todos.setCategories(id, patch.categoryIds);
-          const updated = await withCategories(tx, after);
-          const change = changeKind(before, after);
-          const outboxId = await appendOutboxEvent(tx, {
-            aggregateType: 'todo',
-            aggregateId: id,
-            eventType: change,
-            payload: { userId, todo: updated },
-          });
-          return { todo: updated, outboxId, change };
+          }),
+        );
+        if (!after) throw notFound(id);
+        if (patch.categoryIds) await todos.setCategories(id, patch.categoryIds);
+        const updated = await withCategories(tx, after);
+        const change = changeKind(before, after);
+        const outboxId = await appendOutboxEvent(tx, {
+          aggregateType: 'todo',
+          aggregateId: id,
+          eventType: change,
+          payload: { userId, todo: updated },
         });
-      } catch (error) {
-        if (isUniqueViolation(error, 'todos_user_title_unique')) throw duplicateTitle(patch.title ?? '');
-        throw error;
-      }
+        return { todo: updated, outboxId, change };
+      });
       if (committed.change !== 'todo.updated')
         metrics?.todoChanges.inc({ change: committed.change.slice('todo.'.length) });
       return { todo: committed.todo, graph: await afterChange(userId, committed.outboxId) };
