@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connectPostgres, type DatabaseHandle, openPglite } from '../../src/db/database.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
+import { errorCode } from '../../src/errors/error-code.ts';
 import { createFaults, type Faults } from '../../src/lab/faults.ts';
 
 /** The database `scripts/services.sh` creates; TEST_DATABASE_URL points elsewhere. */
@@ -35,6 +36,24 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * DROP DATABASE ... WITH (FORCE) ends the test's leftover connections, but on PostgreSQL 15 it
+ * refuses (42501, "must be a member of the role whose process is being terminated") when an
+ * autovacuum worker happens to be in that database, which a loaded machine makes likely: the
+ * worker has no role to match. The worker finishes or yields within moments, so try again.
+ */
+async function dropDatabase(name: string, attempts = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (error) {
+      if (errorCode(error) !== '42501' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 export const postgresBackend: Backend = {
   name: 'postgresql',
   async create() {
@@ -51,7 +70,7 @@ export const postgresBackend: Backend = {
       url: url.toString(),
       async destroy() {
         await handle.close().catch(() => {});
-        await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+        await dropDatabase(name);
       },
     };
   },
