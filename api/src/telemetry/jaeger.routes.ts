@@ -25,6 +25,8 @@ const jaegerProblems = ['dependency-failed', 'dependency-unavailable', 'dependen
 export const LOOKBACKS = { '5m': 5, '15m': 15, '1h': 60, '6h': 360, '24h': 1440 } as const;
 const DURATION = /^\d{1,9}(\.\d{1,3})?(us|ms|s|m|h)$/;
 const TAG = String.raw`[A-Za-z0-9_.:/-]{1,100}=[^\s=]{1,200}`;
+/** The service name Jaeger gives its own spans (stack/jaeger/jaeger.yaml, telemetry.resource). */
+const JAEGER_OWN_SERVICE = 'jaeger';
 /** How many of a user's own traces a user's search looks through. */
 const OWN_TRACES_SCANNED = 100;
 
@@ -228,7 +230,11 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
           });
           return own.filter((trace) => matchesCriteria(trace, criteria));
         }
-        const services = query.service ? [query.service] : await j.services();
+        // "Every service" is the lab's: Jaeger traces its own query API too, and each search would
+        // add to the list it shows. Asked for by name, its traces are there.
+        const services = query.service
+          ? [query.service]
+          : (await j.services()).filter((name) => name !== JAEGER_OWN_SERVICE);
         const found = await Promise.all(
           services.map((service) =>
             j.findTraces({
