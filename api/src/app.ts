@@ -67,7 +67,7 @@ const openApiTags = [
   { name: 'categories', description: 'Your categories, which todos belong to' },
   { name: 'graph', description: 'Questions for Neo4j, fed by the outbox' },
   { name: 'problems', description: 'What each problem `type` means' },
-  { name: 'debug', description: 'The recent-traces view the lab pages read' },
+  { name: 'debug', description: "The recent-traces view, Jaeger's traces and the telemetry views the lab pages read" },
   { name: 'admin', description: 'Outbox dead letters and accounts (ADMIN_TOKEN)' },
   { name: 'lab', description: 'Fault switches (LAB_MODE=1 and ADMIN_TOKEN)' },
 ];

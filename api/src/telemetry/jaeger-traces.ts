@@ -130,7 +130,8 @@ export interface TraceCriteria {
  * Jaeger's rule, applied here to traces already fetched: a trace matches when ONE of its spans
  * has the service, the operation, every tag (on the span, its process or one of its events) and
  * a duration in range. A user's search runs through this (their traces are fetched by their
- * enduser.id first); `status: ok` means no span of the trace failed, in both kinds of search.
+ * enduser.id first), and so does every search by status, which Jaeger's cannot do. `status: error`
+ * is one more property of that one span; `status: ok` means no span of the trace failed.
  */
 export function matchesCriteria(trace: JaegerTrace, criteria: TraceCriteria): boolean {
   const spans = flatten(jaegerTree(trace));

@@ -26,8 +26,12 @@ const jaegerProblems = ['dependency-failed', 'dependency-unavailable', 'dependen
 export const LOOKBACKS = { '5m': 5, '15m': 15, '1h': 60, '6h': 360, '24h': 1440 } as const;
 const DURATION = /^\d{1,9}(\.\d{1,3})?(us|ms|s|m|h)$/;
 const TAG = String.raw`[A-Za-z0-9_.:/-]{1,100}=[^\s=]{1,200}`;
+/** The service name Jaeger gives its own spans (stack/jaeger/jaeger.yaml, telemetry.resource). */
+const JAEGER_OWN_SERVICE = 'jaeger';
 /** How many of a user's own traces a user's search looks through. */
 const OWN_TRACES_SCANNED = 100;
+/** How many traces of each service a search by status looks through (the status is checked here). */
+const STATUS_TRACES_SCANNED = 100;
 
 function durationMs(text: string): number {
   const match = /^([\d.]+)(us|ms|s|m|h)$/.exec(text);
@@ -229,26 +233,29 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
           });
           return own.filter((trace) => matchesCriteria(trace, criteria));
         }
-        const services = query.service ? [query.service] : await j.services();
+        // "Every service" is the lab's: Jaeger traces its own query API too, and each search would
+        // add to the list it shows. Asked for by name, its traces are there.
+        const services = query.service
+          ? [query.service]
+          : (await j.services()).filter((name) => name !== JAEGER_OWN_SERVICE);
+        // The status is checked here, not by Jaeger: its search takes `error=true` as a string tag
+        // while its memory store compares a boolean, so it finds no failed span at all (Jaeger
+        // 2.13; e2e/jaeger-routes.test.ts shows it). Jaeger is asked for more traces to filter.
         const found = await Promise.all(
           services.map((service) =>
             j.findTraces({
               service,
               operation: query.operation,
-              tags: query.status === 'error' ? { ...tags, error: 'true' } : tags,
+              tags,
               minDuration: query.minDuration,
               maxDuration: query.maxDuration,
               startMs,
               endMs,
-              limit: query.limit,
+              limit: query.status ? STATUS_TRACES_SCANNED : query.limit,
             }),
           ),
         );
-        // "ok" is a property of the whole trace (no span failed): Jaeger's error=false means an
-        // explicit OK status, which most spans never set.
-        return found
-          .flat()
-          .filter((trace) => query.status !== 'ok' || matchesCriteria(trace, { tags: {}, status: 'ok' }));
+        return found.flat().filter((trace) => !query.status || matchesCriteria(trace, criteria));
       });
       const byId = new Map(traces.map((trace) => [trace.traceID, trace]));
       const items = [...byId.values()]

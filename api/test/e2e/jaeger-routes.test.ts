@@ -159,6 +159,17 @@ describe('the Jaeger view, on the real Jaeger', () => {
     const starts = everyService.json.items.map((t: { startTime: string }) => t.startTime);
     expect(starts).toEqual([...starts].sort().reverse());
 
+    // The duplicate's INSERT failed (a span in error, though the answer is a 409); the create's did not.
+    const ids = async (query: string, token = ADMIN_TOKEN) =>
+      (await get(`/debug/jaeger/traces?${query}`, token)).json.items.map((t: { traceId: string }) => t.traceId);
+    const failed = await ids('service=flowlab-api&status=error&limit=100');
+    expect(failed).toContain(traces.adaDuplicate);
+    expect(failed).not.toContain(traces.adaCreate);
+    const clean = await ids(`service=flowlab-api&operation=${operation}&status=ok&limit=100`);
+    expect(clean).toContain(traces.adaCreate);
+    expect(clean).not.toContain(traces.adaDuplicate);
+    expect(await ids('status=error', tokens.ada)).toEqual([traces.adaDuplicate]);
+
     const slowest = await get(`/debug/jaeger/traces?service=flowlab-api&minDuration=1h`, ADMIN_TOKEN);
     expect(slowest.json.items).toEqual([]);
     const tagged = await get(

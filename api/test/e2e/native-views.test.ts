@@ -67,8 +67,12 @@ describe('the native lab in a browser: traces from Jaeger, dashboards from Prome
     await full?.stop();
   });
 
-  async function openPage(path: string): Promise<{ tab: Page; errors: string[]; close: () => Promise<void> }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  async function openPage(
+    path: string,
+    height = 900,
+  ): Promise<{ tab: Page; errors: string[]; close: () => Promise<void> }> {
+    // A tall window for a long page: an element's screenshot then has no sticky header over it.
+    const context = await browser.newContext({ viewport: { width: 1280, height } });
     const tab = await context.newPage();
     const errors: string[] = [];
     tab.on('pageerror', (e) => errors.push(e.message));
@@ -78,40 +82,59 @@ describe('the native lab in a browser: traces from Jaeger, dashboards from Prome
   }
 
   it("lists the API's and the worker's traces from the native Jaeger, and opens them in the waterfall", async () => {
-    const { tab, errors, close } = await openPage('/learn/explore/?as=admin&lookback=15m&limit=100');
+    // This run's worker trace: the outbox event span that links back to the create Neo4j refused.
+    const workerTrace = await eventually(
+      async () => {
+        const url = `${JAEGER}/api/traces?service=flowlab-api&operation=${encodeURIComponent('outbox event todo.created')}&limit=50&lookback=1h`;
+        const { data } = (await (await fetch(url)).json()) as {
+          data: { traceID: string; spans: { references: { traceID: string }[] }[] }[];
+        };
+        const linked = data.find((t) => t.spans.some((s) => s.references.some((r) => r.traceID === traces.pending)));
+        if (!linked) throw new Error('the worker has not applied the event yet');
+        return linked.traceID;
+      },
+      { timeoutMs: 40_000, intervalMs: 1000 },
+    );
+    const { tab, errors, close } = await openPage('/learn/explore/?as=admin&lookback=15m&limit=40', 2400);
     await tab.fill('input[name="adminToken"]', ADMIN_TOKEN);
-    const listed = (text: string) => tab.locator('.recent-list button', { hasText: text });
+    const listed = (traceId: string) => tab.locator(`.recent-list button[data-trace-id="${traceId}"]`);
     await eventually(
       async () => {
         await tab.click('button[type="submit"]');
         await tab.locator('jaeger-search .summary', { hasNotText: '…' }).waitFor();
-        if ((await listed('flowlab-api: POST /todos').count()) === 0) throw new Error('no API trace listed yet');
-        if ((await listed('flowlab-api: outbox drain').count()) === 0) throw new Error('no worker trace listed yet');
+        if ((await listed(traces.create).count()) === 0) throw new Error('the API trace is not listed yet');
+        if ((await listed(workerTrace).count()) === 0) throw new Error('the worker trace is not listed yet');
       },
       { timeoutMs: 40_000, intervalMs: 1000 },
     );
+    expect(await listed(traces.create).textContent()).toMatch(/^flowlab-api: POST \/todos → 201/);
+    expect(await listed(workerTrace).textContent()).toMatch(/^flowlab-api: outbox drain/);
     expect(await tab.locator('jaeger-search .status').textContent()).toMatch(/no UI of its own/);
     // No link to a Jaeger UI that is not there.
     expect(await tab.locator('a[href*=":16686"]').count()).toBe(0);
 
     // The worker's trace: its drain and the event it applied, linked to the request that wrote it.
-    await listed('flowlab-api: outbox drain').first().click();
+    await listed(workerTrace).click();
     const trace = tab.locator('jaeger-search .trace');
-    await trace.locator('.waterfall').waitFor();
-    expect(await trace.locator('details[data-span="outbox drain"]').count()).toBe(1);
-    expect(await trace.locator('details[data-span^="outbox event"]').count()).toBeGreaterThan(0);
+    await trace.locator('details[data-span="outbox drain"]').waitFor();
+    const events = trace.locator('details[data-span="outbox event todo.created"]');
+    expect(await events.count()).toBeGreaterThan(0);
+    expect(await events.locator(`a[href$="?id=${traces.pending}"]`).count()).toBe(1);
+    await events.first().locator('summary').click();
+    await trace.screenshot({ path: `${shots}explore-jaeger-worker.png` });
 
     // The API's own request: the SERVER span and the steps of the request path.
-    await tab
-      .locator('.recent-list button', { hasText: /flowlab-api: POST \/todos → 201/ })
-      .first()
-      .click();
+    await listed(traces.create).click();
     await trace.locator('details[data-span="POST /todos"]').waitFor();
     for (const name of ['authenticate', 'validate request', 'duplicate check', 'outbox write'])
       expect(await trace.locator(`details[data-span="${name}"]`).count(), name).toBe(1);
     await trace.locator('details[data-span="authenticate"] summary').click();
     expect(await trace.locator('details[data-span="authenticate"]').textContent()).toContain('enduser.id');
-    await tab.screenshot({ path: `${shots}explore-jaeger.png`, fullPage: true });
+    // The search and its results, then the waterfall it opened (the page is long: one shot each).
+    await tab.locator('jaeger-search form').screenshot({ path: `${shots}explore-jaeger-search.png` });
+    await tab.locator('jaeger-search .recent-list').screenshot({ path: `${shots}explore-jaeger-results.png` });
+    await trace.screenshot({ path: `${shots}explore-jaeger-waterfall.png` });
+    expect(await tab.locator('.recent-list button', { hasText: /^jaeger: / }).count()).toBe(0);
     expect(errors).toEqual([]);
     await close();
   }, 90_000);
@@ -133,7 +156,10 @@ describe('the native lab in a browser: traces from Jaeger, dashboards from Prome
     expect(await tab.locator('trace-view .trace-heading').textContent()).toContain('from Jaeger, jaeger');
     expect(await tab.locator('trace-view .waterfall details').count()).toBeGreaterThan(0);
     await tab.screenshot({ path: `${shots}trace-by-id-from-jaeger.png`, fullPage: true });
-    expect(errors).toEqual([]);
+    // The page asks the recent-traces store first, and its miss is a 404 the browser logs as a failed
+    // load: that one is the design (the store answers a learner's own trace at once). Nothing else.
+    expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+    expect(errors.length).toBeLessThanOrEqual(1);
     await close();
   });
 

@@ -97,12 +97,17 @@ class JaegerSearch extends HTMLElement {
       for (const name of FIELDS) if (field(name).value) query.set(name, field(name).value.trim());
       const admin = chosen() === 'admin';
       history.replaceState(null, '', `?${admin ? 'as=admin&' : ''}${query}`);
-      summary.textContent = 'Searching…';
       list.replaceChildren();
+      const adminToken = field('adminToken').value.trim();
+      if (admin && !adminToken) {
+        summary.textContent = 'Paste the admin token (npm start prints it in its banner), then search.';
+        return;
+      }
+      summary.textContent = 'Searching…';
       try {
         let token: string;
         if (admin) {
-          token = field('adminToken').value.trim();
+          token = adminToken;
           sessionStorage.setItem(ADMIN_KEY, token);
         } else token = (await labAccount()).token;
         const response = await fetch(`${apiBase}/debug/jaeger/traces?${query}`, {
