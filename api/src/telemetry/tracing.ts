@@ -53,6 +53,10 @@ export function step<T>(
   work: (span: Span) => Promise<T>,
   options: { kind?: SpanKind } = {},
 ): Promise<T> {
+  // In a request the sampler left out, every span would record nothing: the step runs under its
+  // request's own non-recording span instead of making one more and switching context for it.
+  const parent = trace.getActiveSpan();
+  if (parent && !parent.isRecording()) return work(parent);
   return tracer.startActiveSpan(name, { attributes, kind: options.kind ?? SpanKind.INTERNAL }, async (span) => {
     try {
       return await work(span);
