@@ -15,7 +15,7 @@
  *   app.use(requestId());
  *   app.use(requestObserver({ metrics, logger }));
  */
-import { type Span, trace } from '@opentelemetry/api';
+import { context, type Span, trace } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
@@ -23,6 +23,7 @@ import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '../telemetry/attributes.ts';
 import { requestLineLogger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { serverTimingHeader, serverTimings, type TimingStep } from '../telemetry/server-timing.ts';
+import { unsampledRequestContext } from '../telemetry/tracing.ts';
 import type { HonoEnv } from './env.ts';
 import { routeTemplate } from './route-template.ts';
 
@@ -95,7 +96,9 @@ export function requestObserver(deps: { metrics: RequestMetrics; logger: Logger 
     const stopTiming = span?.isRecording() ? serverTimings.track(span.spanContext().traceId) : undefined;
     metrics.activeRequests.inc({ http_request_method: method });
     try {
-      await next();
+      // Left out by the sampler: the rest of the request runs with tracing off (tracing.ts).
+      if (span && !span.isRecording()) await context.with(unsampledRequestContext(context.active()), next);
+      else await next();
     } finally {
       metrics.activeRequests.dec({ http_request_method: method });
       const request: Observed = {

@@ -9,7 +9,8 @@
  * does (named for the method, kind SERVER, active while the app handles the request) and ends it
  * with the response's status code; the app renames it, as it renames the instrumentation's.
  */
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { randomBytes } from 'node:crypto';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -68,6 +69,18 @@ export function inMemorySpans() {
           }
         },
       );
+    },
+
+    /** Sends a request as one the sampler left out: its SERVER span records nothing. */
+    async unsampled<R extends { status: number }>(send: () => Promise<R>) {
+      const traceId = randomBytes(16).toString('hex');
+      const span = trace.wrapSpanContext({ traceId, spanId: randomBytes(8).toString('hex'), traceFlags: 0 });
+      const response = await context.with(trace.setSpan(context.active(), span), send);
+      return {
+        ...response,
+        traceId,
+        spans: exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId),
+      };
     },
 
     /** The span tree of one trace, children in start order. */

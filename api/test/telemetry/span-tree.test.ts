@@ -146,6 +146,16 @@ describe('the span tree of each step, in-process', () => {
     expect(childNamed(hit.root, 'cache lookup').children.some(isDatabaseSpan)).toBe(false);
   });
 
+  it('runs a request the sampler left out without any span, its log line still naming its trace', async () => {
+    lines.length = 0;
+    const listed = await spans.unsampled(() => t.send('GET', '/todos?limit=3', { token }));
+    expect(listed.status).toBe(200);
+    expect(listed.spans).toEqual([]);
+    expect(listed.headers.get('traceresponse')).toMatch(new RegExp(`^00-${listed.traceId}-[0-9a-f]{16}-00$`));
+    expect(listed.headers.get('server-timing')).toMatch(/^total;dur=[\d.]+$/);
+    expect(lines.find((line) => line.msg === 'request')).toMatchObject({ trace_id: listed.traceId, status: 200 });
+  });
+
   it('writes one log line per request, with its route, status and the SERVER span it belongs to', async () => {
     lines.length = 0;
     const missing = await call('GET', '/todos/987654321');
