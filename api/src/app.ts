@@ -141,16 +141,19 @@ export function createApp(deps: Runtime) {
   app.use(requestId({ headerName: 'X-Request-ID' }));
   app.use(requestObserver({ metrics, logger }));
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
-  app.use(
-    bodyLimit({
-      maxSize: config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ProblemError('payload-too-large', {
-          detail: `The request body is larger than ${config.BODY_LIMIT_BYTES} bytes.`,
-        });
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new ProblemError('payload-too-large', {
+        detail: `The request body is larger than ${config.BODY_LIMIT_BYTES} bytes.`,
+      });
+    },
+  });
+  // A GET or HEAD has no body to limit, and asking for one (c.req.raw.body) makes the node server
+  // build a full Request for it: about 8% of a cached GET's CPU when profiled.
+  app.use(async function limitRequestBody(c, next) {
+    return c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next);
+  });
 
   app.use('/todos/*', authenticate);
   app.use('/categories/*', authenticate);

@@ -2,8 +2,8 @@
  * Configuration: the environment, parsed and validated once at start-up; everything receives a
  * Config. One other module reads process.env: the instrumentation (telemetry/instrumentation.ts),
  * which must run before the app and so before this parse. It reads the OpenTelemetry SDK's own
- * OTEL_* variables (the SDK parses those itself) and the recent-traces bounds, which it parses
- * with recentTracesLimits() below: the same schema, so a bad value stops start-up the same way.
+ * OTEL_* variables (the SDK parses those itself) and RECENT_TRACES_* and TRACES_PER_SECOND, which
+ * it parses with telemetrySettings() below: the same schema, so a bad value stops start-up the same way.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -23,7 +23,9 @@ const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v
  * The recent-traces store behind GET /debug/traces: at most this many traces, spans and bytes.
  * RECENT_TRACES_MAX unset means 200 in the lab and 0 (off) in production.
  */
-const recentTracesShape = {
+const telemetryShape = {
+  // New traces sampled per second when OTEL_TRACES_SAMPLER is unset (telemetry/sampler.ts); 0 traces every request.
+  TRACES_PER_SECOND: z.coerce.number().int().min(0).max(1_000_000).default(50),
   RECENT_TRACES_MAX: z.coerce.number().int().min(0).max(100_000).optional(),
   RECENT_TRACES_MAX_SPANS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   RECENT_TRACES_MAX_BYTES: z.coerce
@@ -160,7 +162,7 @@ const configSchema = z.object({
   LAB_MODE_IN_PRODUCTION: flag.default(false),
   // Apply pending migrations when the API starts (the default), or leave it to `npm run db:migrate`.
   MIGRATE_ON_START: flag.default(true),
-  ...recentTracesShape,
+  ...telemetryShape,
 });
 
 export interface RecentTracesLimits {
@@ -196,18 +198,26 @@ function parse<T extends z.ZodType>(schema: T, env: Environment): z.infer<T> {
   return parsed.data;
 }
 
-const recentTracesSchema = z.object({ NODE_ENV: configSchema.shape.NODE_ENV, ...recentTracesShape });
+const telemetrySchema = z.object({ NODE_ENV: configSchema.shape.NODE_ENV, ...telemetryShape });
 
-/** The recent-traces bounds alone, for the instrumentation module; throws a ConfigError naming the variable. */
-export function recentTracesLimits(env: Environment = process.env): RecentTracesLimits {
-  return limitsOf(parse(recentTracesSchema, env));
+export interface TelemetrySettings {
+  recentTraces: RecentTracesLimits;
+  tracesPerSecond: number;
 }
 
-function limitsOf(parsed: z.infer<typeof recentTracesSchema>): RecentTracesLimits {
+/**
+ * The variables the instrumentation module needs, parsed with this file's schema: it runs
+ * before the config is loaded. Throws a ConfigError naming each bad variable.
+ */
+export function telemetrySettings(env: Environment = process.env): TelemetrySettings {
+  const parsed = parse(telemetrySchema, env);
   return {
-    maxTraces: parsed.RECENT_TRACES_MAX ?? (parsed.NODE_ENV === 'production' ? 0 : 200),
-    maxSpans: parsed.RECENT_TRACES_MAX_SPANS,
-    maxBytes: parsed.RECENT_TRACES_MAX_BYTES,
+    recentTraces: {
+      maxTraces: parsed.RECENT_TRACES_MAX ?? (parsed.NODE_ENV === 'production' ? 0 : 200),
+      maxSpans: parsed.RECENT_TRACES_MAX_SPANS,
+      maxBytes: parsed.RECENT_TRACES_MAX_BYTES,
+    },
+    tracesPerSecond: parsed.TRACES_PER_SECOND,
   };
 }
 

@@ -7,7 +7,7 @@
  * - http_server_request_duration_seconds gets the duration, with the trace as its exemplar so a
  *   latency bucket leads to a trace, and http_server_active_requests goes back down;
  * - the response carries its trace (W3C Trace Context level 2 `traceresponse`) and a
- *   Server-Timing header with the time spent in db, graph, cache and in total;
+ *   Server-Timing header with the time spent in db, graph, cache (in a traced request) and in total;
  * - one log line: method, route template, status, duration, request id, user.
  * Telemetry never changes what a client sees beyond these headers.
  *
@@ -15,13 +15,15 @@
  *   app.use(requestId());
  *   app.use(requestObserver({ metrics, logger }));
  */
-import { type Span, trace } from '@opentelemetry/api';
+import { context, type Span, trace } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '../telemetry/attributes.ts';
+import { requestLineLogger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { serverTimingHeader, serverTimings, type TimingStep } from '../telemetry/server-timing.ts';
+import { unsampledRequestContext } from '../telemetry/tracing.ts';
 import type { HonoEnv } from './env.ts';
 import { routeTemplate } from './route-template.ts';
 
@@ -35,7 +37,7 @@ interface Observed {
 }
 
 /** The trace: the SERVER span named for the route, and the response told which trace it is. */
-function traceResponse(c: Context<HonoEnv>, request: Observed, sums: Record<TimingStep, number>): void {
+function traceResponse(c: Context<HonoEnv>, request: Observed, sums?: Record<TimingStep, number>): void {
   const { span } = request;
   if (span) {
     const spanContext = span.spanContext();
@@ -50,7 +52,8 @@ function traceResponse(c: Context<HonoEnv>, request: Observed, sums: Record<Timi
 
 /** RED metrics: the duration by method, route template and status, its trace as the exemplar. */
 function measureRequest(metrics: RequestMetrics, request: Observed): void {
-  const spanContext = request.span?.spanContext();
+  // An exemplar only for a trace that is kept (sampled): one not sampled would lead nowhere.
+  const spanContext = request.span?.isRecording() ? request.span.spanContext() : undefined;
   metrics.httpDuration.observe({
     labels: {
       http_request_method: request.method,
@@ -82,16 +85,20 @@ function logRequest(logger: Logger, c: Context<HonoEnv>, request: Observed): voi
 type RequestMetrics = Pick<Metrics, 'httpDuration' | 'activeRequests'>;
 
 export function requestObserver(deps: { metrics: RequestMetrics; logger: Logger }) {
-  const { metrics, logger } = deps;
+  const { metrics } = deps;
+  const logger = requestLineLogger(deps.logger);
   return createMiddleware<HonoEnv>(async function observeRequest(c, next) {
     const started = performance.now();
     const method = c.req.method;
-    // With telemetry off there is no span: no trace headers, no exemplar, Server-Timing's total only.
+    // With telemetry off there is no span, and a request the sampler left out has one that records
+    // nothing: no exemplar, and Server-Timing has its total only (the sums come from the spans).
     const span = trace.getActiveSpan();
-    const stopTiming = span ? serverTimings.track(span.spanContext().traceId) : undefined;
+    const stopTiming = span?.isRecording() ? serverTimings.track(span.spanContext().traceId) : undefined;
     metrics.activeRequests.inc({ http_request_method: method });
     try {
-      await next();
+      // Left out by the sampler: the rest of the request runs with tracing off (tracing.ts).
+      if (span && !span.isRecording()) await context.with(unsampledRequestContext(context.active()), next);
+      else await next();
     } finally {
       metrics.activeRequests.dec({ http_request_method: method });
       const request: Observed = {
@@ -101,7 +108,7 @@ export function requestObserver(deps: { metrics: RequestMetrics; logger: Logger 
         durationMs: performance.now() - started,
         span,
       };
-      traceResponse(c, request, stopTiming?.() ?? { db: 0, graph: 0, cache: 0 });
+      traceResponse(c, request, stopTiming?.());
       measureRequest(metrics, request);
       logRequest(logger, c, request);
     }

@@ -4,6 +4,7 @@
  * routers time the step as the `validate request` span (createRouter in openapi.ts).
  */
 import type { Hook } from '@hono/zod-openapi';
+import type { Span } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { type FieldError, ProblemError } from '../errors/problem.ts';
@@ -36,43 +37,39 @@ export function toFieldErrors(issues: z.core.$ZodIssue[], target: string): Field
   });
 }
 
-/** A request's validation in flight: when its first part began, and the parts checked so far. */
+/** A request's validation in flight: its span, and the parts checked so far. */
 interface Checking {
-  startedAt: number;
+  span: Span;
   targets: string[];
 }
 
 const checking = new WeakMap<Context, Checking>();
 
 /**
- * Makes the `validate request` span once validation is over, timed from the moment the first
- * part began (reading and parsing the body included) to this one: its duration is the real
- * work, not the instant after it. One span per request, however many parts the route reads.
+ * Ends the `validate request` span once validation is over. It was started when the first part
+ * began (reading and parsing the body included), so its duration is the real work, not the
+ * instant after it. One span per request, however many parts the route reads.
  */
 function validationEnded(c: Context, outcome: { valid: boolean; errorCount?: number }): void {
   const state = checking.get(c);
   if (!state) return;
   checking.delete(c);
-  tracer
-    .startSpan('validate request', {
-      startTime: state.startedAt,
-      attributes: {
-        [FLOWLAB_VALIDATION_TARGET]: state.targets.join(','),
-        [FLOWLAB_VALIDATION_VALID]: outcome.valid,
-        ...(outcome.errorCount !== undefined && { [FLOWLAB_VALIDATION_ERROR_COUNT]: outcome.errorCount }),
-      },
-    })
-    // An explicit end: a span given its start time would otherwise end on the millisecond clock.
-    .end(performance.now());
+  state.span.setAttributes({
+    [FLOWLAB_VALIDATION_TARGET]: state.targets.join(','),
+    [FLOWLAB_VALIDATION_VALID]: outcome.valid,
+    ...(outcome.errorCount !== undefined && { [FLOWLAB_VALIDATION_ERROR_COUNT]: outcome.errorCount }),
+  });
+  state.span.end();
 }
 
 /**
- * Runs before a route's validators (createRouter puts it first): starts the clock. A part that
+ * Runs just before a route's validators (createRouter puts it there): starts the span. A part that
  * is refused before the hook sees it (JSON that does not parse: 400; not JSON at all: 415)
  * ends the span here, once the error handler has answered.
  */
 export const validationStarts: MiddlewareHandler = async function validationStarts(c, next) {
-  checking.set(c, { startedAt: performance.now(), targets: [] });
+  // Not the active span: nothing runs under it, and the handler's steps are its siblings.
+  checking.set(c, { span: tracer.startSpan('validate request'), targets: [] });
   await next();
   validationEnded(c, { valid: false });
 };

@@ -4,8 +4,9 @@
  * - ESM: the import-in-the-middle hook is registered first, so the ESM imports of pg, ioredis and
  *   http are instrumented too (without it, ESM instrumentation silently does nothing; the
  *   telemetry tests prove the pg, ioredis and http spans appear).
- * - Identity and sampling come from the standard variables: OTEL_SERVICE_NAME (default
- *   flowlab-api), OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER (parent-based, always on by default).
+ * - Identity comes from the standard variables: OTEL_SERVICE_NAME (default flowlab-api),
+ *   OTEL_RESOURCE_ATTRIBUTES. Sampling from OTEL_TRACES_SAMPLER when set; by default parent-based,
+ *   every new trace up to TRACES_PER_SECOND a second (sampler.ts).
  * - Spans go to OTLP over HTTP (protobuf) only when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces
  *   one) is set: with no endpoint nothing is exported, so nothing errors or retries.
  * - They always go to the recent-traces store (GET /debug/traces) and the Server-Timing sums.
@@ -13,7 +14,7 @@
  *
  * This module is the one place outside config.ts that reads the environment: it must run
  * before the app, and so before the config is parsed. The OTEL_* variables are the SDK's own;
- * the RECENT_TRACES_* bounds go through config.ts's schema (recentTracesLimits).
+ * RECENT_TRACES_* and TRACES_PER_SECOND go through config.ts's schema (telemetrySettings).
  */
 import { register } from 'node:module';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
@@ -23,18 +24,19 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { ConfigError, recentTracesLimits } from '../config.ts';
+import { ConfigError, telemetrySettings } from '../config.ts';
 import { API_VERSION } from '../version.ts';
 import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
 import { recentTraces } from './recent-traces.ts';
+import { labSampler } from './sampler.ts';
 import { serverTimings } from './server-timing.ts';
 
 const env = process.env;
 
-function recentTracesLimitsOrExit() {
+function settingsOrExit() {
   try {
-    return recentTracesLimits(env);
+    return telemetrySettings(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // The same message and exit code as the server's own check of the configuration.
@@ -51,7 +53,8 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
 
   // The recent-traces view is on in the lab and off in production unless asked for; its bounds
   // are parsed by config.ts's own schema, so a bad value stops here naming the variable.
-  recentTraces.configure(recentTracesLimitsOrExit());
+  const settings = settingsOrExit();
+  recentTraces.configure(settings.recentTraces);
 
   const spanProcessors: SpanProcessor[] = [serverTimings, dependencySpans, recentTraces];
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
@@ -65,6 +68,9 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
       'deployment.environment.name': env.NODE_ENV ?? 'development',
     }),
     spanProcessors,
+    // OTEL_TRACES_SAMPLER, when set, is the SDK's to read; else every request a person makes,
+    // and at most TRACES_PER_SECOND new traces a second under load (telemetry/sampler.ts).
+    ...(!env.OTEL_TRACES_SAMPLER && { sampler: labSampler(settings.tracesPerSecond) }),
     // Metrics are served by prom-client at /metrics; the SDK exports traces only.
     metricReaders: [],
     instrumentations: [

@@ -13,7 +13,7 @@ import type { Attributes, Context } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { type RecentTracesLimits, recentTracesLimits } from '../config.ts';
+import { type RecentTracesLimits, telemetrySettings } from '../config.ts';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from './attributes.ts';
 
 export interface StoredSpan {
@@ -100,6 +100,8 @@ export class RecentTraces implements SpanProcessor {
   private limits: RecentTracesLimits;
   private spanCount = 0;
   private byteCount = 0;
+  /** The trace last appended to, so the end of the map. */
+  private newest: string | undefined;
 
   constructor(limits: RecentTracesLimits) {
     this.limits = limits;
@@ -121,12 +123,19 @@ export class RecentTraces implements SpanProcessor {
     if (!this.enabled) return;
     const traceId = span.spanContext().traceId;
     const bytes = approximateBytes(span);
-    const trace = this.traces.get(traceId) ?? { spans: [], bytes: 0 };
+    let trace = this.traces.get(traceId);
+    if (!trace) {
+      trace = { spans: [], bytes: 0 };
+      this.traces.set(traceId, trace);
+    } else if (traceId !== this.newest) {
+      // (Re-)insert at the end: a trace that is still growing is not the oldest. The spans of one
+      // request mostly end one after another, so most spans find their trace at the end already.
+      this.traces.delete(traceId);
+      this.traces.set(traceId, trace);
+    }
+    this.newest = traceId;
     trace.spans.push(span);
     trace.bytes += bytes;
-    // (Re-)insert at the end: a trace that is still growing is not the oldest.
-    this.traces.delete(traceId);
-    this.traces.set(traceId, trace);
     this.spanCount += 1;
     this.byteCount += bytes;
     while (
@@ -229,4 +238,4 @@ export class RecentTraces implements SpanProcessor {
  * adds it to the tracer provider; the app serves it. Both import this module, so both see it.
  */
 // The lab's defaults until the instrumentation module configures it (it does not when telemetry is off).
-export const recentTraces = new RecentTraces(recentTracesLimits({}));
+export const recentTraces = new RecentTraces(telemetrySettings({}).recentTraces);

@@ -52,10 +52,14 @@ export class ServerTimings implements SpanProcessor {
 
 export const serverTimings = new ServerTimings();
 
-/** The Server-Timing header value: `db;dur=3.2, graph;dur=4.1, cache;dur=0.4, total;dur=9.8`. */
-export function serverTimingHeader(sums: Record<TimingStep, number>, totalMs: number): string {
+/**
+ * The Server-Timing header value: `db;dur=3.2, graph;dur=4.1, cache;dur=0.4, total;dur=9.8`, or
+ * `total;dur=9.8` alone when there are no sums (telemetry off, or a request the sampler left out).
+ */
+export function serverTimingHeader(sums: Record<TimingStep, number> | undefined, totalMs: number): string {
   const entry = (name: string, ms: number) => `${name};dur=${Math.round(ms * 100) / 100}`;
-  return [entry('db', sums.db), entry('graph', sums.graph), entry('cache', sums.cache), entry('total', totalMs)].join(
-    ', ',
-  );
+  const total = entry('total', totalMs);
+  return sums
+    ? [entry('db', sums.db), entry('graph', sums.graph), entry('cache', sums.cache), total].join(', ')
+    : total;
 }

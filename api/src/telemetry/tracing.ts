@@ -3,8 +3,17 @@
  * outbox, circuit breaker, Neo4j). Each step is one call: step(name, attributes, work).
  * With telemetry off, the API's tracer is a no-op and a step is just a function call.
  */
-import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import {
+  type Attributes,
+  type Context,
+  context,
+  INVALID_SPAN_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import { ProblemError } from '../errors/problem.ts';
 import { API_VERSION } from '../version.ts';
 import { ATTR_ERROR_TYPE, ERROR_TYPE_VALUE_OTHER, FLOWLAB_PROBLEM_TYPE } from './attributes.ts';
@@ -42,6 +51,16 @@ export function errorType(error: unknown): string {
   return ERROR_TYPE_VALUE_OTHER;
 }
 
+/**
+ * The context a request the sampler left out runs in: tracing suppressed, and no span in it, so
+ * the pg and ioredis instrumentations (requireParentSpan) skip their wrapping altogether and the
+ * steps make no spans. Its one log line is written outside it and keeps its trace id; other lines
+ * inside it have none (there is no trace to lead to).
+ */
+export function unsampledRequestContext(parent: Context): Context {
+  return trace.deleteSpan(suppressTracing(parent));
+}
+
 /** Runs work without tracing it: start-up chores and probes would otherwise make traces of their own. */
 export function untraced<T>(work: () => Promise<T>): Promise<T> {
   return context.with(suppressTracing(context.active()), work);
@@ -53,6 +72,12 @@ export function step<T>(
   work: (span: Span) => Promise<T>,
   options: { kind?: SpanKind } = {},
 ): Promise<T> {
+  // In a request the sampler left out (or untraced work), a span would record nothing: the step
+  // runs without making one, or switching the async context for it.
+  const active = context.active();
+  if (isTracingSuppressed(active)) return work(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+  const parent = trace.getSpan(active);
+  if (parent && !parent.isRecording()) return work(parent);
   return tracer.startActiveSpan(name, { attributes, kind: options.kind ?? SpanKind.INTERNAL }, async (span) => {
     try {
       return await work(span);

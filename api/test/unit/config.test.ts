@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_JWT_SECRET, loadConfig, recentTracesLimits } from '../../src/config.ts';
+import { ConfigError, DEFAULT_JWT_SECRET, loadConfig, telemetrySettings } from '../../src/config.ts';
 
 describe('configuration', () => {
   it('has defaults that run the embedded lab on port 8000', () => {
@@ -64,10 +64,16 @@ describe('configuration', () => {
   });
 
   it('bounds the recent-traces store: 200 traces in the lab, none in production, each bound a checked number', () => {
-    expect(recentTracesLimits({})).toEqual({ maxTraces: 200, maxSpans: 10_000, maxBytes: 16 * 1024 * 1024 });
-    expect(recentTracesLimits({ NODE_ENV: 'production' }).maxTraces).toBe(0);
-    expect(recentTracesLimits({ NODE_ENV: 'production', RECENT_TRACES_MAX: '50' }).maxTraces).toBe(50);
-    expect(recentTracesLimits({ RECENT_TRACES_MAX_SPANS: '500', RECENT_TRACES_MAX_BYTES: '' })).toMatchObject({
+    expect(telemetrySettings({}).recentTraces).toEqual({
+      maxTraces: 200,
+      maxSpans: 10_000,
+      maxBytes: 16 * 1024 * 1024,
+    });
+    expect(telemetrySettings({ NODE_ENV: 'production' }).recentTraces.maxTraces).toBe(0);
+    expect(telemetrySettings({ NODE_ENV: 'production', RECENT_TRACES_MAX: '50' }).recentTraces.maxTraces).toBe(50);
+    expect(
+      telemetrySettings({ RECENT_TRACES_MAX_SPANS: '500', RECENT_TRACES_MAX_BYTES: '' }).recentTraces,
+    ).toMatchObject({
       maxSpans: 500,
       maxBytes: 16 * 1024 * 1024,
     });
@@ -76,8 +82,9 @@ describe('configuration', () => {
       ['RECENT_TRACES_MAX', 'lots'],
       ['RECENT_TRACES_MAX_SPANS', '-1'],
       ['RECENT_TRACES_MAX_BYTES', '1.5'],
+      ['TRACES_PER_SECOND', 'all'],
     ] as const) {
-      expect(() => recentTracesLimits({ [name]: value }), name).toThrow(new RegExp(name));
+      expect(() => telemetrySettings({ [name]: value }), name).toThrow(new RegExp(name));
       expect(() => loadConfig({ [name]: value }), name).toThrow(new RegExp(name));
     }
   });

@@ -1,0 +1,55 @@
+/**
+ * The lab's default sampler: every request a person makes is traced whole, and a load test does
+ * not pay for thousands of traces a second that nobody will read.
+ *
+ * Parent-based, like OpenTelemetry's default: a request whose traceparent says "sampled" (the web
+ * client's clicks, the walkthrough's Run it, your own curl with -H traceparent) is always traced,
+ * and one that says "not sampled" never is. A request that starts a trace is traced while fewer
+ * than `perSecond` have started in the last second (a token bucket with a second's worth of
+ * burst), and beyond that it is not: it still has its metrics and its log line, and its
+ * `traceresponse` says `-00` (not sampled). `perSecond` 0 traces every request.
+ */
+import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
+import {
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  type Sampler,
+  SamplingDecision,
+  type SamplingResult,
+} from '@opentelemetry/sdk-trace-base';
+
+export class RootRateSampler implements Sampler {
+  private readonly perSecond: number;
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(perSecond: number) {
+    this.perSecond = perSecond;
+    this.tokens = perSecond;
+  }
+
+  shouldSample(
+    _context: Context,
+    _traceId: string,
+    _name: string,
+    _kind: SpanKind,
+    _attributes: Attributes,
+    _links: Link[],
+  ): SamplingResult {
+    const now = performance.now();
+    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return { decision: SamplingDecision.NOT_RECORD };
+    this.tokens -= 1;
+    return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+  }
+
+  toString(): string {
+    return `RootRateSampler{${this.perSecond}/s}`;
+  }
+}
+
+/** Parent-based; a new trace is sampled up to `perSecond` a second (0: always). */
+export function labSampler(perSecond: number): Sampler {
+  return new ParentBasedSampler({ root: perSecond > 0 ? new RootRateSampler(perSecond) : new AlwaysOnSampler() });
+}
