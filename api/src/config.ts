@@ -24,8 +24,10 @@ const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v
  * RECENT_TRACES_MAX unset means 200 in the lab and 0 (off) in production.
  */
 const telemetryShape = {
-  // New traces sampled per second when OTEL_TRACES_SAMPLER is unset (telemetry/sampler.ts); 0 traces every request.
-  TRACES_PER_SECOND: z.coerce.number().int().min(0).max(1_000_000).default(50),
+  // New traces sampled per second when OTEL_TRACES_SAMPLER is unset (telemetry/sampler.ts); 0, the default, traces
+  // every request. Off by default because the dependency metrics are made from spans: with a cap, a load test's
+  // database and Redis calls past it would go uncounted on the dashboards the lab teaches with.
+  TRACES_PER_SECOND: z.coerce.number().int().min(0).max(1_000_000).default(0),
   RECENT_TRACES_MAX: z.coerce.number().int().min(0).max(100_000).optional(),
   RECENT_TRACES_MAX_SPANS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   RECENT_TRACES_MAX_BYTES: z.coerce

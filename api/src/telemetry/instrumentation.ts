@@ -6,7 +6,7 @@
  *   telemetry tests prove the pg, ioredis and http spans appear).
  * - Identity comes from the standard variables: OTEL_SERVICE_NAME (default flowlab-api),
  *   OTEL_RESOURCE_ATTRIBUTES. Sampling from OTEL_TRACES_SAMPLER when set; by default parent-based,
- *   every new trace up to TRACES_PER_SECOND a second (sampler.ts).
+ *   every new trace, or up to TRACES_PER_SECOND a second when that is set (sampler.ts).
  * - Spans go to OTLP over HTTP (protobuf) only when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces
  *   one) is set: with no endpoint nothing is exported, so nothing errors or retries.
  * - They always go to the recent-traces store (GET /debug/traces) and the Server-Timing sums.
@@ -68,8 +68,8 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
       'deployment.environment.name': env.NODE_ENV ?? 'development',
     }),
     spanProcessors,
-    // OTEL_TRACES_SAMPLER, when set, is the SDK's to read; else every request a person makes,
-    // and at most TRACES_PER_SECOND new traces a second under load (telemetry/sampler.ts).
+    // OTEL_TRACES_SAMPLER, when set, is the SDK's to read; else every request, or at most
+    // TRACES_PER_SECOND new traces a second when that is set (telemetry/sampler.ts).
     ...(!env.OTEL_TRACES_SAMPLER && { sampler: labSampler(settings.tracesPerSecond) }),
     // Metrics are served by prom-client at /metrics; the SDK exports traces only.
     metricReaders: [],

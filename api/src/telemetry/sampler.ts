@@ -1,6 +1,8 @@
 /**
- * The lab's default sampler: every request a person makes is traced whole, and a load test does
- * not pay for thousands of traces a second that nobody will read.
+ * The lab's sampler: every request a person makes is traced whole and, when TRACES_PER_SECOND is
+ * set, a load test does not pay for thousands of traces a second that nobody will read. Unset (0),
+ * every request is traced: the dependency metrics are made from spans (dependency-spans.ts), so a
+ * cap also caps what they count.
  *
  * Parent-based, like OpenTelemetry's default: a request whose traceparent says "sampled" (the web
  * client's clicks, the walkthrough's Run it, your own curl with -H traceparent) is always traced,
