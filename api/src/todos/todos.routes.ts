@@ -1,5 +1,6 @@
 /** The todo lifecycle over HTTP: contracts (createRoute) and handlers, side by side. */
 import { createRoute } from '@hono/zod-openapi';
+import { sendJsonText } from '../http/json-text.ts';
 import {
   bearerSecurity,
   bodyProblems,
@@ -10,7 +11,6 @@ import {
   problemResponses,
   userProblems,
 } from '../http/openapi.ts';
-import { sendJsonText } from '../http/json-text.ts';
 import { rateLimitHeaders } from '../ratelimit/decision.ts';
 import {
   CreateTodoSchema,
