@@ -8,14 +8,19 @@
  * failed is remembered, and that user's reads bypass the cache until a bump succeeds.
  */
 import type { Logger } from 'pino';
+import { type JsonText, toJsonText } from '../http/json-text.ts';
 import { FLOWLAB_CACHE_OUTCOME, FLOWLAB_CACHE_STORE } from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
 import type { CacheStore } from './store.ts';
 
 export type CacheOutcome = 'hit' | 'miss' | 'bypass';
 
+/**
+ * The answer as JSON text: a hit's is the stored text as it is (not parsed), a miss's is the text
+ * it stored. Either way the response sends these bytes, so a hit and a miss answer alike.
+ */
 export interface Cached<T> {
-  value: T;
+  body: JsonText<T>;
   cache: CacheOutcome;
 }
 
@@ -48,9 +53,10 @@ export function createTodoCache(deps: {
 
   /** Cache-aside: the version and the entry in one call; on a miss, load from PostgreSQL and store it. */
   async function readThrough<T>(userId: number, what: string, load: () => Promise<T>): Promise<Cached<T>> {
+    const loaded = async () => toJsonText(await load());
     if (unconfirmedInvalidations.has(userId)) {
       await invalidate(userId);
-      if (unconfirmedInvalidations.has(userId)) return { value: await load(), cache: 'bypass' };
+      if (unconfirmedInvalidations.has(userId)) return { body: await loaded(), cache: 'bypass' };
     }
     const entryKey = { before: `${keyPrefix}todos:${userId}:v`, after: `:${what}` };
     let key: string;
@@ -58,19 +64,20 @@ export function createTodoCache(deps: {
       // The version is read before the data (in the same call, first): a write that lands after
       // it bumps the version, so whatever this read stores is filed under a key nobody reads again.
       const { version, value } = await store.readVersioned(versionKey(userId), entryKey);
-      if (value !== undefined) return { value: JSON.parse(value) as T, cache: 'hit' };
+      // Only readThrough writes these keys, and only toJsonText's output of a T.
+      if (value !== undefined) return { body: value as JsonText<T>, cache: 'hit' };
       key = `${entryKey.before}${version}${entryKey.after}`;
     } catch (error) {
       storeFailed('read', error);
-      return { value: await load(), cache: 'bypass' };
+      return { body: await loaded(), cache: 'bypass' };
     }
-    const value = await load();
+    const body = await loaded();
     try {
-      await store.set(key, JSON.stringify(value), ttlSeconds, String(userId));
+      await store.set(key, body, ttlSeconds, String(userId));
     } catch (error) {
       storeFailed('write', error);
     }
-    return { value, cache: 'miss' };
+    return { body, cache: 'miss' };
   }
 
   return {

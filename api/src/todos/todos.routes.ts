@@ -1,5 +1,6 @@
 /** The todo lifecycle over HTTP: contracts (createRoute) and handlers, side by side. */
 import { createRoute } from '@hono/zod-openapi';
+import { sendJsonText } from '../http/json-text.ts';
 import {
   bearerSecurity,
   bodyProblems,
@@ -144,14 +145,14 @@ export function todoRoutes(deps: { todos: TodoService }) {
       return c.json({ ...todo, graph: { status: graph } }, 201);
     })
     .openapi(listTodos, async (c) => {
-      const { value, cache } = await todos.list(c.get('user').id, c.req.valid('query'));
+      const { body, cache } = await todos.list(c.get('user').id, c.req.valid('query'));
       c.header('X-Cache', cache);
-      return c.json(value, 200);
+      return sendJsonText(c, body, 200);
     })
     .openapi(getTodo, async (c) => {
-      const { value, cache } = await todos.get(c.get('user').id, c.req.valid('param').id);
+      const { body, cache } = await todos.get(c.get('user').id, c.req.valid('param').id);
       c.header('X-Cache', cache);
-      return c.json(value, 200);
+      return sendJsonText(c, body, 200);
     })
     .openapi(updateTodo, async (c) => {
       const { todo, graph } = await todos.update(c.get('user').id, c.req.valid('param').id, c.req.valid('json'));
