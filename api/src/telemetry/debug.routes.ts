@@ -44,6 +44,14 @@ const listTraces = createRoute({
   },
 });
 
+/** A W3C trace id in the path, as `traceresponse` gives it: /debug/traces/{traceId} and Jaeger's. */
+export const traceIdParams = z.object({
+  traceId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters')
+    .openapi({ param: { name: 'traceId', in: 'path' } }),
+});
+
 const getTrace = createRoute({
   method: 'get',
   path: '/traces/{traceId}',
@@ -52,12 +60,7 @@ const getTrace = createRoute({
   security: [],
   summary: "One trace's span tree, with timings, attributes and events",
   request: {
-    params: z.object({
-      traceId: z
-        .string()
-        .regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters')
-        .openapi({ param: { name: 'traceId', in: 'path' } }),
-    }),
+    params: traceIdParams,
   },
   responses: {
     200: jsonContent(z.object({ traceId: z.string(), spans: z.array(z.record(z.string(), z.unknown())) }), 'The trace'),

@@ -6,7 +6,7 @@
  * OpenTelemetry status folded into tags, events as `logs`, the parent and the links as
  * `references`. This module unfolds them again; nothing here does I/O.
  */
-import type { SpanNode, TraceSummary } from './recent-traces.ts';
+import { type SpanNode, spanTree, type TraceSummary } from './recent-traces.ts';
 
 export interface JaegerKeyValue {
   key: string;
@@ -79,14 +79,7 @@ function toNode(span: JaegerSpan, trace: JaegerTrace): SpanNode {
 
 /** The span tree of one Jaeger trace, children in start order (as RecentTraces.tree builds it). */
 export function jaegerTree(trace: JaegerTrace): SpanNode[] {
-  const nodes = new Map(trace.spans.map((span) => [span.spanID, toNode(span, trace)]));
-  const roots: SpanNode[] = [];
-  for (const node of [...nodes.values()].sort((a, b) => a.startTime - b.startTime)) {
-    const parent = node.parentSpanId ? nodes.get(node.parentSpanId) : undefined;
-    if (parent) parent.children.push(node);
-    else roots.push(node);
-  }
-  return roots;
+  return spanTree(trace.spans.map((span) => toNode(span, trace)));
 }
 
 function flatten(tree: SpanNode[]): SpanNode[] {

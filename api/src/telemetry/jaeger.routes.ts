@@ -16,6 +16,7 @@ import { ProblemError } from '../errors/problem.ts';
 import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import { ATTR_ENDUSER_ID } from './attributes.ts';
+import { traceIdParams } from './debug.routes.ts';
 import type { JaegerQuery } from './jaeger-query.ts';
 import { type JaegerTrace, jaegerTree, matchesCriteria, summarize, type TraceCriteria } from './jaeger-traces.ts';
 import { untraced } from './tracing.ts';
@@ -150,12 +151,7 @@ const traceRoute = createRoute({
   security: [],
   summary: 'One trace from Jaeger, as the same span tree as /debug/traces/{traceId}',
   request: {
-    params: z.object({
-      traceId: z
-        .string()
-        .regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters')
-        .openapi({ param: { name: 'traceId', in: 'path' } }),
-    }),
+    params: traceIdParams,
   },
   responses: {
     200: jsonContent(

@@ -47,6 +47,21 @@ export interface SpanNode extends StoredSpan {
   children: SpanNode[];
 }
 
+/**
+ * One trace's spans as a tree, children in start order; a span whose parent is not among them
+ * (a remote caller's, or one not kept) is a root. Jaeger's traces are drawn through it too.
+ */
+export function spanTree(spans: StoredSpan[]): SpanNode[] {
+  const nodes = new Map(spans.map((s) => [s.spanId, { ...s, children: [] as SpanNode[] }]));
+  const roots: SpanNode[] = [];
+  for (const node of [...nodes.values()].sort((a, b) => a.startTime - b.startTime)) {
+    const parent = node.parentSpanId ? nodes.get(node.parentSpanId) : undefined;
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
 function toStored(span: ReadableSpan): StoredSpan {
   const context = span.spanContext();
   return {
@@ -217,15 +232,7 @@ export class RecentTraces implements SpanProcessor {
   /** The span tree of one trace, children in start order; undefined when it is not (or no longer) kept. */
   tree(traceId: string): SpanNode[] | undefined {
     const spans = this.traces.get(traceId)?.spans.map(toStored);
-    if (!spans) return undefined;
-    const nodes = new Map(spans.map((s) => [s.spanId, { ...s, children: [] as SpanNode[] }]));
-    const roots: SpanNode[] = [];
-    for (const node of [...nodes.values()].sort((a, b) => a.startTime - b.startTime)) {
-      const parent = node.parentSpanId ? nodes.get(node.parentSpanId) : undefined;
-      if (parent) parent.children.push(node);
-      else roots.push(node);
-    }
-    return roots;
+    return spans && spanTree(spans);
   }
 
   spans(traceId: string): StoredSpan[] {
