@@ -44,16 +44,16 @@ import { clientRateLimit } from './ratelimit/client-rate-limit.ts';
 import { memoryRateLimiter, type RateLimiter, redisRateLimiter, type WindowOptions } from './ratelimit/rate-limiter.ts';
 import { defaultSites, mountSites } from './sites/static-sites.ts';
 import { webConfigRoutes } from './sites/web-config.routes.ts';
-import { browserSpanRoutes } from './telemetry/browser-spans.routes.ts';
-import { debugRoutes } from './telemetry/debug.routes.ts';
-import { jaegerRoutes } from './telemetry/jaeger.routes.ts';
-import { createJaegerQuery } from './telemetry/jaeger-query.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import { recentTraces } from './telemetry/recent-traces.ts';
-import { viewsRoutes } from './telemetry/views.routes.ts';
 import { watchDependencies } from './telemetry/watch-dependencies.ts';
 import { todoRoutes } from './todos/todos.routes.ts';
 import { createTodoService } from './todos/todos.service.ts';
+import { browserSpanRoutes } from './trace-views/browser-spans.routes.ts';
+import { debugRoutes } from './trace-views/debug.routes.ts';
+import { jaegerRoutes } from './trace-views/jaeger.routes.ts';
+import { createJaegerQuery } from './trace-views/jaeger-query.ts';
+import { viewsRoutes } from './trace-views/views.routes.ts';
 import { API_VERSION } from './version.ts';
 
 /** A page exports a batch every few hundred ms while someone clicks: 120 a minute is plenty. */

@@ -6,7 +6,7 @@
  * OpenTelemetry status folded into tags, events as `logs`, the parent and the links as
  * `references`. This module unfolds them again; nothing here does I/O.
  */
-import { type SpanNode, spanTree, type TraceSummary } from './recent-traces.ts';
+import { type SpanNode, spanTree, type TraceSummary } from '../telemetry/recent-traces.ts';
 
 export interface JaegerKeyValue {
   key: string;

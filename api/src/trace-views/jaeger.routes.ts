@@ -15,11 +15,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
 import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
-import { ATTR_ENDUSER_ID } from './attributes.ts';
+import { ATTR_ENDUSER_ID } from '../telemetry/attributes.ts';
+import { untraced } from '../telemetry/tracing.ts';
 import { traceIdParams } from './debug.routes.ts';
 import type { JaegerQuery } from './jaeger-query.ts';
 import { type JaegerTrace, jaegerTree, matchesCriteria, summarize, type TraceCriteria } from './jaeger-traces.ts';
-import { untraced } from './tracing.ts';
 
 const jaegerProblems = ['dependency-failed', 'dependency-unavailable', 'dependency-timeout'] as const;
 

@@ -8,8 +8,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
 import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
-import type { RecentTraces } from './recent-traces.ts';
-import { untraced } from './tracing.ts';
+import type { RecentTraces } from '../telemetry/recent-traces.ts';
+import { untraced } from '../telemetry/tracing.ts';
 
 const listTraces = createRoute({
   method: 'get',

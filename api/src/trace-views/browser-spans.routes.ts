@@ -9,8 +9,8 @@ import type { HonoEnv } from '../http/env.ts';
 import { toFieldErrors } from '../http/validation.ts';
 import { clientRateLimit } from '../ratelimit/client-rate-limit.ts';
 import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
+import type { RecentTraces } from '../telemetry/recent-traces.ts';
 import { ForeignServiceError, OtlpTraceRequestSchema, toReadableSpans } from './browser-spans.ts';
-import type { RecentTraces } from './recent-traces.ts';
 
 export function browserSpanRoutes(deps: {
   traces: RecentTraces;
