@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const src = join(dirname(fileURLToPath(import.meta.url)), '../../src');
 
 /** Every relative import of the files in one folder of api/src, as `file: specifier`. */
-export function relativeImports(folder: string): string[] {
+function relativeImports(folder: string): string[] {
   const found: string[] = [];
   for (const file of readdirSync(join(src, folder))) {
     if (!file.endsWith('.ts')) continue;
