@@ -10,6 +10,7 @@ import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import type { RecentTraces } from '../telemetry/recent-traces.ts';
 import { untraced } from '../telemetry/tracing.ts';
+import { spanTree } from './span-tree.ts';
 
 const listTraces = createRoute({
   method: 'get',
@@ -91,8 +92,8 @@ export function debugRoutes(deps: {
     .openapi(getTrace, (c) => {
       if (!deps.traces.enabled) throw disabled();
       const { traceId } = c.req.valid('param');
-      const spans = deps.traces.tree(traceId);
-      if (!spans) throw new ProblemError('not-found', { detail: `Trace ${traceId} is not among the recent traces.` });
-      return c.json({ traceId, spans: spans as unknown as Record<string, unknown>[] }, 200);
+      const kept = deps.traces.spans(traceId);
+      if (!kept) throw new ProblemError('not-found', { detail: `Trace ${traceId} is not among the recent traces.` });
+      return c.json({ traceId, spans: spanTree(kept) as unknown as Record<string, unknown>[] }, 200);
     });
 }
