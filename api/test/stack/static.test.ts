@@ -265,16 +265,6 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
-  it("gives Neo4j the native lab's memory settings", async () => {
-    const { services } = await compose();
-    const env = services.neo4j?.environment ?? {};
-    const script = await read('scripts/lib/neo4j.sh');
-    const nativeDefault = (variable: string) => new RegExp(`\\$\\{${variable}:-(\\w+)\\}`).exec(script)?.[1];
-    expect(env.NEO4J_server_memory_heap_initial__size).toBe(nativeDefault('FLOWLAB_NEO4J_HEAP'));
-    expect(env.NEO4J_server_memory_heap_max__size).toBe(nativeDefault('FLOWLAB_NEO4J_HEAP'));
-    expect(env.NEO4J_server_memory_pagecache_size).toBe(nativeDefault('FLOWLAB_NEO4J_PAGECACHE'));
-  });
-
   it('has the services the lab needs, and an API that listens beyond its container', async () => {
     const { services } = await compose();
     expect(Object.keys(services)).toEqual(
