@@ -53,7 +53,7 @@ function traceResponse(c: Context<HonoEnv>, request: Observed, sums?: Record<Tim
 /**
  * A header on a response the handler has already made. c.header() at this point rebuilds it
  * (new Response(res.body, res)), and reading the body makes @hono/node-server turn its light
- * response into a real one and stream it: about 47 µs of a cached GET's CPU in a profile. The
+ * response into a real one and stream it (its cost: bench/README.md, "Profile"). The
  * answer's own headers take the value as they are; a response whose headers are immutable
  * (Response.redirect, a fetch answer) still goes the long way.
  */

@@ -38,7 +38,7 @@ export function createShell(deps: { config: Config; logger: Logger; metrics: Met
     },
   });
   // A GET or HEAD has no body to limit, and asking for one (c.req.raw.body) makes the node server
-  // build a full Request for it: about 8% of a cached GET's CPU when profiled.
+  // build a full Request for it: a share of a cached GET's CPU worth avoiding (bench/README.md, "Profile").
   app.use(async function limitRequestBody(c, next) {
     return c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next);
   });

@@ -68,8 +68,8 @@ function toStored(span: ReadableSpan): StoredSpan {
 
 /**
  * A rough size of a kept span, in bytes: enough to bound the store's memory, cheap to count.
- * An ended SDK span with two short attributes measured 965 bytes of heap (Node 24, SDK 2.x):
- * about 800 for the span itself, the rest for its name and attributes.
+ * About 800 bytes for the SDK span itself, then its strings (the measurement: bench/README.md,
+ * "Recent traces").
  */
 function approximateBytes(span: ReadableSpan): number {
   let bytes = 800 + span.name.length * 2;
