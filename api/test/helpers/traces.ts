@@ -12,7 +12,10 @@ export function newTraceparent(): { traceparent: string; traceId: string; parent
   return { traceparent: `00-${traceId}-${parentSpanId}-01`, traceId, parentSpanId };
 }
 
-/** The step spans under a create's SERVER span, in the order the README's diagram gives them. */
+/** The reference page that draws the request path (the diagram the docs and these tests read). */
+export const REQUEST_PATH_PAGE = 'docs/src/content/docs/reference/request-path.md';
+
+/** The step spans under a create's SERVER span, in the order the request-path diagram gives them. */
 export const CREATE_STEPS = [
   'authenticate',
   'validate request',
