@@ -78,6 +78,18 @@ describe('traces of the todo lifecycle', () => {
       /^insert into "todos"/i,
     );
     expect(JSON.stringify(insert?.attributes)).not.toContain('Follow the trace');
+    // Database spans read as the semantic conventions name them (db.query.summary), the same
+    // words PGlite's spans use: `INSERT todos`, `BEGIN`, not `pg.query:INSERT todos <database>`.
+    expect(insert).toMatchObject({ name: 'INSERT todos', attributes: { 'db.query.summary': 'INSERT todos' } });
+    expect(names).toEqual(expect.arrayContaining(['BEGIN', 'COMMIT']));
+    expect(flatten([root]).filter((s) => s.name.startsWith('pg.query'))).toEqual([]);
+    // Redis spans: the command in capitals, and which database it is.
+    const redisSpans = flatten([root]).filter(isRedisSpan);
+    expect(redisSpans.length).toBeGreaterThan(0);
+    for (const span of redisSpans) {
+      expect(span.name).toMatch(/^[A-Z]+$/);
+      expect(span.attributes['db.system.name']).toBe('redis');
+    }
     expect(child(root, 'rate limit decision').children.some(isRedisSpan)).toBe(true);
     expect(child(root, 'rate limit decision').attributes).toMatchObject({ 'flowlab.rate_limit.allowed': true });
 
