@@ -12,11 +12,11 @@ import { limitConnections, serverOptions } from './http/server-limits.ts';
 import { outboxWorkerFor } from './outbox/wiring.ts';
 import { defaultSites, isBuilt } from './sites/static-sites.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
-import { createLogger } from './telemetry/logger.ts';
+import { createLogger, prettyLogs } from './telemetry/logger.ts';
 
 const config = loadConfigOrExit();
 
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, pretty: prettyLogs(config) });
 const deps = await openDependencies(config, logger);
 if (config.MIGRATE_ON_START) await runMigrations(deps.database);
 const graphPreparation = deps.graph && prepareGraphInBackground(deps.graph.client, logger);
