@@ -36,6 +36,8 @@ import { createErrorHandler } from './http/error-handler.ts';
 import { methodAwareNotFound } from './http/method-not-allowed.ts';
 import { requestObserver } from './http/request-observer.ts';
 import { validationHook } from './http/validation.ts';
+import { drillRoutes } from './lab/drills/drills.routes.ts';
+import { drillsFor } from './lab/drills/wiring.ts';
 import { labRoutes } from './lab/lab.routes.ts';
 import { deadLetterRoutes } from './outbox/dead-letters.routes.ts';
 import { createOutboxRepository } from './outbox/outbox.repository.ts';
@@ -69,7 +71,7 @@ const openApiTags = [
   { name: 'problems', description: 'What each problem `type` means' },
   { name: 'debug', description: "The recent-traces view, Jaeger's traces and the telemetry views the lab pages read" },
   { name: 'admin', description: 'Outbox dead letters and accounts (ADMIN_TOKEN)' },
-  { name: 'lab', description: 'Fault switches (LAB_MODE=1 and ADMIN_TOKEN)' },
+  { name: 'lab', description: 'Fault switches and incident drills (LAB_MODE=1 and ADMIN_TOKEN)' },
 ];
 
 export function createApp(deps: Runtime) {
@@ -217,7 +219,18 @@ export function createApp(deps: Runtime) {
   // The fault switches exist only in lab mode, and only for the admin.
   if (config.LAB_MODE) {
     app.use('/lab/*', admin);
+    const drills = drillsFor({
+      config,
+      faults,
+      logger,
+      traces: recentTraces,
+      redis: Boolean(redis),
+      graph: Boolean(deps.graph),
+    });
+    app.use('/lab/faults', drills.lockFaults);
+    app.use('/lab/faults/*', drills.lockFaults);
     app.route('/lab', labRoutes({ faults, logger }));
+    app.route('/lab', drillRoutes({ drills: drills.runner }));
   }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
