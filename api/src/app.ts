@@ -17,7 +17,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
 import { createUsersRepository } from './auth/users.repository.ts';
-import { memoryStore, redisStore } from './cache/store.ts';
+import { memoryStore, redisStore, withCacheFaults } from './cache/store.ts';
 import { createTodoCache } from './cache/todo-cache.ts';
 import { categoryRoutes } from './categories/categories.routes.ts';
 import { createCategoryService } from './categories/categories.service.ts';
@@ -38,6 +38,7 @@ import { requestObserver } from './http/request-observer.ts';
 import { validationHook } from './http/validation.ts';
 import { drillRoutes } from './lab/drills/drills.routes.ts';
 import { drillsFor } from './lab/drills/wiring.ts';
+import type { FaultTarget } from './lab/faults.ts';
 import { labRoutes } from './lab/lab.routes.ts';
 import { deadLetterRoutes } from './outbox/dead-letters.routes.ts';
 import { createOutboxRepository } from './outbox/outbox.repository.ts';
@@ -94,13 +95,16 @@ export function createApp(deps: Runtime) {
   };
   const metrics = createMetrics();
   // One store for cached todos and account states: in Redis, shared by every replica.
-  const store = redis
-    ? redisStore(redis, faults)
-    : memoryStore({
-        maxEntries: config.CACHE_MAX_ENTRIES,
-        maxBytes: config.CACHE_MAX_BYTES,
-        maxBytesPerOwner: Math.min(config.CACHE_MAX_BYTES_PER_USER, config.CACHE_MAX_BYTES),
-      });
+  const store = withCacheFaults(
+    redis
+      ? redisStore(redis, faults)
+      : memoryStore({
+          maxEntries: config.CACHE_MAX_ENTRIES,
+          maxBytes: config.CACHE_MAX_BYTES,
+          maxBytesPerOwner: Math.min(config.CACHE_MAX_BYTES_PER_USER, config.CACHE_MAX_BYTES),
+        }),
+    faults,
+  );
   const accounts = createAccountStates({ store, users, keyPrefix, logger });
   const cache = createTodoCache({
     store,
@@ -219,6 +223,10 @@ export function createApp(deps: Runtime) {
   // The fault switches exist only in lab mode, and only for the admin.
   if (config.LAB_MODE) {
     app.use('/lab/*', admin);
+    // The database and the cache exist in every lab; Redis and Neo4j only when configured.
+    const targets: FaultTarget[] = ['postgresql', 'cache'];
+    if (redis) targets.push('redis');
+    if (deps.graph) targets.push('neo4j');
     const drills = drillsFor({
       config,
       faults,
@@ -229,7 +237,7 @@ export function createApp(deps: Runtime) {
     });
     app.use('/lab/faults', drills.lockFaults);
     app.use('/lab/faults/*', drills.lockFaults);
-    app.route('/lab', labRoutes({ faults, logger }));
+    app.route('/lab', labRoutes({ faults, logger, targets }));
     app.route('/lab', drillRoutes({ drills: drills.runner }));
   }
 

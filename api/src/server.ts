@@ -27,7 +27,7 @@ const app = createApp({ ...deps, config, logger });
 if (config.LAB_MODE) {
   logger.warn(
     { labMode: true, nodeEnv: config.NODE_ENV },
-    'lab mode on: the fault switches at /lab/faults can slow or break PostgreSQL, Neo4j and Redis calls',
+    'lab mode on: the fault switches at /lab/faults can slow or break the database, the cache, Redis and Neo4j calls',
   );
 }
 
@@ -70,6 +70,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+  // A lab fault left on must not hold in-flight requests (up to 30 s a call) nor outlive the run.
+  deps.faults.endAll();
   // Past the deadline, cut the connections that are left so the process still exits in time.
   const deadline = setTimeout(() => {
     logger.warn('shutdown deadline reached: closing remaining connections');

@@ -72,6 +72,12 @@ export const problemTypes = {
     title: 'The drill has ended',
     description: 'The drill was solved, given up, or ended when its lease ran out: start it again for a new cause.',
   },
+  'fault-target-absent': {
+    status: 409,
+    title: 'No such dependency in this lab',
+    description:
+      'A lab fault names a dependency this API runs without (Neo4j without NEO4J_URI, Redis without REDIS_URL): there is no call to slow down or break. The `dependency` field names it; `postgresql` and `cache` work in every lab.',
+  },
   'payload-too-large': {
     status: 413,
     title: 'Request body too large',

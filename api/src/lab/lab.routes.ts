@@ -1,9 +1,13 @@
 /**
  * The lab's fault switches over HTTP (LAB_MODE=1 and the admin token):
  *   GET /lab/faults, PUT /lab/faults/:target {latencyMs, errorRate}, DELETE /lab/faults[/:target]
+ * `postgresql` and `cache` work in every lab, the embedded default included; `redis` and `neo4j`
+ * only where the API runs with them: elsewhere a switch would be accepted and do nothing, so it
+ * is refused (409, fault-target-absent) with what to start instead.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
+import { ProblemError } from '../errors/problem.ts';
 import {
   bearerSecurity,
   bodyProblems,
@@ -12,7 +16,7 @@ import {
   jsonContent,
   problemResponses,
 } from '../http/openapi.ts';
-import { type Faults, faultTargets } from './faults.ts';
+import { type Faults, type FaultTarget, faultTargets } from './faults.ts';
 
 const FaultSchema = z
   .strictObject({
@@ -22,7 +26,11 @@ const FaultSchema = z
   .openapi('Fault');
 
 const TargetParams = z.object({
-  target: z.enum(faultTargets).openapi({ param: { name: 'target', in: 'path' } }),
+  target: z.enum(faultTargets).openapi({
+    param: { name: 'target', in: 'path' },
+    description:
+      'postgresql: every database call (PostgreSQL, or the embedded PGlite). cache: every cache call (Redis, or the in-process cache). redis: every Redis call (cache and rate limits; needs REDIS_URL). neo4j: every graph call (needs NEO4J_URI).',
+  }),
 });
 
 const FaultsSchema = z.object({ faults: z.record(z.string(), FaultSchema) }).openapi('Faults');
@@ -45,9 +53,14 @@ const set = createRoute({
   operationId: 'setFault',
   tags,
   security,
-  summary: 'Slow down or break every call to postgresql, neo4j or redis',
+  summary: 'Slow down or break every call to the database, the cache, Redis or Neo4j',
+  description:
+    'latencyMs is added before each call; errorRate is the share of calls that fail. A failed database call answers 500 (with its requestId); a failed cache call is bypassed (flowlab.cache.outcome=bypass); failed graph calls open the circuit breaker. A target the API runs without (redis without REDIS_URL, neo4j without NEO4J_URI) is refused with 409.',
   request: { params: TargetParams, body: jsonBody(FaultSchema) },
-  responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses('invalid-token', ...bodyProblems) },
+  responses: {
+    200: jsonContent(FaultsSchema, 'Active faults'),
+    ...problemResponses('invalid-token', 'fault-target-absent', ...bodyProblems),
+  },
 });
 
 const resetOne = createRoute({
@@ -74,12 +87,24 @@ const resetAll = createRoute({
   responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses('invalid-token') },
 });
 
-export function labRoutes(deps: { faults: Faults; logger: Logger }) {
-  const { faults, logger } = deps;
+/** What to set to give the lab a dependency it runs without. */
+const howToAdd: Partial<Record<FaultTarget, string>> = {
+  redis: 'REDIS_URL=redis://127.0.0.1:6379 (after npm run stack:up)',
+  neo4j: 'NEO4J_URI=bolt://127.0.0.1:7687 (after npm run stack:up)',
+};
+
+export function labRoutes(deps: { faults: Faults; logger: Logger; targets: readonly FaultTarget[] }) {
+  const { faults, logger, targets } = deps;
   return createRouter()
     .openapi(list, (c) => c.json({ faults: faults.list() }, 200))
     .openapi(set, (c) => {
       const target = c.req.valid('param').target;
+      if (!targets.includes(target)) {
+        throw new ProblemError('fault-target-absent', {
+          detail: `This API runs without ${target}, so a ${target} fault would change nothing. Start it with ${howToAdd[target] ?? target}, or use a target it has: ${targets.join(', ')}.`,
+          extensions: { dependency: target, targets },
+        });
+      }
       faults.set(target, c.req.valid('json'));
       // Loud on purpose: a fault left on looks like an outage to whoever reads the logs next.
       logger.warn({ target, faults: faults.list() }, `lab fault switched on for ${target}`);
