@@ -186,7 +186,7 @@ export const causes: Record<string, Cause> = {
     label: 'The database gets slower every minute',
     needs: [],
     faults: growing('postgresql', 40, 1000),
-    evidence: { kind: 'slow', target: 'postgresql', minMs: 60 },
+    evidence: { kind: 'slow', target: 'postgresql', minMs: 30 },
     look: 'Take a trace from the start of the drill and one from now. Which span grew?',
     path: [
       'The latency panel shows p99 doubling every minute: something accumulates.',
@@ -200,7 +200,7 @@ export const causes: Record<string, Cause> = {
     label: 'The cache gets slower every minute',
     needs: [],
     faults: growing('cache', 40, 1000),
-    evidence: { kind: 'slow', target: 'cache', minMs: 60 },
+    evidence: { kind: 'slow', target: 'cache', minMs: 30 },
     look: 'Take a trace from the start of the drill and one from now, both cache hits. Which span grew?',
     path: [
       'The latency panel shows p99 doubling every minute, and cached reads are affected first.',

@@ -4,10 +4,16 @@
  * users would, without k6. Real HTTP (not app.fetch in-process) so every request is a whole
  * request: the SERVER span, the request log line, the RED metrics, the rate limits by address.
  *
+ * Each request starts a trace of its own on the server, as a user's would: the load runs outside
+ * the context of the request that started the drill, with its own client side untraced (no
+ * traceparent sent, no CLIENT span made here).
+ *
  * Bounded: one request in flight at a time (a slow fault makes the load slower, never a pile-up),
  * creates kept under the per-user limit, each user's list trimmed, and it stops with the drill.
  */
 import { randomBytes } from 'node:crypto';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { Logger } from 'pino';
 import type { LoadShape } from './catalogue.ts';
 
@@ -53,8 +59,14 @@ export function createDrillLoad(options: DrillLoadOptions): DrillLoad {
   let inFlight = false;
   let tick = 0;
   let sent: Record<string, number> = {};
+  // Bumped by every start and stop: a start still making its users when the drill ends must not
+  // start its timers afterwards.
+  let generation = 0;
 
-  async function call(path: string, init: RequestInit & { token?: string } = {}): Promise<Response | undefined> {
+  async function call(
+    path: string,
+    init: RequestInit & { token?: string; timeoutMs?: number } = {},
+  ): Promise<Response | undefined> {
     const headers = new Headers(init.headers);
     headers.set('User-Agent', USER_AGENT);
     if (init.token) headers.set('Authorization', `Bearer ${init.token}`);
@@ -77,15 +89,26 @@ export function createDrillLoad(options: DrillLoadOptions): DrillLoad {
     const email = `drill-${index}-${randomBytes(4).toString('hex')}@lab.flowlab.test`;
     const password = randomBytes(12).toString('hex');
     const body = (value: unknown) => JSON.stringify(value);
-    await call('/auth/register', { method: 'POST', body: body({ email, password, name: `Drill user ${index}` }) });
-    const login = await call('/auth/login', { method: 'POST', body: body({ email, password }) });
+    // Password hashing is slow on purpose (scrypt), and slower on a busy machine: a generous timeout.
+    const timeoutMs = 60_000;
+    await call('/auth/register', {
+      method: 'POST',
+      timeoutMs,
+      body: body({ email, password, name: `Drill user ${index}` }),
+    });
+    const login = await call('/auth/login', { method: 'POST', timeoutMs, body: body({ email, password }) });
     if (!login?.ok) return undefined;
     const { accessToken } = (await login.json()) as { accessToken: string };
     return { email, password, token: accessToken, todoIds: [], creates: [] };
   }
 
   async function oneRequest(): Promise<void> {
-    const user = users[tick % users.length];
+    // Users that could not be made at the start (a busy machine) are made on the way.
+    if (users.length < (options.users ?? 3) && tick % 20 === 0) {
+      const user = await makeUser(users.length + 1);
+      if (user) users.push(user);
+    }
+    const user = users[tick % Math.max(users.length, 1)];
     tick += 1;
     if (!user) return;
     const now = Date.now();
@@ -144,6 +167,7 @@ export function createDrillLoad(options: DrillLoadOptions): DrillLoad {
     },
     async start(shape) {
       this.stop();
+      const mine = ++generation;
       sent = {};
       // Users are made once per process and reused by later drills: each registration and login
       // counts against the per-address limit of /auth/*, which the learner shares.
@@ -153,6 +177,7 @@ export function createDrillLoad(options: DrillLoadOptions): DrillLoad {
         const made = await Promise.all(Array.from({ length: options.users ?? 3 }, (_, i) => makeUser(i + 1)));
         users = made.filter((user): user is LabUser => user !== undefined);
       }
+      if (mine !== generation) return;
       timers.push(
         every(intervalMs, async () => {
           if (inFlight) return;
@@ -167,6 +192,7 @@ export function createDrillLoad(options: DrillLoadOptions): DrillLoad {
       if (shape === 'noisy-login') timers.push(every(1000, noisyLogin));
     },
     stop() {
+      generation += 1;
       for (const timer of timers) clearInterval(timer);
       timers = [];
     },

@@ -9,6 +9,7 @@
  * never names the cause before the end.
  */
 import { randomUUID } from 'node:crypto';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { ProblemError } from '../../errors/problem.ts';
 import type { SpanNode } from '../../telemetry/recent-traces.ts';
@@ -207,14 +208,20 @@ export function createDrillRunner(deps: DrillRunnerDeps) {
       deps.faults.reset();
       applyFaults(r);
       // Every few seconds: the lease and the time limit, and the faults of a cause that grows.
-      r.timer = setInterval(() => {
-        if (now() > r.leaseUntil) finish(r, 'ended', 'the page stopped renewing its lease');
-        else if (now() - r.startedAt > maxMs) finish(r, 'ended', 'time is up');
-        else applyFaults(r);
-      }, 5_000);
+      // Outside the start request's context: its log lines belong to no request's trace.
+      r.timer = context.with(ROOT_CONTEXT, () =>
+        setInterval(() => {
+          if (now() > r.leaseUntil) finish(r, 'ended', 'the page stopped renewing its lease');
+          else if (now() - r.startedAt > maxMs) finish(r, 'ended', 'time is up');
+          else applyFaults(r);
+        }, 5_000),
+      );
       r.timer.unref();
       deps.logger.info({ drill: drill.id, runId: r.runId }, 'drill started');
-      await deps.load.start(cause.load);
+      // Not awaited: making the load's users (password hashing) can take seconds on a busy machine.
+      context
+        .with(ROOT_CONTEXT, () => deps.load.start(cause.load))
+        .catch((error) => deps.logger.warn({ err: error }, 'the drill load did not start'));
       return view(r);
     },
 
