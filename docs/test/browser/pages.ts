@@ -20,6 +20,7 @@ export const otherPages = [
   '/learn/recent/',
   '/learn/traces/',
   '/learn/explore/',
+  '/learn/drills/',
   '/learn/dashboards/',
   // One page per provisioned dashboard, generated: a new dashboard is tested without a new line here.
   ...dashboards().map((d) => `/learn/dashboards/${dashboardSlug(d.uid)}/`),
