@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drills } from '../../src/lab/drills/catalogue.ts';
-import { findEvidence } from '../helpers/drill-solver.ts';
+import { adminClient, solveDrill } from '../helpers/drill-solver.ts';
 import { type StartedServer, startServer } from '../helpers/start-server.ts';
 
 const ADMIN_TOKEN = 'drill-admin-token-0123456789abcdef';
@@ -48,56 +48,11 @@ describe('incident drills on the embedded default', () => {
 
   for (const drill of drills.filter((d) => d.id !== 'graph-pending')) {
     it(`solves "${drill.title}" from its evidence, after a wrong answer`, async () => {
-      const since = Date.now();
-      const started = await call('POST', `/lab/drills/${drill.id}/start`);
-      expect(started.status).toBe(201);
-      const runId = started.json.runId as string;
-      // While a drill runs its faults are hidden, and the switches refuse to change.
-      expect((await call('GET', '/lab/faults')).json.type).toBe('/problems/drill-running');
-      const lease = setInterval(() => void call('POST', `/lab/drills/current/${runId}/lease`), 15_000);
-      try {
-        // A wrong cause first (Neo4j is not even in this lab), with any trace of the drill.
-        let anyTrace: string | undefined;
-        while (!anyTrace) {
-          const { items } = await get('/debug/traces?limit=5');
-          anyTrace = items.find((t: { startTime: string }) => Date.parse(t.startTime) >= since)?.traceId;
-          if (!anyTrace) await new Promise((resolve) => setTimeout(resolve, 1_000));
-        }
-        const wrong = await call('POST', `/lab/drills/current/${runId}/answer`, {
-          cause: 'neo4j-slow',
-          traceId: anyTrace,
-        });
-        expect(wrong.json.correct).toBe(false);
-        expect(wrong.json.drill.hints).toHaveLength(1);
-
-        const excluded: string[] = [];
-        let verdict: Record<string, any> = {};
-        for (let attempt = 0; attempt < 3 && !verdict.correct; attempt++) {
-          const evidence = await findEvidence(get, since, drill.causes, { excluded });
-          verdict = (await call('POST', `/lab/drills/current/${runId}/answer`, evidence)).json;
-          if (!verdict.correct) excluded.push(evidence.cause);
-        }
-        expect(verdict.correct, verdict.message).toBe(true);
-        expect(verdict.drill.state).toBe('solved');
-        expect(verdict.drill.debrief.evidence.found).toBeTruthy();
-        expect(verdict.drill.debrief.path.length).toBeGreaterThanOrEqual(3);
-        took[drill.id] = Math.round((Date.now() - since) / 1000);
-
-        // Nothing left running: no fault, and no load request a moment after the end.
-        expect((await call('GET', '/lab/faults')).json).toEqual({ faults: {} });
-        const ended = Date.now();
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
-        const { items } = await get('/debug/traces?limit=50');
-        const after = items.filter(
-          (t: { startTime: string; rootName: string }) =>
-            Date.parse(t.startTime) > ended + 500 && !t.rootName.includes('/lab/'),
-        );
-        expect(after).toEqual([]);
-      } finally {
-        clearInterval(lease);
-        const current = await call('GET', '/lab/drills/current');
-        if (current.json.state === 'running') await call('DELETE', `/lab/drills/current/${runId}`);
-      }
+      took[drill.id] = await solveDrill(
+        adminClient(() => server.base, ADMIN_TOKEN),
+        drill,
+        (ok, what) => expect(ok, what).toBe(true),
+      );
     }, 240_000);
   }
 });

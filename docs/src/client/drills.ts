@@ -8,9 +8,10 @@
  * While the page is open it renews the drill's lease; closing the tab lets the lease run out, and
  * the API then ends the drill and restores the faults by itself.
  */
+
+import type { SpanNode } from './lab.ts';
 import { apiBase } from './lab.ts';
 import { renderWaterfall } from './waterfall.ts';
-import type { SpanNode } from './lab.ts';
 
 const ADMIN_KEY = 'flowlab.adminToken';
 const LEASE_EVERY_MS = 20_000;
@@ -161,7 +162,9 @@ class IncidentDrills extends HTMLElement {
             element('q', {}, drill.symptom.replace(/^"|"$/g, '')),
             ' ',
             start,
-            drill.runnable ? '' : element('em', {}, ` needs ${drill.needs.join(' and ')}: start the API on the services.`),
+            drill.runnable
+              ? ''
+              : element('em', {}, ` needs ${drill.needs.join(' and ')}: start the API on the services.`),
           );
         }),
       ),
@@ -205,7 +208,11 @@ class IncidentDrills extends HTMLElement {
       route.append(new Option(r, r));
     const statusFilter = element('select', { name: 'status' });
     statusFilter.append(new Option('any status', ''), new Option('failed (error)', 'error'), new Option('ok', 'ok'));
-    const refresh = element('button', { type: 'button', className: 'refresh', textContent: 'Show the requests since the start' });
+    const refresh = element('button', {
+      type: 'button',
+      className: 'refresh',
+      textContent: 'Show the requests since the start',
+    });
     const traceList = element('ol', { className: 'recent-list drill-traces' });
     const waterfall = element('div', { className: 'trace' });
 
@@ -310,7 +317,11 @@ class IncidentDrills extends HTMLElement {
       return;
     }
     const { spans } = (await response.json()) as { spans: SpanNode[] };
-    const use = element('button', { type: 'button', className: 'use-evidence', textContent: 'Use this trace as evidence' });
+    const use = element('button', {
+      type: 'button',
+      className: 'use-evidence',
+      textContent: 'Use this trace as evidence',
+    });
     use.addEventListener('click', () => {
       evidence.value = id;
     });
@@ -329,6 +340,16 @@ class IncidentDrills extends HTMLElement {
       ? `Solved in ${Math.round(debrief.tookMs / 1000)} s, ${debrief.attempts} wrong answer${debrief.attempts === 1 ? '' : 's'} and ${debrief.hintsUsed} hint${debrief.hintsUsed === 1 ? '' : 's'} on the way. The faults are off again.`
       : `The drill ended (${drill.endedBecause ?? 'ended'}). The faults are off again.`;
     const again = element('button', { type: 'button', className: 'back', textContent: 'Back to the drills' });
+    // The learner's own evidence, drawn again: the trace that proved it, read with the admin token
+    // (the drill's load runs as lab users, whose traces the lab account cannot read).
+    const evidenceTrace = element('div', { className: 'trace evidence-trace' });
+    if (debrief.evidence) {
+      const id = debrief.evidence.traceId;
+      void this.api('GET', `/debug/traces/${id}`).then(async (response) => {
+        if (response.ok)
+          evidenceTrace.replaceChildren(renderWaterfall(((await response.json()) as { spans: SpanNode[] }).spans, ''));
+      });
+    }
     again.addEventListener('click', () => void this.showCatalogue());
     this.body.replaceChildren(
       element('h3', {}, `Debrief: ${drill.title}`),
@@ -339,9 +360,10 @@ class IncidentDrills extends HTMLElement {
               'p',
               { className: 'debrief-evidence' },
               'Your evidence: trace ',
-              element('a', { href: `../traces/?id=${debrief.evidence.traceId}` }, element('code', {}, debrief.evidence.traceId)),
-              `, where ${debrief.evidence.found}.`,
+              element('code', {}, debrief.evidence.traceId),
+              `, where ${debrief.evidence.found}:`,
             ),
+            evidenceTrace,
           ]
         : []),
       element('h4', {}, 'The path an engineer would take'),

@@ -185,8 +185,8 @@ export const causes: Record<string, Cause> = {
     id: 'postgresql-growing',
     label: 'The database gets slower every minute',
     needs: [],
-    faults: growing('postgresql', 40, 1000),
-    evidence: { kind: 'slow', target: 'postgresql', minMs: 30 },
+    faults: growing('postgresql', 120, 2000),
+    evidence: { kind: 'slow', target: 'postgresql', minMs: 100 },
     look: 'Take a trace from the start of the drill and one from now. Which span grew?',
     path: [
       'The latency panel shows p99 doubling every minute: something accumulates.',
@@ -199,8 +199,8 @@ export const causes: Record<string, Cause> = {
     id: 'cache-growing',
     label: 'The cache gets slower every minute',
     needs: [],
-    faults: growing('cache', 40, 1000),
-    evidence: { kind: 'slow', target: 'cache', minMs: 30 },
+    faults: growing('cache', 120, 2000),
+    evidence: { kind: 'slow', target: 'cache', minMs: 100 },
     look: 'Take a trace from the start of the drill and one from now, both cache hits. Which span grew?',
     path: [
       'The latency panel shows p99 doubling every minute, and cached reads are affected first.',
