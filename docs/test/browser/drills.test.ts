@@ -101,6 +101,7 @@ describe('incident drills, in the browser', () => {
         const evidence = await findEvidence(get, since, drill.causes, { excluded });
         await tab.click('incident-drills button.refresh');
         const row = tab.locator(`incident-drills .drill-traces button[data-trace-id="${evidence.traceId}"]`);
+        await row.waitFor({ timeout: 5_000 }).catch(() => undefined);
         if (await row.isVisible()) {
           await row.click();
           await tab.click('incident-drills button.use-evidence');
@@ -110,14 +111,15 @@ describe('incident drills, in the browser', () => {
         }
         expect(await tab.inputValue('incident-drills input[name="traceId"]')).toBe(evidence.traceId);
         await tab.selectOption('incident-drills select[name="cause"]', evidence.cause);
+        // The earlier "Not yet" is cleared first, so the outcome waited for is this answer's.
+        await tab.locator('incident-drills .verdict').evaluate((node) => {
+          node.textContent = '';
+        });
         await tab.click('incident-drills button.check');
         const outcome = tab.locator('incident-drills .debrief-cause, incident-drills .verdict:has-text("Not yet")');
         await outcome.first().waitFor();
         if (await tab.locator('incident-drills .debrief-cause').isVisible()) break;
         excluded.push(evidence.cause);
-        await tab.locator('incident-drills .verdict').evaluate((node) => {
-          node.textContent = '';
-        });
       }
       const debrief = tab.locator('incident-drills');
       await debrief.locator('.debrief-cause').waitFor();
