@@ -104,8 +104,8 @@ export const causes: Record<string, Cause> = {
     evidence: { kind: 'slow', target: 'cache', minMs: 150 },
     look: 'Compare a cache hit with a miss: open a trace whose `cache lookup` says hit. How long did a hit take?',
     path: [
-      'Lists are slower although the hit ratio is unchanged: a cache hit should be the fast path.',
-      'In a trace of GET /todos, `cache lookup` with outcome hit took longer than a database read would.',
+      'Requests that read the cache got slower, although the hit ratio is unchanged: a hit should be the fast path.',
+      'In a trace of GET /todos, `cache lookup` with outcome hit took longer than a database read would; `authenticate`, which reads the account state from the cache, grew too.',
       'The cache itself (its host, its latency, a big value) is the suspect, not the database.',
     ],
     fix: "Measure the cache's own latency (Redis SLOWLOG, network), keep values small; a cache slower than its source is worse than none.",
