@@ -338,7 +338,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent traces, newest first: your own (access token), or everyone's (ADMIN_TOKEN) */
+        /** Recent traces, newest first: your own and the traces linked to them (access token), or everyone's (ADMIN_TOKEN) */
         get: operations["listRecentTraces"];
         put?: never;
         post?: never;
@@ -355,7 +355,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One trace's span tree, with timings, attributes and events */
+        /**
+         * One trace's span tree, with timings, attributes and events, and its links to other traces both ways
+         * @description linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace.
+         */
         get: operations["getRecentTrace"];
         put?: never;
         post?: never;
@@ -476,7 +479,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Slow down or break every call to postgresql, neo4j or redis */
+        /**
+         * Slow down or break every call to the database, the cache, Redis or Neo4j
+         * @description latencyMs is added before each call; errorRate is the share of calls that fail. A failed database call answers 500 (with its requestId); a failed cache call is bypassed (flowlab.cache.outcome=bypass); failed graph calls open the circuit breaker. A target the API runs without (redis without REDIS_URL, neo4j without NEO4J_URI) is refused with 409.
+         */
         put: operations["setFault"];
         post?: never;
         /** Clear one dependency's fault */
@@ -685,6 +691,12 @@ export interface components {
         AccountState: {
             id: number;
             isActive: boolean;
+        };
+        TraceLink: {
+            traceId: string;
+            spanId: string;
+            spanName?: string;
+            localSpanId: string;
         };
         Faults: {
             faults: {
@@ -2481,6 +2493,8 @@ export interface operations {
                         spans: {
                             [key: string]: unknown;
                         }[];
+                        linksTo: components["schemas"]["TraceLink"][];
+                        linkedFrom: components["schemas"]["TraceLink"][];
                     };
                 };
             };
@@ -2985,7 +2999,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                target: "postgresql" | "neo4j" | "redis";
+                /** @description postgresql: every database call (PostgreSQL, or the embedded PGlite). cache: every cache call (Redis, or the in-process cache). redis: every Redis call (cache and rate limits; needs REDIS_URL). neo4j: every graph call (needs NEO4J_URI). */
+                target: "postgresql" | "cache" | "redis" | "neo4j";
             };
             cookie?: never;
         };
@@ -3031,6 +3046,20 @@ export interface operations {
                         type: "/problems/invalid-token";
                         /** @enum {number} */
                         status: 401;
+                    };
+                };
+            };
+            /** @description No such dependency in this lab (/problems/fault-target-absent) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/fault-target-absent";
+                        /** @enum {number} */
+                        status: 409;
                     };
                 };
             };
@@ -3083,7 +3112,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                target: "postgresql" | "neo4j" | "redis";
+                /** @description postgresql: every database call (PostgreSQL, or the embedded PGlite). cache: every cache call (Redis, or the in-process cache). redis: every Redis call (cache and rate limits; needs REDIS_URL). neo4j: every graph call (needs NEO4J_URI). */
+                target: "postgresql" | "cache" | "redis" | "neo4j";
             };
             cookie?: never;
         };

@@ -22,7 +22,7 @@ import { requireUser } from './http/auth.ts';
 import { createRouter } from './http/openapi.ts';
 import { serveOpenApiDocument } from './http/openapi-document.ts';
 import { createShell } from './http/shell.ts';
-import { labRoutes } from './lab/lab.routes.ts';
+import { faultTargetsOf, labRoutes } from './lab/lab.routes.ts';
 import { deadLetterRoutes } from './outbox/dead-letters.routes.ts';
 import { clientRateLimit } from './ratelimit/client-rate-limit.ts';
 import { type AppDependencies, createServices } from './services.ts';
@@ -94,7 +94,12 @@ export function createApp(deps: AppDependencies) {
     )
     .route('/', metricsRoutes({ metrics, tokenRequired: Boolean(config.METRICS_TOKEN), isScraper: services.isScraper }))
     // The fault switches, in lab mode only: elsewhere an empty router (no routes, no section in the document).
-    .route('/lab', config.LAB_MODE ? labRoutes({ faults, logger }) : (createRouter() as ReturnType<typeof labRoutes>))
+    .route(
+      '/lab',
+      config.LAB_MODE
+        ? labRoutes({ faults, logger, targets: faultTargetsOf(deps) })
+        : (createRouter() as ReturnType<typeof labRoutes>),
+    )
     .route(
       '/otlp',
       browserSpanRoutes({
