@@ -45,6 +45,7 @@ import { memoryRateLimiter, type RateLimiter, redisRateLimiter, type WindowOptio
 import { defaultSites, mountSites } from './sites/static-sites.ts';
 import { webConfigRoutes } from './sites/web-config.routes.ts';
 import { createMetrics } from './telemetry/metrics.ts';
+import { recentLogs } from './telemetry/recent-logs.ts';
 import { recentTraces } from './telemetry/recent-traces.ts';
 import { watchDependencies } from './telemetry/watch-dependencies.ts';
 import { todoRoutes } from './todos/todos.routes.ts';
@@ -53,6 +54,8 @@ import { browserSpanRoutes } from './trace-views/browser-spans.routes.ts';
 import { debugRoutes } from './trace-views/debug.routes.ts';
 import { jaegerRoutes } from './trace-views/jaeger.routes.ts';
 import { createJaegerQuery } from './trace-views/jaeger-query.ts';
+import { logRoutes } from './trace-views/logs.routes.ts';
+import { createVictoriaLogsQuery } from './trace-views/victorialogs-query.ts';
 import { viewsRoutes } from './trace-views/views.routes.ts';
 import { API_VERSION } from './version.ts';
 
@@ -176,8 +179,31 @@ export function createApp(deps: Runtime) {
     .route('/admin', accountRoutes({ users, accounts }))
     .route(
       '/debug',
-      debugRoutes({ traces: recentTraces, isAdmin: staticTokenCheck(config.ADMIN_TOKEN), authenticate: whoIs }),
+      debugRoutes({
+        traces: recentTraces,
+        logs: recentLogs,
+        isAdmin: staticTokenCheck(config.ADMIN_TOKEN),
+        authenticate: whoIs,
+      }),
     );
+  // The log search: the recent-logs store, and VictoriaLogs when the API reads one.
+  const victoriaLogs = config.VICTORIALOGS_URL
+    ? createVictoriaLogsQuery({
+        baseUrl: config.VICTORIALOGS_URL,
+        timeoutMs: config.VICTORIALOGS_TIMEOUT_MS,
+        maxBytes: config.VICTORIALOGS_MAX_BYTES,
+      })
+    : undefined;
+  app.route(
+    '/debug',
+    logRoutes({
+      logs: recentLogs,
+      owners: recentTraces,
+      victoriaLogs,
+      isAdmin: staticTokenCheck(config.ADMIN_TOKEN),
+      authenticate: whoIs,
+    }),
+  );
   // Jaeger's traces and the views the docs offer (no Grafana, and natively no Jaeger UI).
   const jaeger = config.JAEGER_QUERY_URL
     ? createJaegerQuery({
@@ -199,6 +225,7 @@ export function createApp(deps: Runtime) {
     '/debug',
     viewsRoutes({
       jaegerSearch: Boolean(jaeger),
+      victoriaLogs: Boolean(victoriaLogs),
       jaegerUi: config.WEB_JAEGER_URL,
       prometheusUi: config.WEB_PROMETHEUS_URL,
     }),

@@ -1,5 +1,6 @@
 /**
- * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON.
+ * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON; a trace by
+ * id carries its log lines from the recent-logs store, each under the span that wrote it.
  * The list needs a token: a user's access token lists the requests made with it, the admin
  * token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
  * own response's traceresponse, or they chose it in a traceparent), so a 401 can be looked up too.
@@ -8,8 +9,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
 import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
+import type { RecentLogs } from '../telemetry/recent-logs.ts';
 import type { RecentTraces } from '../telemetry/recent-traces.ts';
 import { untraced } from '../telemetry/tracing.ts';
+import { withLogLines } from './trace-logs.ts';
 
 const listTraces = createRoute({
   method: 'get',
@@ -58,18 +61,30 @@ const getTrace = createRoute({
   operationId: 'getRecentTrace',
   tags: ['debug'],
   security: [],
-  summary: "One trace's span tree, with timings, attributes and events",
+  summary: "One trace's span tree, with timings, attributes, events and each span's log lines",
   request: {
     params: traceIdParams,
   },
   responses: {
-    200: jsonContent(z.object({ traceId: z.string(), spans: z.array(z.record(z.string(), z.unknown())) }), 'The trace'),
+    200: jsonContent(
+      z.object({
+        traceId: z.string(),
+        spans: z.array(z.record(z.string(), z.unknown())).openapi({
+          description: 'The span tree; each span has `logs`, the log lines written while it was the active span',
+        }),
+        logs: z
+          .array(z.record(z.string(), z.unknown()))
+          .openapi({ description: "The trace's log lines whose span is not in the tree" }),
+      }),
+      'The trace',
+    ),
     ...problemResponses('not-found', 'validation-failed'),
   },
 });
 
 export function debugRoutes(deps: {
   traces: RecentTraces;
+  logs: RecentLogs;
   isAdmin: (authorization: string | undefined) => boolean;
   authenticate: Authenticate;
 }) {
@@ -93,6 +108,14 @@ export function debugRoutes(deps: {
       const { traceId } = c.req.valid('param');
       const spans = deps.traces.tree(traceId);
       if (!spans) throw new ProblemError('not-found', { detail: `Trace ${traceId} is not among the recent traces.` });
-      return c.json({ traceId, spans: spans as unknown as Record<string, unknown>[] }, 200);
+      const placed = withLogLines(spans, deps.logs.ofTrace(traceId));
+      return c.json(
+        {
+          traceId,
+          spans: placed.spans as unknown as Record<string, unknown>[],
+          logs: placed.unplaced as unknown as Record<string, unknown>[],
+        },
+        200,
+      );
     });
 }
