@@ -3,7 +3,8 @@
  * in this browser's localStorage), requests sent with a traceparent made here, and the trace read
  * back from GET /debug/traces/:traceId. Every panel on every page goes through this module.
  */
-import type { SpanNode } from '../../../api/src/telemetry/recent-traces.ts';
+import type { StoredLog } from '../../../api/src/telemetry/recent-logs.ts';
+import type { SpanNode as ApiSpanNode } from '../../../api/src/telemetry/recent-traces.ts';
 import type { LabRequest } from '../lab/steps.ts';
 
 /** Same origin as the API in the lab (it serves /learn/); the dev server points elsewhere. */
@@ -132,9 +133,11 @@ export async function sendLabRequest(request: LabRequest, traceparent?: string):
   };
 }
 
-// The span tree as GET /debug/traces/:traceId serves it: the API's own type, so the viewer
-// follows the API when its shape changes (a type-only import: nothing of the API is bundled).
-export type { SpanNode };
+// The span tree as GET /debug/traces/:traceId serves it: the API's own types, so the viewer
+// follows the API when its shape changes (type-only imports: nothing of the API is bundled).
+// Each span carries its log lines (the recent-logs store); Jaeger's copy of a trace has none.
+export type SpanNode = Omit<ApiSpanNode, 'children'> & { logs?: StoredLog[]; children: SpanNode[] };
+export type { StoredLog };
 
 /**
  * One trace's span tree, or undefined when the API does not have it. The SERVER span ends just
