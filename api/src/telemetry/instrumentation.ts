@@ -124,8 +124,9 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
           requireParentSpan: true,
         },
         // Log sending only: the logger adds trace_id and span_id to its lines itself (logger.ts), in plain sight.
+        // OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino turns it off (bench/log-sending.ts compares the two).
         '@opentelemetry/instrumentation-pino': {
-          enabled: logRecordProcessors.length > 0,
+          ...(logRecordProcessors.length === 0 && { enabled: false }),
           disableLogCorrelation: true,
         },
       }),
