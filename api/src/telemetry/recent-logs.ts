@@ -13,6 +13,7 @@
 import type { Context } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { telemetrySettings } from '../config.ts';
 
 export interface StoredLog {
   /** Milliseconds since the epoch. */
@@ -182,6 +183,6 @@ export class RecentLogs implements LogRecordProcessor {
 
 /**
  * The process-wide store: the instrumentation module adds it to the logger provider, the app
- * serves it. Off until configured (the instrumentation module does when telemetry is on).
+ * serves it. The lab's defaults until the instrumentation module configures it.
  */
-export const recentLogs = new RecentLogs({ maxLines: 0, maxBytes: 0 });
+export const recentLogs = new RecentLogs(telemetrySettings({}).recentLogs);
