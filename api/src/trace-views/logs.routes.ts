@@ -8,13 +8,13 @@
  * asked for the last hour unless told). Scoped like traces (trace-owners.ts): a user's token finds
  * the lines of the traces that user authenticated in, the admin token every line.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
-import type { Authenticate } from '../http/auth.ts';
-import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
+import { defineRoute } from '../http/access.ts';
+import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import type { RecentLogs } from '../telemetry/recent-logs.ts';
 import { untraced } from '../telemetry/tracing.ts';
-import { readableBy, type TraceOwners, viewerOf } from './trace-owners.ts';
+import { readableBy, type TraceOwners } from './trace-owners.ts';
 import type { VictoriaLogsQuery } from './victorialogs-query.ts';
 
 const SEVERITY = { info: 9, warn: 13, error: 17 } as const;
@@ -91,12 +91,11 @@ const logLine = z.object({
   fields: z.record(z.string(), z.unknown()),
 });
 
-const searchRoute = createRoute({
+const searchRoute = defineRoute('viewer', {
   method: 'get',
   path: '/logs',
   operationId: 'searchLogs',
   tags: ['debug'],
-  security: bearerSecurity,
   summary:
     'Search log lines, newest first, in the recent-logs store or VictoriaLogs: your own traces’ (access token), or all (ADMIN_TOKEN)',
   request: { query: searchQuery },
@@ -125,8 +124,6 @@ export interface LogRoutesOptions {
   owners: TraceOwners;
   /** Undefined when VICTORIALOGS_URL is not set. */
   victoriaLogs?: VictoriaLogsQuery;
-  isAdmin: (authorization: string | undefined) => boolean;
-  authenticate: Authenticate;
   now?: () => number;
 }
 
@@ -134,7 +131,7 @@ export function logRoutes(options: LogRoutesOptions) {
   const now = options.now ?? Date.now;
   return createRouter().openapi(searchRoute, async (c) => {
     const query = c.req.valid('query');
-    const viewer = await viewerOf(options, c.req.header('Authorization'));
+    const viewer = c.get('viewer');
     const scope = viewer.admin ? ('all' as const) : ('own' as const);
     const fromMs = query.from ? Date.parse(query.from) : undefined;
     const toMs = query.to ? Date.parse(query.to) : undefined;

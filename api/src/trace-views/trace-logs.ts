@@ -4,7 +4,7 @@
  * (one not kept, or a line written after its span ended) stays beside the tree, not lost.
  */
 import type { StoredLog } from '../telemetry/recent-logs.ts';
-import type { SpanNode } from '../telemetry/recent-traces.ts';
+import type { SpanNode } from './span-tree.ts';
 
 export type SpanWithLogs = Omit<SpanNode, 'children'> & { logs: StoredLog[]; children: SpanWithLogs[] };
 

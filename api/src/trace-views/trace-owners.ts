@@ -1,27 +1,13 @@
 /**
- * Who may read what in the lab's views of its own signals: one decision for traces and their logs.
- * A trace with an authenticated request in it belongs to that request's user (the authenticate
- * step claims it, telemetry/recent-traces.ts); the admin token reads every trace, and the log
- * lines written outside any request (start-up, the worker's drains with no request behind them).
+ * Which log lines a viewer of the log search may read: the rule of the trace list (GET
+ * /debug/traces). A trace with an authenticated request in it belongs to that request's user (the
+ * authenticate step claims it, telemetry/recent-traces.ts); the admin token reads every trace, and
+ * the lines written outside any request (start-up, the worker's drains with no request behind them).
  */
-import type { Authenticate } from '../http/auth.ts';
-import { untraced } from '../telemetry/tracing.ts';
-
-export type Viewer = { admin: true } | { admin: false; userId: number };
+import type { Viewer } from '../http/access.ts';
 
 export interface TraceOwners {
   ownersOf(traceId: string): number[];
-}
-
-/** The viewer a bearer token names: the admin, or a user (a 401 or 403 problem otherwise). */
-export async function viewerOf(
-  deps: { isAdmin: (authorization: string | undefined) => boolean; authenticate: Authenticate },
-  authorization: string | undefined,
-): Promise<Viewer> {
-  if (deps.isAdmin(authorization)) return { admin: true };
-  // The viewer's own lookup would otherwise be a trace of its own (PGlite's spans need no parent).
-  const user = await untraced(() => deps.authenticate(authorization));
-  return { admin: false, userId: user.id };
 }
 
 /**

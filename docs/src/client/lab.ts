@@ -3,8 +3,8 @@
  * in this browser's localStorage), requests sent with a traceparent made here, and the trace read
  * back from GET /debug/traces/:traceId. Every panel on every page goes through this module.
  */
+import { type SpanNode as ApiSpanNode, flattenSpans } from '@flowlab/api/span-tree';
 import type { StoredLog } from '../../../api/src/telemetry/recent-logs.ts';
-import type { SpanNode as ApiSpanNode } from '../../../api/src/telemetry/recent-traces.ts';
 import type { LabRequest } from '../lab/steps.ts';
 
 /** Same origin as the API in the lab (it serves /learn/); the dev server points elsewhere. */
@@ -133,8 +133,8 @@ export async function sendLabRequest(request: LabRequest, traceparent?: string):
   };
 }
 
-// The span tree as GET /debug/traces/:traceId serves it: the API's own types, so the viewer
-// follows the API when its shape changes (type-only imports: nothing of the API is bundled).
+// The span tree as GET /debug/traces/:traceId serves it: the API's own module (a type and a pure
+// function, nothing of the server is bundled), so the viewer follows the API when its shape changes.
 // Each span carries its log lines (the recent-logs store); Jaeger's copy of a trace has none.
 export type SpanNode = Omit<ApiSpanNode, 'children'> & { logs?: StoredLog[]; children: SpanNode[] };
 export type { StoredLog };
@@ -158,6 +158,4 @@ export async function readTrace(traceId: string, attempts = 1): Promise<SpanNode
 }
 
 /** Every span of a tree, depth first. */
-export function allSpans(tree: SpanNode[]): SpanNode[] {
-  return tree.flatMap((span) => [span, ...allSpans(span.children)]);
-}
+export const allSpans = flattenSpans<SpanNode>;
