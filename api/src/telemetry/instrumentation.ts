@@ -36,6 +36,7 @@ import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { ConfigError, telemetrySettings } from '../config.ts';
 import { API_VERSION } from '../version.ts';
+import { ATTR_DB_QUERY_SUMMARY, querySummary } from './db-query-summary.ts';
 import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
 import { recentLogs } from './recent-logs.ts';
@@ -112,16 +113,25 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
         },
         // Redis commands would otherwise carry their values (cached todos) in db.statement.
         // Calls outside any request (start-up checks) make no orphan traces.
+        // Named by the command, as the semantic conventions name Redis spans (`GET`, `EVALSHA`), not
+        // ioredis's lower case; db.system.name=redis says which database it is.
         '@opentelemetry/instrumentation-ioredis': {
           dbStatementSerializer: (command) => command,
           requireParentSpan: true,
+          requestHook: (span, { cmdName }) => span.updateName(cmdName.toUpperCase()),
         },
         // pg: the statement with its placeholders, never the values. A span per pool checkout
         // would double the spans of every step; pool waits show in flowlab_db_pool_connections.
+        // Named `INSERT todos`, `BEGIN` (db.query.summary), as PGlite's are: not `pg.query:INSERT todos learner_db`.
         '@opentelemetry/instrumentation-pg': {
           enhancedDatabaseReporting: false,
           ignoreConnectSpans: true,
           requireParentSpan: true,
+          requestHook: (span, { query }) => {
+            const summary = querySummary(query.text);
+            span.updateName(summary);
+            span.setAttribute(ATTR_DB_QUERY_SUMMARY, summary);
+          },
         },
         // Log sending only: the logger adds trace_id and span_id to its lines itself (logger.ts), in plain sight.
         // OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino turns it off (bench/log-sending.ts compares the two).

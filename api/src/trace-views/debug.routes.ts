@@ -1,8 +1,8 @@
 /**
  * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON; a trace by
  * id carries its log lines from the recent-logs store, each under the span that wrote it.
- * The list needs a token: a user's access token lists the requests made with it, the admin
- * token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
+ * The list needs a token: a user's access token lists the requests made with it (and the traces
+ * linked to them: the outbox worker's), the admin token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
  * own response's traceresponse, or they chose it in a traceparent), so a 401 can be looked up too.
  */
 import { z } from '@hono/zod-openapi';
@@ -19,7 +19,8 @@ const listTraces = defineRoute('viewer', {
   path: '/traces',
   operationId: 'listRecentTraces',
   tags: ['debug'],
-  summary: "Recent traces, newest first: your own (access token), or everyone's (ADMIN_TOKEN)",
+  summary:
+    "Recent traces, newest first: your own and the traces linked to them (access token), or everyone's (ADMIN_TOKEN)",
   request: {
     query: z.object({
       route: z
@@ -54,12 +55,24 @@ export const traceIdParams = z.object({
     .openapi({ param: { name: 'traceId', in: 'path' } }),
 });
 
+const TraceLinkSchema = z
+  .object({
+    traceId: z.string(),
+    spanId: z.string(),
+    spanName: z.string().optional(),
+    localSpanId: z.string(),
+  })
+  .openapi('TraceLink');
+
 const getTrace = defineRoute('public', {
   method: 'get',
   path: '/traces/{traceId}',
   operationId: 'getRecentTrace',
   tags: ['debug'],
-  summary: "One trace's span tree, with timings, attributes, events and each span's log lines",
+  summary:
+    "One trace's span tree, with timings, attributes, events and each span's log lines, and its links to other traces both ways",
+  description:
+    "linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace. Each span has `logs`, the log lines written while it was the active span; `logs` beside the tree holds the trace's lines whose span is not in it.",
   request: {
     params: traceIdParams,
   },
@@ -67,12 +80,10 @@ const getTrace = defineRoute('public', {
     200: jsonContent(
       z.object({
         traceId: z.string(),
-        spans: z.array(z.record(z.string(), z.unknown())).openapi({
-          description: 'The span tree; each span has `logs`, the log lines written while it was the active span',
-        }),
-        logs: z
-          .array(z.record(z.string(), z.unknown()))
-          .openapi({ description: "The trace's log lines whose span is not in the tree" }),
+        spans: z.array(z.record(z.string(), z.unknown())),
+        logs: z.array(z.record(z.string(), z.unknown())),
+        linksTo: z.array(TraceLinkSchema),
+        linkedFrom: z.array(TraceLinkSchema),
       }),
       'The trace',
     ),
@@ -104,6 +115,7 @@ export function debugRoutes(deps: { traces: RecentTraces; logs: RecentLogs }) {
           traceId,
           spans: placed.spans as unknown as Record<string, unknown>[],
           logs: placed.unplaced as unknown as Record<string, unknown>[],
+          ...deps.traces.links(traceId),
         },
         200,
       );
