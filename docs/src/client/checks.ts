@@ -19,10 +19,16 @@ export interface CheckContext {
 export interface Verdict {
   pass: boolean;
   message: string;
+  /**
+   * Only the learner's answer was wrong, not their request: the same trace can be checked again.
+   * Any other failure starts a new attempt with a traceparent of its own.
+   */
+  answerOnly?: boolean;
 }
 
 const pass = (message: string): Verdict => ({ pass: true, message });
 const fail = (message: string): Verdict => ({ pass: false, message });
+const wrongAnswer = (message: string): Verdict => ({ pass: false, message, answerOnly: true });
 
 function status(span: SpanNode | undefined): number | undefined {
   const code = span?.attributes['http.response.status_code'];
@@ -35,11 +41,12 @@ function find(context: CheckContext, name: string): SpanNode | undefined {
 
 function expectStatus(context: CheckContext, expected: number, then: () => Verdict): Verdict {
   const got = status(context.root);
-  if (got !== expected)
-    return fail(
-      `Your request reached the API (${context.root?.name}) but answered ${got}, not ${expected}. Look at the hint.`,
-    );
-  return then();
+  if (got === expected) return then();
+  const why =
+    got === 401
+      ? "the token in your shell is not your lab account's (or it expired): use the TOKEN line above."
+      : `the exercise asks for a ${expected}: run its commands above as they are, after the shell lines.`;
+  return fail(`Your request reached the API (${context.root?.name}) but answered ${got}, not ${expected}: ${why}`);
 }
 
 export const checks: Record<string, (context: CheckContext) => Verdict | Promise<Verdict>> = {
@@ -136,13 +143,13 @@ export const checks: Record<string, (context: CheckContext) => Verdict | Promise
     const inner = c.spans.filter((s) => s !== c.root && s.kind !== 'SERVER');
     const slowest = inner.sort((a, b) => b.durationMs - a.durationMs)[0];
     if (!slowest) return fail('Your trace has no spans under the SERVER span yet.');
-    if (!c.answer.trim()) return fail('Type the name of the slowest span under the SERVER span, then Check.');
+    if (!c.answer.trim()) return wrongAnswer('Type the name of the slowest span under the SERVER span, then Check.');
     return c.answer.trim().toLowerCase() === slowest.name.toLowerCase()
       ? pass(
           `Yes: ${slowest.name} took ${slowest.durationMs.toFixed(1)} ms, the most of any span under ${c.root?.name}.`,
         )
-      : fail(
-          `Not ${c.answer.trim()}. Open the waterfall of your trace (the recent requests page) and compare the durations.`,
+      : wrongAnswer(
+          `Not ${c.answer.trim()}. Compare the durations: the second command prints every span of your trace with its durationMs.`,
         );
   },
 
@@ -186,10 +193,12 @@ export const checks: Record<string, (context: CheckContext) => Verdict | Promise
 
   'log-span-id': (c) => {
     const answer = c.answer.trim().replace(/"/g, '');
-    if (!answer) return fail('Paste the span_id from the log line of your request, then Check.');
+    if (!answer) return wrongAnswer('Paste the span_id from the log line of your request, then Check.');
     return answer === c.root?.spanId
       ? pass('Yes: the log line names the SERVER span of your request. Logs, traces and metrics share these ids.')
-      : fail(`${answer} is not the SERVER span of your request. Search the log for your trace id, ${c.traceId}.`);
+      : wrongAnswer(
+          `${answer} is not the SERVER span of your request. Search the log for your trace id, ${c.traceId}.`,
+        );
   },
 };
 
@@ -200,7 +209,12 @@ export function contextFor(
   answer: string,
   token: string,
 ): CheckContext {
-  const spans = allSpans(tree);
-  const root = tree.find((s) => s.kind === 'SERVER') ?? spans.find((s) => s.kind === 'SERVER');
+  // Sent twice with one traceparent, a trace holds one SERVER span per request: the newest is the
+  // attempt the learner just made, and only its own spans are judged.
+  const servers = allSpans(tree)
+    .filter((s) => s.kind === 'SERVER')
+    .sort((a, b) => a.startTime - b.startTime);
+  const root = servers.filter((s) => s.parentSpanId === parentId).at(-1) ?? servers.at(-1);
+  const spans = root ? allSpans([root]) : allSpans(tree);
   return { traceId, parentId, tree, spans, root, answer, token };
 }

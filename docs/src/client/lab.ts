@@ -96,6 +96,8 @@ export interface LabResponse {
   traceId: string;
   /** How long the browser waited for the answer, in ms. */
   elapsedMs: number;
+  /** When the fetch started, in ms since the epoch (a browser span starts there). */
+  sentAtMs: number;
 }
 
 function fill(value: string, n: string): string {
@@ -129,6 +131,7 @@ export async function sendLabRequest(request: LabRequest, traceparent?: string):
     body,
     traceId: context.traceId,
     elapsedMs: performance.now() - started,
+    sentAtMs: performance.timeOrigin + started,
   };
 }
 
@@ -136,22 +139,52 @@ export async function sendLabRequest(request: LabRequest, traceparent?: string):
 // follows the API when its shape changes (a type-only import: nothing of the API is bundled).
 export type { SpanNode };
 
+/** Another trace that links to this one (the worker's drain, linking back to the request). */
+export interface IncomingLink {
+  traceId: string;
+  spanId?: string;
+  name?: string;
+}
+
+export interface TraceBody {
+  spans: SpanNode[];
+  /** The traces that link here, under whichever field the API names them (none on an older API). */
+  linkedFrom: IncomingLink[];
+}
+
+function incomingLinks(body: Record<string, unknown>): IncomingLink[] {
+  const found: IncomingLink[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'spans' || !Array.isArray(value)) continue;
+    for (const item of value)
+      if (item && typeof item === 'object' && typeof (item as IncomingLink).traceId === 'string')
+        found.push(item as IncomingLink);
+  }
+  return found;
+}
+
 /**
- * One trace's span tree, or undefined when the API does not have it. The SERVER span ends just
- * after the answer is sent, so a trace read at once may still miss it: with `attempts`, ask again
- * a few times until the request's SERVER span is in.
+ * One trace, or undefined when the API does not have it. The SERVER span ends just after the
+ * answer is sent, so a trace read at once may still miss it: with `attempts`, ask again a few
+ * times until the request's SERVER span is in.
  */
-export async function readTrace(traceId: string, attempts = 1): Promise<SpanNode[] | undefined> {
+export async function readTraceBody(traceId: string, attempts = 1): Promise<TraceBody | undefined> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     // The first look waits a moment too: a 404 for a trace still ending would be noise in the console.
     if (attempts > 1) await new Promise((resolve) => setTimeout(resolve, 100 + 150 * attempt));
     const response = await fetch(`${apiBase}/debug/traces/${traceId}`);
     if (response.ok) {
-      const { spans } = (await response.json()) as { spans: SpanNode[] };
-      if (spans.some((s) => s.kind === 'SERVER' || !s.parentSpanId)) return spans;
+      const body = (await response.json()) as { spans: SpanNode[] } & Record<string, unknown>;
+      if (body.spans.some((s) => s.kind === 'SERVER' || !s.parentSpanId))
+        return { spans: body.spans, linkedFrom: incomingLinks(body) };
     } else if (response.status !== 404) throw new Error(`GET /debug/traces/${traceId} answered ${response.status}`);
   }
   return undefined;
+}
+
+/** One trace's span tree, or undefined when the API does not have it (see readTraceBody). */
+export async function readTrace(traceId: string, attempts = 1): Promise<SpanNode[] | undefined> {
+  return (await readTraceBody(traceId, attempts))?.spans;
 }
 
 /** Every span of a tree, depth first. */
