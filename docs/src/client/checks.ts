@@ -202,6 +202,19 @@ export const checks: Record<string, (context: CheckContext) => Verdict | Promise
   },
 };
 
+/** The exercises that need Neo4j: on the embedded default, Check says so before anything else. */
+export const needsGraph = new Set(['open-breaker', 'worker-applies']);
+
+/** Whether this API runs without a graph (no NEO4J_URI), as its readiness check says. */
+export async function graphDisabled(): Promise<boolean> {
+  const response = await fetch(`${apiBase}/readyz`).catch(() => undefined);
+  const body = (await response?.json().catch(() => ({}))) as { checks?: { neo4j?: { status?: string } } };
+  return body.checks?.neo4j?.status === 'disabled';
+}
+
+export const GRAPH_DISABLED =
+  'The graph is disabled on this API (no NEO4J_URI): there is no breaker and no worker to watch. Start the API with Neo4j (see the README), then run the commands again.';
+
 export function contextFor(
   traceId: string,
   parentId: string,

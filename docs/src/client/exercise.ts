@@ -4,10 +4,10 @@
  * missing, and the progress kept in this browser. A failed attempt gets a new traceparent, so the
  * next one is a trace of its own; a create refused by the rate limit starts a countdown instead.
  */
-import { checks, contextFor } from './checks.ts';
+import { checks, contextFor, GRAPH_DISABLED, graphDisabled, needsGraph } from './checks.ts';
 import { apiBase, labAccount, newTraceparent, readTrace } from './lab.ts';
 import { markPassed, passedAt } from './progress.ts';
-import { countDown, openRefusal, secondsFromTrace } from './rate-limit-wait.ts';
+import { countDown, rateLimitWait } from './rate-limit-wait.ts';
 
 function exerciseTraceparent(id: string, fresh = false): string {
   const key = `flowlab.exercise.${id}`;
@@ -16,6 +16,10 @@ function exerciseTraceparent(id: string, fresh = false): string {
   const { traceparent } = newTraceparent();
   localStorage.setItem(key, traceparent);
   return traceparent;
+}
+
+function status429(context: ReturnType<typeof contextFor>): boolean {
+  return context.root?.attributes['http.response.status_code'] === 429;
 }
 
 class LabExercise extends HTMLElement {
@@ -88,17 +92,23 @@ class LabExercise extends HTMLElement {
           verdict.textContent = `No request with trace id ${traceId} has reached the API yet. Run the commands with the shell lines above (they set TRACEPARENT), then Check.`;
           return;
         }
+        if (needsGraph.has(id) && (await graphDisabled())) {
+          this.dataset.verdict = 'fail';
+          verdict.textContent = `Not yet. ${GRAPH_DISABLED}`;
+          return;
+        }
         const context = contextFor(traceId, parentId, tree, answer?.value ?? '', token);
         // A 429 is the goal of one exercise (step 5) and an obstacle everywhere else.
-        const refusedFor = id === 'make-429' ? undefined : secondsFromTrace(context.spans);
-        if (refusedFor) return waitForRateLimit(refusedFor, 'Your traced create was refused with 429.');
         const result = await check(context);
+        const refused = status429(context);
         if (!result.pass && id !== 'make-429') {
-          const closedFor = await openRefusal(token).catch(() => undefined);
-          if (closedFor)
+          const wait = await rateLimitWait(token, context.spans);
+          if (wait)
             return waitForRateLimit(
-              closedFor,
-              `${result.message} One of your creates just before it was refused with 429.`,
+              wait,
+              refused
+                ? 'Your traced create was refused with 429.'
+                : `${result.message} One of your creates just before it was refused with 429.`,
             );
         }
         this.dataset.verdict = result.pass ? 'pass' : 'fail';

@@ -85,6 +85,12 @@ async function findOrMakeAccount(): Promise<Account> {
   return account;
 }
 
+/** The lab account's token when this browser has a live one, without registering or logging in. */
+export function storedToken(): string | undefined {
+  const known = storedAccount();
+  return known && known.expiresAt > Date.now() ? known.token : undefined;
+}
+
 export function forgetAccount(): void {
   localStorage.removeItem(ACCOUNT_KEY);
 }
@@ -172,7 +178,11 @@ export async function readTraceBody(traceId: string, attempts = 1): Promise<Trac
   for (let attempt = 0; attempt < attempts; attempt++) {
     // The first look waits a moment too: a 404 for a trace still ending would be noise in the console.
     if (attempts > 1) await new Promise((resolve) => setTimeout(resolve, 100 + 150 * attempt));
-    const response = await fetch(`${apiBase}/debug/traces/${traceId}`);
+    // A trace with an authenticated request in it is its user's: the lab account's token shows it.
+    const token = storedToken();
+    const response = await fetch(`${apiBase}/debug/traces/${traceId}`, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    });
     if (response.ok) {
       const body = (await response.json()) as { spans: SpanNode[] } & Record<string, unknown>;
       if (body.spans.some((s) => s.kind === 'SERVER' || !s.parentSpanId))

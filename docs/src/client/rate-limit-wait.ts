@@ -28,26 +28,47 @@ export function secondsFromTrace(spans: SpanNode[]): number | undefined {
 interface Summary {
   traceId: string;
   method?: string;
+  route?: string;
   statusCode?: number;
   startTime: string;
 }
 
-/**
- * Whether one of the learner's own creates was refused within the last minute and the window is
- * still closed (a create their shell sent without the exercise's traceparent, for instance).
- */
-export async function openRefusal(token: string): Promise<number | undefined> {
-  const response = await fetch(`${apiBase}/debug/traces?route=${encodeURIComponent('/todos')}&limit=30`, {
+/** The window's length: the API's default (TODO_CREATE_WINDOW_SECONDS). */
+const WINDOW_SECONDS = 60;
+/** Answers a create gets before the rate limit decision runs: they take no slot. */
+const BEFORE_THE_LIMIT = new Set([400, 401, 403, 413, 415, 422, 429]);
+
+async function recentCreates(token: string): Promise<Summary[]> {
+  const response = await fetch(`${apiBase}/debug/traces?route=${encodeURIComponent('/todos')}&limit=50`, {
     headers: { Authorization: `Bearer ${token}` },
   });
-  if (!response.ok) return undefined;
+  if (!response.ok) return [];
   const { items } = (await response.json()) as { items: Summary[] };
-  const refused = items.find(
-    (i) => i.method === 'POST' && i.statusCode === 429 && Date.now() - Date.parse(i.startTime) < 65_000,
+  return items.filter(
+    (i) => i.method === 'POST' && Date.now() - Date.parse(i.startTime) < WINDOW_SECONDS * 1000 + 5000,
   );
-  if (!refused) return undefined;
-  const tree = await readTrace(refused.traceId);
-  return tree ? secondsFromTrace(allSpans(tree)) : undefined;
+}
+
+/**
+ * How long to wait, when the learner met the create rate limit, so that the exercise's creates
+ * all fit at once: until every create of theirs still in the window has left it (one countdown,
+ * one new attempt), at least the refusal's own reset. `spans` is the attempt's trace; without a
+ * refusal in it, one of their creates refused within the last minute counts too (a create their
+ * shell sent before the traced one). Undefined when the limit is not met.
+ */
+export async function rateLimitWait(token: string, spans: SpanNode[]): Promise<number | undefined> {
+  const creates = await recentCreates(token).catch(() => []);
+  let reset = secondsFromTrace(spans);
+  if (!reset) {
+    const refused = creates.find((i) => i.statusCode === 429);
+    const tree = refused && (await readTrace(refused.traceId));
+    reset = tree ? secondsFromTrace(allSpans(tree)) : undefined;
+  }
+  if (!reset) return undefined;
+  const taken = creates.filter((i) => i.statusCode !== undefined && !BEFORE_THE_LIMIT.has(i.statusCode));
+  const newest = Math.max(0, ...taken.map((i) => Date.parse(i.startTime)));
+  const allFree = Math.ceil((newest + WINDOW_SECONDS * 1000 - Date.now()) / 1000);
+  return Math.max(reset, allFree);
 }
 
 /** Calls `tick` with the seconds left as they change, then `done`; returns a function that stops it. */

@@ -49,7 +49,7 @@ describe('Run it on every step page', () => {
       const traceresponse = (await tab.locator('run-it .response-head').innerText()).match(
         /traceresponse: 00-([0-9a-f]{32})-/,
       );
-      const shown = await tab.locator('run-it .trace-heading code').innerText();
+      const shown = await tab.locator('run-it .trace-heading code').last().innerText();
       if (traceresponse) expect(shown).toBe(traceresponse[1]);
       // Attributes are one key press away: each row is a <details>, its summary focusable.
       await row.locator('summary').focus();
