@@ -76,15 +76,16 @@ export async function sendBrowserSpans(spans: BrowserSpan[], token: string): Pro
 
 /**
  * Step 1's Run it: the request sent the way the web client sends it, traced from the page. The
- * click span covers everything the page does (getting the token, the fetch, reading the answer);
+ * click span covers what the page does for the click (the fetch, reading the answer);
  * the fetch span only the network round trip, and its id is the parent the API continues from.
  */
 export async function sendFromBrowser(request: LabRequest, label: string): Promise<LabResponse> {
+  // The account first (the very first click registers one): the click span is the request's own work.
+  const { token } = await labAccount();
   const { traceId, clickId, fetchId, traceparent } = startBrowserTrace();
   const clickStart = nowMs();
   const result = await sendLabRequest(request, traceparent);
   const clickEnd = nowMs();
-  const { token } = await labAccount();
   await sendBrowserSpans(
     [
       {

@@ -102,7 +102,7 @@ class LabExercise extends HTMLElement {
         const result = await check(context);
         const refused = status429(context);
         if (!result.pass && id !== 'make-429') {
-          const wait = await rateLimitWait(token, context.spans);
+          const wait = await rateLimitWait(token, context.spans, Number(this.dataset.creates ?? 10));
           if (wait)
             return waitForRateLimit(
               wait,

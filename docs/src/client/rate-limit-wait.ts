@@ -12,11 +12,13 @@ export function secondsFromHeaders(headers: Headers): number | undefined {
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
+function refusalIn(spans: SpanNode[]): SpanNode | undefined {
+  return spans.find((s) => s.name === 'rate limit decision' && s.attributes['flowlab.rate_limit.allowed'] === false);
+}
+
 /** Seconds still to wait, from a trace whose rate limit decision said no; undefined when none or over. */
 export function secondsFromTrace(spans: SpanNode[]): number | undefined {
-  const refused = spans.find(
-    (s) => s.name === 'rate limit decision' && s.attributes['flowlab.rate_limit.allowed'] === false,
-  );
+  const refused = refusalIn(spans);
   if (!refused) return undefined;
   // Without the reset (an older API), the window's length is an upper bound.
   const reset = Number(refused.attributes['flowlab.rate_limit.reset_seconds'] ?? 60);
@@ -50,25 +52,32 @@ async function recentCreates(token: string): Promise<Summary[]> {
 }
 
 /**
- * How long to wait, when the learner met the create rate limit, so that the exercise's creates
- * all fit at once: until every create of theirs still in the window has left it (one countdown,
- * one new attempt), at least the refusal's own reset. `spans` is the attempt's trace; without a
- * refusal in it, one of their creates refused within the last minute counts too (a create their
- * shell sent before the traced one). Undefined when the limit is not met.
+ * How long to wait, when the learner met the create rate limit, so that the `needed` creates of
+ * the exercise's commands all fit at once (one countdown, one new attempt): until enough of their
+ * creates still in the window have left it, and at least the refusal's own reset. `spans` is the
+ * attempt's trace; without a refusal in it, one of their creates refused within the last minute
+ * counts too (a create their shell sent before the traced one). Undefined when the limit is not met.
  */
-export async function rateLimitWait(token: string, spans: SpanNode[]): Promise<number | undefined> {
+export async function rateLimitWait(token: string, spans: SpanNode[], needed = 1): Promise<number | undefined> {
   const creates = await recentCreates(token).catch(() => []);
-  let reset = secondsFromTrace(spans);
-  if (!reset) {
+  let refusal = refusalIn(spans);
+  if (!refusal) {
     const refused = creates.find((i) => i.statusCode === 429);
     const tree = refused && (await readTrace(refused.traceId));
-    reset = tree ? secondsFromTrace(allSpans(tree)) : undefined;
+    refusal = tree ? refusalIn(allSpans(tree)) : undefined;
   }
-  if (!reset) return undefined;
-  const taken = creates.filter((i) => i.statusCode !== undefined && !BEFORE_THE_LIMIT.has(i.statusCode));
-  const newest = Math.max(0, ...taken.map((i) => Date.parse(i.startTime)));
-  const allFree = Math.ceil((newest + WINDOW_SECONDS * 1000 - Date.now()) / 1000);
-  return Math.max(reset, allFree);
+  const reset = refusal && secondsFromTrace([refusal]);
+  if (!refusal || !reset) return undefined;
+  const limit = Number(refusal.attributes['flowlab.rate_limit.limit'] ?? 10);
+  // Oldest first: the first `taken.length - (limit - needed)` of them must leave the window.
+  const taken = creates
+    .filter((i) => i.statusCode !== undefined && !BEFORE_THE_LIMIT.has(i.statusCode))
+    .map((i) => Date.parse(i.startTime))
+    .sort((a, b) => a - b);
+  const mustLeave = Math.min(taken.length, taken.length - (limit - Math.min(needed, limit)));
+  const last = taken[mustLeave - 1];
+  const enough = last === undefined ? 0 : Math.ceil((last + WINDOW_SECONDS * 1000 - Date.now()) / 1000);
+  return Math.max(reset, enough);
 }
 
 /** Calls `tick` with the seconds left as they change, then `done`; returns a function that stops it. */

@@ -46,13 +46,14 @@ async function histogramLines(server: SpanNode, traceId: string): Promise<{ line
       const [sample = '', exemplar] = line.split(' # ');
       const name = sample.slice(0, sample.indexOf('{')).replace('http_server_request_duration_seconds', '');
       const le = /le="([^"]+)"/.exec(sample)?.[1];
-      const value = sample.slice(sample.lastIndexOf(' ') + 1);
+      const raw = sample.slice(sample.lastIndexOf(' ') + 1);
+      const value = name === '_sum' ? `${Number(raw).toFixed(4)} s` : raw;
       const trace = exemplar && /trace_id="([0-9a-f]+)"/.exec(exemplar)?.[1];
-      const mark = trace ? `   # exemplar trace_id=${trace}${trace === traceId ? '  <- yours' : ''}` : '';
+      const mark = trace ? `   # exemplar ${trace.slice(0, 8)}…${trace === traceId ? ' (yours)' : ''}` : '';
       return `${name}${le ? `{le="${le}"}` : ''}`.padEnd(22) + value + mark;
     });
   return {
-    lines: [`http_server_request_duration_seconds{${labels.join(', ')}}`, ...lines],
+    lines: ['http_server_request_duration_seconds{', ...labels.map((l) => `  ${l},`), '}', ...lines],
     exemplar: text.includes(`trace_id="${traceId}"`),
   };
 }
@@ -124,7 +125,7 @@ async function fill(root: HTMLElement, traceId: string): Promise<void> {
         `Your request counted in the duration histogram of ${server.name} → ${server.attributes['http.response.status_code']}, its labels, then one line per bucket (how many took at most le seconds), the sum of their durations and their count:`,
         block(lines.join('\n')),
         exemplar
-          ? 'Your own trace id is the exemplar of one bucket (marked "<- yours").'
+          ? 'Your own trace id is the exemplar of one bucket (marked "yours"; the whole id is in /metrics).'
           : 'A later request in the same bucket has since replaced your exemplar (the "#" part).',
       );
     } catch {
@@ -143,7 +144,7 @@ async function fill(root: HTMLElement, traceId: string): Promise<void> {
     set(
       'logs',
       'In the terminal running npm start, the line of your request has these fields (and a few more: time, requestId, userId):',
-      block(JSON.stringify(line)),
+      block(JSON.stringify(line, null, 2)),
       'Search the log for your trace id and you find it.',
     );
   }

@@ -25,9 +25,16 @@ let browser: Browser;
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ LAB_MODE: '1', ADMIN_TOKEN }), launchBrowser()]);
   mkdirSync(SHOTS, { recursive: true });
+  // A server that stops mid-walk is a finding of its own: say why.
+  void server.exited.then(({ code, signal }) => {
+    if (!stopping)
+      console.error(`npm start exited (${code ?? signal}) during the walk:\n${server.output().slice(-4000)}`);
+  });
 });
 
+let stopping = false;
 afterAll(async () => {
+  stopping = true;
   await browser?.close();
   await server?.stop();
 });
@@ -210,6 +217,24 @@ describe('the whole walkthrough, in order, as one learner', () => {
         }
         await expect.poll(() => tab.locator('lab-quiz').getAttribute('data-complete')).toBe('true');
         await tab.screenshot({ path: `${SHOTS}/concepts-1280.png`, fullPage: true });
+        // The same page in readable pieces: the first ideas on the learner's trace, the metrics, the self-check.
+        for (const [name, from, to] of [
+          ['concepts-trace-1280', 'trace', 'attributes'],
+          ['concepts-metrics-1280', 'metrics', 'logs'],
+        ] as const) {
+          const top = await tab
+            .locator(`.fact[data-fact="${from}"]`)
+            .evaluate((e) => e.getBoundingClientRect().top + scrollY);
+          const bottom = await tab
+            .locator(`.fact[data-fact="${to}"]`)
+            .evaluate((e) => e.getBoundingClientRect().bottom + scrollY);
+          await tab.screenshot({
+            path: `${SHOTS}/${name}.png`,
+            fullPage: true,
+            clip: { x: 0, y: top - 120, width: 1280, height: bottom - top + 140 },
+          });
+        }
+        await tab.locator('lab-quiz').screenshot({ path: `${SHOTS}/concepts-quiz-1280.png` });
         await tab.reload();
         await expect.poll(() => tab.locator('lab-quiz').getAttribute('data-complete')).toBe('true');
       }
