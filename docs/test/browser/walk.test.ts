@@ -145,7 +145,7 @@ async function runIt(tab: Page, path: string): Promise<number> {
     if (wait === null) return waited;
     // The page's own countdown leads: the button comes back when the rate limit lets a create through.
     const started = Date.now();
-    await expect.poll(() => button.isEnabled(), { timeout: Number(wait) * 1000 + 5_000, intervals: [250] }).toBe(true);
+    await expect.poll(() => button.isEnabled(), { timeout: Number(wait) * 1000 + 5_000, interval: 250 }).toBe(true);
     waited += Date.now() - started;
   }
   throw new Error(`${path}: Run it still met the rate limit after six countdowns`);
@@ -176,7 +176,7 @@ async function doExercise(
     // Every message names something on the page: here, the countdown in the verdict itself.
     expect(result.text).toMatch(/lets you create again in \d+ s/);
     const started = Date.now();
-    await expect.poll(() => exercise.getAttribute('data-verdict'), { timeout: 70_000, intervals: [500] }).toBe('ready');
+    await expect.poll(() => exercise.getAttribute('data-verdict'), { timeout: 70_000, interval: 500 }).toBe('ready');
     waited += Date.now() - started;
     // The attempt that met the limit is over: the shell lines carry a new traceparent for the next.
     expect((await shellOf(exercise)).TRACEPARENT).not.toBe(shell.TRACEPARENT);
