@@ -149,24 +149,21 @@ export type { SpanNode };
 export interface IncomingLink {
   traceId: string;
   spanId?: string;
-  name?: string;
+  /** The linking span's name (`outbox event todo.created`). */
+  spanName?: string;
 }
 
 export interface TraceBody {
   spans: SpanNode[];
-  /** The traces that link here, under whichever field the API names them (none on an older API). */
+  /** The traces that link here, as GET /debug/traces/:id names them (`linkedFrom`; none on an older API). */
   linkedFrom: IncomingLink[];
 }
 
 function incomingLinks(body: Record<string, unknown>): IncomingLink[] {
-  const found: IncomingLink[] = [];
-  for (const [key, value] of Object.entries(body)) {
-    if (key === 'spans' || !Array.isArray(value)) continue;
-    for (const item of value)
-      if (item && typeof item === 'object' && typeof (item as IncomingLink).traceId === 'string')
-        found.push(item as IncomingLink);
-  }
-  return found;
+  const links = Array.isArray(body.linkedFrom) ? (body.linkedFrom as unknown[]) : [];
+  return links.filter(
+    (l): l is IncomingLink => typeof l === 'object' && l !== null && typeof (l as IncomingLink).traceId === 'string',
+  );
 }
 
 /**

@@ -16,9 +16,12 @@ interface TraceSummary {
   startTime: string;
   durationMs: number;
   spanCount: number;
+  /** Set on a trace linked to one of the learner's requests (the worker's outbox drain). */
+  linksTo?: { traceId: string }[];
 }
 
 function outcome(item: TraceSummary): string {
+  if (item.linksTo?.length) return ` [linked to your request]${item.error ? ' [a span in error]' : ''}`;
   const code = item.statusCode;
   if (code === undefined) return item.error ? ' [a span in error]' : '';
   if (code >= 500) return ` ${code} [server error]`;

@@ -73,7 +73,7 @@ function traceLinks(tree: SpanNode[], linkedFrom: IncomingLink[]): HTMLElement |
     item(
       'Linked from ',
       link.traceId,
-      link.name ? ` (${link.name}): the work it did later for this request` : ': later work for this request',
+      link.spanName ? ` (${link.spanName}): the work it did later for this request` : ': later work for this request',
     );
   return list;
 }
