@@ -65,7 +65,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     await rm(dataDir, { recursive: true, force: true });
   };
 
-  // Generous: on a loaded machine (eight builds at once on two cores) a start took over 45 s.
+  // Generous: PGlite starting and migrating, after a site build, on a busy 2-core machine (eight
+  // helpers building at once) has taken over 45 s.
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const up = await fetch(`${base}/healthz`).then(

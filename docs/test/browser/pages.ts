@@ -21,6 +21,7 @@ export const otherPages = [
   '/learn/recent/',
   '/learn/traces/',
   '/learn/explore/',
+  '/learn/drills/',
   '/learn/dashboards/',
   // The reference (the README's long sections).
   ...[
