@@ -106,11 +106,14 @@ const walk: Page_[] = [
     path: '/learn/picture/logs/',
     exercise: 'log-span-id',
     answer: async (shell) => {
-      const line = server
-        .output()
-        .split('\n')
-        .find((l) => l.includes(`"trace_id":"${traceIdOf(shell)}"`));
-      return JSON.parse(line ?? '{}').span_id ?? '';
+      // The API writes its log asynchronously: a learner finds the line in the terminal a moment later.
+      const find = () =>
+        server
+          .output()
+          .split('\n')
+          .find((l) => l.includes(`"trace_id":"${traceIdOf(shell)}"`));
+      await expect.poll(find, { timeout: 5_000, interval: 100 }).toBeTruthy();
+      return JSON.parse(find() ?? '{}').span_id ?? '';
     },
   },
   { path: '/learn/recent/' },
