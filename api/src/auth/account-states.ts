@@ -20,6 +20,7 @@
 import type { Logger } from 'pino';
 import type { CacheStore } from '../cache/store.ts';
 import type { CacheOutcome } from '../cache/todo-cache.ts';
+import { warnDependencyDown } from '../telemetry/dependency-warnings.ts';
 import type { UsersRepository } from './users.repository.ts';
 
 /** What authentication needs to know about an account; nothing secret. */
@@ -46,7 +47,11 @@ export function createAccountStates(deps: {
   const unconfirmed = new Set<number>();
 
   function storeFailed(operation: string, error: unknown) {
-    logger.warn({ dependency: store.kind, operation, err: error }, 'account state unavailable: reading PostgreSQL');
+    warnDependencyDown(
+      logger,
+      { dependency: store.kind, operation, err: error },
+      'account state unavailable: reading PostgreSQL',
+    );
   }
 
   async function fromDatabase(userId: number): Promise<AccountState | undefined> {

@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import { type JsonText, toJsonText } from '../http/json-text.ts';
 import { FLOWLAB_CACHE_OUTCOME, FLOWLAB_CACHE_STORE } from '../telemetry/attributes.ts';
+import { warnDependencyDown } from '../telemetry/dependency-warnings.ts';
 import { step } from '../telemetry/tracing.ts';
 import type { CacheStore } from './store.ts';
 
@@ -38,7 +39,7 @@ export function createTodoCache(deps: {
   const unconfirmedInvalidations = new Set<number>();
 
   function storeFailed(operation: string, error: unknown) {
-    logger.warn({ dependency: store.kind, operation, err: error }, 'cache unavailable: bypassing it');
+    warnDependencyDown(logger, { dependency: store.kind, operation, err: error }, 'cache unavailable: bypassing it');
   }
 
   async function invalidate(userId: number): Promise<void> {
