@@ -26,6 +26,11 @@ export interface CacheStore {
   readVersioned(versionKey: string, entryKey: VersionedKey): Promise<{ version: number; value: string | undefined }>;
   /** Stores `value` only if `key` holds nothing: a reader's fill never overwrites a writer's newer value. */
   add(key: string, value: string, ttlSeconds: number, owner?: string): Promise<boolean>;
+  /**
+   * Stores `value` (JSON with a numeric `version`, equal to `version`) unless `key` holds a value
+   * whose `version` is higher: of two writers that cross, the older never wins. False when refused.
+   */
+  setIfNewer(key: string, value: string, version: number, ttlSeconds: number, owner?: string): Promise<boolean>;
 }
 
 /** An entry's key around its version: `${before}${version}${after}`. */
@@ -42,8 +47,21 @@ const READ_VERSIONED = `
 local version = redis.call('GET', KEYS[1]) or '0'
 return { version, redis.call('GET', ARGV[1] .. version .. ARGV[2]) }`;
 
+/** A compare-and-set on the `version` inside the JSON a key holds: an older value never replaces a newer one. */
+const SET_IF_NEWER = `
+local held = redis.call('GET', KEYS[1])
+if held then
+  local ok, decoded = pcall(cjson.decode, held)
+  if ok and type(decoded) == 'table' and tonumber(decoded.version) and tonumber(decoded.version) > tonumber(ARGV[2]) then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1`;
+
 type VersionedRedis = Redis & {
   flowlabReadVersioned(versionKey: string, before: string, after: string): Promise<[string, string | null]>;
+  flowlabSetIfNewer(key: string, value: string, version: number, ttlSeconds: number): Promise<number>;
 };
 
 /** Version counters outlive every entry they protect, so a counter never restarts under a live entry. */
@@ -53,6 +71,7 @@ export function redisStore(redis: Redis, faults: Faults): CacheStore {
   // EVALSHA, falling back to EVAL (which loads the script) when Redis does not know it yet.
   if (!('flowlabReadVersioned' in redis))
     redis.defineCommand('flowlabReadVersioned', { numberOfKeys: 1, lua: READ_VERSIONED });
+  if (!('flowlabSetIfNewer' in redis)) redis.defineCommand('flowlabSetIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
   const scripted = redis as VersionedRedis;
   return {
     kind: 'redis',
@@ -84,6 +103,10 @@ export function redisStore(redis: Redis, faults: Faults): CacheStore {
       await faults.before('redis');
       return (await redis.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
     },
+    async setIfNewer(key, value, version, ttlSeconds) {
+      await faults.before('redis');
+      return (await scripted.flowlabSetIfNewer(key, value, version, ttlSeconds)) === 1;
+    },
   };
 }
 
@@ -100,6 +123,16 @@ export interface MemoryStoreLimits {
  * counted, to be safe), and the LRU's node, the owner's index and the key about 200 bytes more.
  */
 export const entryBytes = (key: string, value: string) => (key.length + value.length) * 2 + 200;
+
+/** The `version` of a JSON value setIfNewer stored (-1 when it has none: anything replaces it). */
+function versionIn(json: string): number {
+  try {
+    const version = (JSON.parse(json) as { version?: unknown }).version;
+    return typeof version === 'number' ? version : -1;
+  } catch {
+    return -1;
+  }
+}
 
 export function memoryStore(limits: MemoryStoreLimits): CacheStore {
   // Each owner's keys, oldest write first, with their sizes: what to evict when the owner is over.
@@ -168,6 +201,12 @@ export function memoryStore(limits: MemoryStoreLimits): CacheStore {
     async add(key, value, ttlSeconds, owner) {
       // One process, no await between the check and the write: nothing can come in between.
       if (entries.has(key)) return false;
+      set(key, value, ttlSeconds, owner);
+      return true;
+    },
+    async setIfNewer(key, value, version, ttlSeconds, owner) {
+      const held = entries.get(key);
+      if (held !== undefined && versionIn(held) > version) return false;
       set(key, value, ttlSeconds, owner);
       return true;
     },
