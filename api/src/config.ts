@@ -91,7 +91,8 @@ const configSchema = z.object({
   // Redis, the cache and the rate limits. When unset, both live in process memory.
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_KEY_PREFIX: z.string().default('flowlab:'),
-  CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  // Also the bound on staleness when a write's invalidation cannot reach Redis (cache/todo-cache.ts).
+  CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).default(10_000),
   // The in-process cache (without Redis), in bytes of heap: in all, and for one user's entries.
   CACHE_MAX_BYTES: z.coerce
