@@ -93,7 +93,7 @@ export function createApp(deps: Runtime) {
   const metrics = createMetrics();
   // One store for cached todos and account states: in Redis, shared by every replica.
   const store = redis
-    ? redisStore(redis, faults)
+    ? redisStore(redis, faults, { keyPrefix, maxBytesPerOwner: config.CACHE_MAX_BYTES_PER_USER })
     : memoryStore({
         maxEntries: config.CACHE_MAX_ENTRIES,
         maxBytes: config.CACHE_MAX_BYTES,

@@ -5,6 +5,11 @@
  * together (one Redis round trip, a Lua script, so nothing can land between the two reads).
  * The in-process store is bounded by bytes, in all and per owner (a user), not only by count:
  * a count alone let one user fill the heap with a few thousand large lists.
+ * In Redis, each owner's cached bytes are counted too (a counter per owner that lives one TTL):
+ * past the budget, an entry is not stored (the request is still answered, from PostgreSQL).
+ * Without it, one user's distinct queries filled a Redis with `maxmemory` and `allkeys-lru`
+ * (Docker Compose's) and the eviction that followed dropped the rate limits' windows too: a
+ * limit reset by eviction. One owner holds at most twice the budget (this window's and the last's).
  */
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
@@ -59,7 +64,29 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 return 1`;
 
+/** Stores an owner's entry only within the owner's byte budget for this TTL window. */
+const SET_WITHIN_BUDGET = `
+local size = string.len(ARGV[1]) + string.len(KEYS[1])
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+if used + size > tonumber(ARGV[3]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if redis.call('INCRBY', KEYS[2], size) == size then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return 1`;
+
+export interface RedisStoreOptions {
+  keyPrefix: string;
+  /** One owner's cached bytes stored per TTL window (CACHE_MAX_BYTES_PER_USER). */
+  maxBytesPerOwner: number;
+}
+
 type VersionedRedis = Redis & {
+  flowlabSetWithinBudget(
+    key: string,
+    budgetKey: string,
+    value: string,
+    ttlSeconds: number,
+    budget: number,
+  ): Promise<number>;
   flowlabReadVersioned(versionKey: string, before: string, after: string): Promise<[string, string | null]>;
   flowlabSetIfNewer(key: string, value: string, version: number, ttlSeconds: number): Promise<number>;
 };
@@ -67,10 +94,12 @@ type VersionedRedis = Redis & {
 /** Version counters outlive every entry they protect, so a counter never restarts under a live entry. */
 const VERSION_TTL_SECONDS = 86_400;
 
-export function redisStore(redis: Redis, faults: Faults): CacheStore {
+export function redisStore(redis: Redis, faults: Faults, options: RedisStoreOptions): CacheStore {
   // EVALSHA, falling back to EVAL (which loads the script) when Redis does not know it yet.
   if (!('flowlabReadVersioned' in redis))
     redis.defineCommand('flowlabReadVersioned', { numberOfKeys: 1, lua: READ_VERSIONED });
+  if (!('flowlabSetWithinBudget' in redis))
+    redis.defineCommand('flowlabSetWithinBudget', { numberOfKeys: 2, lua: SET_WITHIN_BUDGET });
   if (!('flowlabSetIfNewer' in redis)) redis.defineCommand('flowlabSetIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
   const scripted = redis as VersionedRedis;
   return {
@@ -79,9 +108,14 @@ export function redisStore(redis: Redis, faults: Faults): CacheStore {
       await faults.before('redis');
       return (await redis.get(key)) ?? undefined;
     },
-    async set(key, value, ttlSeconds) {
+    async set(key, value, ttlSeconds, owner) {
       await faults.before('redis');
-      await redis.set(key, value, 'EX', ttlSeconds);
+      if (owner === undefined) {
+        await redis.set(key, value, 'EX', ttlSeconds);
+        return;
+      }
+      const budgetKey = `${options.keyPrefix}cache-bytes:${owner}`;
+      await scripted.flowlabSetWithinBudget(key, budgetKey, value, ttlSeconds, options.maxBytesPerOwner);
     },
     async version(key) {
       await faults.before('redis');

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => redis?.disconnect());
 
 const stores: [string, () => CacheStore][] = [
-  ['redis', () => redisStore(redis, createFaults())],
+  ['redis', () => redisStore(redis, createFaults(), { keyPrefix: 'flowlab-test:', maxBytesPerOwner: 100_000 })],
   ['memory', () => memoryStore({ maxEntries: 1000, maxBytes: 1_000_000, maxBytesPerOwner: 100_000 })],
 ];
 
@@ -63,7 +63,7 @@ describe.each(stores)('the %s store', (_kind, make) => {
 
 it('the redis store passes the fault switch before its script, like every other call', async () => {
   const faults = createFaults();
-  const store = redisStore(redis, faults);
+  const store = redisStore(redis, faults, { keyPrefix: 'flowlab-test:', maxBytesPerOwner: 100_000 });
   faults.set('redis', { latencyMs: 0, errorRate: 1 });
   await expect(store.readVersioned('x', { before: 'a', after: 'b' })).rejects.toThrow('lab fault');
   await expect(store.add('x', 'y', 1)).rejects.toThrow('lab fault');
