@@ -35,6 +35,7 @@ import type { HonoEnv } from './http/env.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { methodAwareNotFound } from './http/method-not-allowed.ts';
 import { requestObserver } from './http/request-observer.ts';
+import { strictTransportOverTls } from './http/strict-transport.ts';
 import { validationHook } from './http/validation.ts';
 import { labRoutes } from './lab/lab.routes.ts';
 import { deadLetterRoutes } from './outbox/dead-letters.routes.ts';
@@ -140,7 +141,9 @@ export function createApp(deps: Runtime) {
   app.use(crossOrigin({ origins: config.CORS_ORIGINS ?? [] }));
   app.use(requestId({ headerName: 'X-Request-ID' }));
   app.use(requestObserver({ metrics, logger }));
-  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  // HSTS only over TLS: the API itself speaks plain HTTP, so TLS means a trusted proxy that says https.
+  app.use(secureHeaders({ crossOriginResourcePolicy: false, strictTransportSecurity: false }));
+  app.use(strictTransportOverTls({ trustProxy: config.TRUST_PROXY }));
   const limitBody = bodyLimit({
     maxSize: config.BODY_LIMIT_BYTES,
     onError: () => {

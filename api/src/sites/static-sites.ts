@@ -6,11 +6,12 @@
  * `npm start` builds each site when its sources changed (scripts/build-sites.ts); a site that was
  * never built is simply absent, and the API works without it.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
+import { ProblemError } from '../errors/problem.ts';
 import type { HonoEnv } from '../http/env.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -36,6 +37,38 @@ function cacheControl(path: string): string {
   return /\/(_astro|assets)\//.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
+/** One range of bytes, as RFC 9110 writes it: `bytes=10-20`, `bytes=10-`, `bytes=-20`. */
+const SINGLE_RANGE = /^bytes=(?:\d{1,15}-\d{0,15}|-\d{1,15})$/;
+
+/**
+ * True when the file a path names is inside the site's folder once every link is resolved: a
+ * symlink in a build (docs/dist, web/dist) must not serve what lies outside it. A path that does
+ * not exist is left to the static handler (a 404).
+ */
+function staysInside(rootReal: string, root: string, relative: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURI(relative);
+  } catch {
+    return true;
+  }
+  const target = join(root, decoded);
+  if (!existsSync(target)) return true;
+  try {
+    const real = realpathSync(target);
+    return real === rootReal || real.startsWith(rootReal + sep);
+  } catch {
+    return false;
+  }
+}
+
+/** A Range the handler would misread is dropped (the whole file, 200); only one plain range is served. */
+function dropUnreadableRange(c: Context<HonoEnv>): void {
+  const range = c.req.header('Range');
+  if (range === undefined || SINGLE_RANGE.test(range.trim())) return;
+  c.req.raw.headers.delete('Range');
+}
+
 export function mountSites(app: Hono<HonoEnv>, sites: Site[]): Site[] {
   const mounted = sites.filter(isBuilt);
   for (const site of mounted) {
@@ -49,9 +82,24 @@ export function mountSites(app: Hono<HonoEnv>, sites: Site[]): Site[] {
         c.header('Cache-Control', undefined);
       },
     });
-    app.use(`${site.mount}*`, (c, next) => {
+    const rootReal = realpathSync(site.root);
+    app.use(`${site.mount}*`, async (c, next) => {
+      if (!staysInside(rootReal, site.root, c.req.path.slice(bare.length) || '/')) {
+        throw new ProblemError('not-found', { detail: `Nothing is served at ${c.req.path}.` });
+      }
+      dropUnreadableRange(c);
       c.header('Cache-Control', cacheControl(c.req.path));
-      return files(c, next);
+      const answer = await files(c, next);
+      if (answer?.status === 416) {
+        // The handler's own 416 is an empty body with the asset's `immutable` header: the one problem shape instead.
+        const size = answer.headers.get('Content-Range') ?? '';
+        c.header('Cache-Control', undefined);
+        throw new ProblemError('range-not-satisfiable', {
+          detail: `The range ${c.req.header('Range')} lies outside the file (${size.replace('bytes */', '')} bytes).`,
+          headers: { 'Content-Range': size, 'Cache-Control': 'no-store' },
+        });
+      }
+      return answer;
     });
     if (site.spa) {
       const index = serveStatic<HonoEnv>({ root: site.root, path: 'index.html' });
