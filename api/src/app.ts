@@ -149,6 +149,8 @@ export function createApp(deps: Runtime) {
     onError: () => {
       throw new ProblemError('payload-too-large', {
         detail: `The request body is larger than ${config.BODY_LIMIT_BYTES} bytes.`,
+        // The rest of the body is never read, so the connection cannot carry another request: say so.
+        headers: { Connection: 'close' },
       });
     },
   });

@@ -8,6 +8,7 @@ import { createApp } from './app.ts';
 import { loadConfigOrExit } from './config.ts';
 import { runMigrations } from './db/migrate.ts';
 import { closeDependencies, openDependencies, prepareGraphInBackground } from './dependencies.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import { DRAIN_GRACE_MS, limitConnections, serverOptions } from './http/server-limits.ts';
 import { outboxWorkerFor } from './outbox/wiring.ts';
 import { defaultSites, isBuilt } from './sites/static-sites.ts';
@@ -65,6 +66,7 @@ const server = serve(listen, (info) => {
 });
 
 const connections = limitConnections(server as Server, config);
+answerClientErrors(server as Server);
 
 let shuttingDown = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
