@@ -268,7 +268,11 @@ export function createApp(deps: Runtime) {
       docsRoot: docsSite?.root ?? '',
     }),
   );
-  const sites = mountSites(app, defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR }));
+  // The pages may call the collector the web client sends its spans to (another origin): CSP's connect-src.
+  const collector = config.WEB_OTLP_ENDPOINT ?? config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const sites = mountSites(app, defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR }), {
+    connectSources: collector ? [new URL(collector).origin] : [],
+  });
   mountApiReference(app, { openapiUrl: '/openapi.json', pageTitle: 'Flowlab API reference' });
   app.get('/', (c) =>
     c.json({

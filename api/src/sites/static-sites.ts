@@ -6,7 +6,8 @@
  * `npm start` builds each site when its sources changed (scripts/build-sites.ts); a site that was
  * never built is simply absent, and the API works without it.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -69,7 +70,52 @@ function dropUnreadableRange(c: Context<HonoEnv>): void {
   c.req.raw.headers.delete('Range');
 }
 
-export function mountSites(app: Hono<HonoEnv>, sites: Site[]): Site[] {
+/** The HTML files a build holds (bounded: a build is tens of pages, never thousands). */
+function htmlFiles(root: string, limit = 2000): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (found.length >= limit) return;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && !entry.isSymbolicLink()) walk(path);
+      else if (entry.isFile() && entry.name.endsWith('.html')) found.push(path);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+/**
+ * The Content-Security-Policy for a site: its own scripts only, and the inline scripts its build
+ * wrote (Starlight's theme and sidebar scripts) by their SHA-256, read once from its HTML at start.
+ * Pagefind (the walkthrough's search) runs WebAssembly: 'wasm-unsafe-eval'. Pages may call the API
+ * (same origin) and the collector the web client sends its spans to (`connectSources`).
+ */
+export function contentSecurityPolicy(root: string, connectSources: string[] = []): string {
+  const hashes = new Set<string>();
+  for (const file of htmlFiles(root)) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+      const [, attributes = '', body = ''] = match;
+      if (/\bsrc=/.test(attributes) || body.length === 0) continue;
+      hashes.add(`'sha256-${createHash('sha256').update(body).digest('base64')}'`);
+    }
+  }
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'wasm-unsafe-eval' ${[...hashes].join(' ')}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${connectSources.join(' ')}`.trim(),
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'self'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+export function mountSites(app: Hono<HonoEnv>, sites: Site[], options: { connectSources?: string[] } = {}): Site[] {
   const mounted = sites.filter(isBuilt);
   for (const site of mounted) {
     const bare = site.mount.slice(0, -1);
@@ -83,7 +129,9 @@ export function mountSites(app: Hono<HonoEnv>, sites: Site[]): Site[] {
       },
     });
     const rootReal = realpathSync(site.root);
+    const policy = contentSecurityPolicy(site.root, options.connectSources);
     app.use(`${site.mount}*`, async (c, next) => {
+      c.header('Content-Security-Policy', policy);
       if (!staysInside(rootReal, site.root, c.req.path.slice(bare.length) || '/')) {
         throw new ProblemError('not-found', { detail: `Nothing is served at ${c.req.path}.` });
       }

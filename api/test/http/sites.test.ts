@@ -112,6 +112,15 @@ describe.each(backends)('the lab pages and CORS on $name', (backend) => {
     expect(overTls.headers.get('strict-transport-security')).toBe('max-age=15552000; includeSubDomains');
   });
 
+  it('sends a Content-Security-Policy on /learn/ and /app/ that allows their inline scripts by hash only', async () => {
+    for (const path of ['/learn/', '/app/', '/app/todos/42']) {
+      const policy = (await t.send('GET', path)).headers.get('content-security-policy') ?? '';
+      expect(policy, path).toContain("script-src 'self'");
+      expect(policy, path).not.toContain("'unsafe-inline' 'sha256");
+      expect(policy, path).toContain("object-src 'none'");
+    }
+  });
+
   it('names the built sites on the index', async () => {
     const index = await t.send('GET', '/');
     expect(index.json.links).toMatchObject({ walkthrough: '/learn/', web: '/app/' });
