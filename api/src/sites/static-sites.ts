@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Context, Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { ProblemError } from '../errors/problem.ts';
 import type { HonoEnv } from '../http/env.ts';
 
@@ -115,9 +115,10 @@ export function contentSecurityPolicy(root: string, connectSources: string[] = [
   ].join('; ');
 }
 
-export function mountSites(app: Hono<HonoEnv>, sites: Site[], options: { connectSources?: string[] } = {}): Site[] {
-  const mounted = sites.filter(isBuilt);
-  for (const site of mounted) {
+/** The built sites' files, each under its mount; a site never built is left out. */
+export function siteRoutes(sites: Site[], options: { connectSources?: string[] } = {}) {
+  const app = new Hono<HonoEnv>();
+  for (const site of sites.filter(isBuilt)) {
     const bare = site.mount.slice(0, -1);
     app.get(bare, (c) => c.redirect(site.mount, 301));
     const files = serveStatic<HonoEnv>({
@@ -159,5 +160,5 @@ export function mountSites(app: Hono<HonoEnv>, sites: Site[], options: { connect
       });
     }
   }
-  return mounted;
+  return app;
 }
