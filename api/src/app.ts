@@ -41,6 +41,12 @@ import { viewsRoutes } from './trace-views/views.routes.ts';
 /** A page exports a batch every few hundred ms while someone clicks: 120 a minute is plenty. */
 const BROWSER_SPAN_REQUESTS_PER_MINUTE = 120;
 
+/** The origin of the collector the web client sends its spans to, if any: the pages' CSP lets them reach it. */
+const collectorOrigins = (config: AppDependencies['config']) => {
+  const collector = config.WEB_OTLP_ENDPOINT ?? config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return collector ? [new URL(collector).origin] : [];
+};
+
 export function createApp(deps: AppDependencies) {
   const { config, database, logger, faults, redis, telemetry } = deps;
   const production = config.NODE_ENV === 'production';
@@ -146,7 +152,8 @@ export function createApp(deps: AppDependencies) {
         docsRoot: services.sites[0]?.root ?? '',
       }),
     )
-    .route('/', siteRoutes(services.sites))
+    // The pages may call the collector the web client sends its spans to (another origin): CSP's connect-src.
+    .route('/', siteRoutes(services.sites, { connectSources: collectorOrigins(config) }))
     .route('/', apiReferenceRoutes({ openapiUrl: '/openapi.json', pageTitle: 'Flowlab API reference' }))
     .route('/', homeRoutes({ databaseKind: database.kind, sites: services.sites }));
   serveOpenApiDocument(app, { labMode: config.LAB_MODE });

@@ -98,7 +98,8 @@ const configSchema = z.object({
   // Redis, the cache and the rate limits. When unset, both live in process memory.
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_KEY_PREFIX: z.string().default('flowlab:'),
-  CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  // Also the bound on staleness when a write's invalidation cannot reach Redis (cache/todo-cache.ts).
+  CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
   CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).default(10_000),
   // The in-process cache (without Redis), in bytes of heap: in all, and for one user's entries.
   CACHE_MAX_BYTES: z.coerce
@@ -114,8 +115,13 @@ const configSchema = z.object({
   // The per-IP limit on /auth/*, against credential stuffing.
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
-  // Take the client address from X-Forwarded-For (only behind a proxy you trust).
-  TRUST_PROXY: flag.default(false),
+  // How many proxies in front of the API append to X-Forwarded-For (0: none, read the socket). The
+  // client address is the entry that many hops from the right, as Express and Fastify count them:
+  // the leftmost entries are whatever the client wrote. `true` means 1, `false` 0.
+  TRUST_PROXY: z.preprocess(
+    (v) => (v === 'true' ? 1 : v === 'false' ? 0 : v),
+    z.coerce.number().int().min(0).max(10).default(0),
+  ),
 
   // Origins allowed to call the API from a browser, comma-separated. The lab's pages are served
   // by the API itself (/learn/, /app/) and need none; the default in development lets the docs'

@@ -8,9 +8,11 @@ import { createApp } from './app.ts';
 import { loadConfigOrExit } from './config.ts';
 import { runMigrations } from './db/migrate.ts';
 import { closeDependencies, openDependencies, prepareGraphInBackground } from './dependencies.ts';
-import { limitConnections, serverOptions } from './http/server-limits.ts';
+import { answerClientErrors } from './http/client-errors.ts';
+import { DRAIN_GRACE_MS, limitConnections, serverOptions } from './http/server-limits.ts';
 import { outboxWorkerFor } from './outbox/wiring.ts';
 import { defaultSites, isBuilt } from './sites/static-sites.ts';
+import { flushDependencyWarnings } from './telemetry/dependency-warnings.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger, prettyLogs } from './telemetry/logger.ts';
 import { processTelemetry } from './telemetry/process-telemetry.ts';
@@ -65,6 +67,7 @@ const server = serve(listen, (info) => {
 });
 
 const connections = limitConnections(server as Server, config);
+answerClientErrors(server as Server);
 
 let shuttingDown = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
@@ -81,8 +84,12 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     if ('closeAllConnections' in server) server.closeAllConnections();
   }, config.SHUTDOWN_TIMEOUT_MS);
   deadline.unref();
-  // close() drops the connections idle now; a keep-alive connection that goes idle after
-  // its last in-flight response would otherwise hold the exit until its keep-alive timeout.
+  // Every answer from now on closes its connection; an idle keep-alive connection gets a grace
+  // period to deliver a request sent before the signal (http/server-limits.ts says why).
+  connections.drain();
+  await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_GRACE_MS, config.SHUTDOWN_TIMEOUT_MS / 4)));
+  // close() stops listening and drops the connections idle now; a keep-alive connection that goes
+  // idle after its last in-flight response would otherwise hold the exit until its keep-alive timeout.
   // Connections that never sent a request are not "idle" to Node: connections.closeIdle() ends those too.
   connections.closeIdle();
   const sweep = setInterval(() => connections.closeIdle(), 100);
@@ -92,6 +99,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   graphPreparation?.stop();
   await worker?.stop();
   await closeDependencies(deps);
+  flushDependencyWarnings(logger);
   await shutdownTelemetry();
   logger.info('stopped');
   process.exit(0);

@@ -45,7 +45,7 @@ export function createServices(deps: AppDependencies) {
   // The lab's cache switch wraps either store (lab/faults.ts): reads then bypass it.
   const store = withCacheFaults(
     redis
-      ? redisStore(redis, faults)
+      ? redisStore(redis, faults, { keyPrefix, maxBytesPerOwner: config.CACHE_MAX_BYTES_PER_USER })
       : memoryStore({
           maxEntries: config.CACHE_MAX_ENTRIES,
           maxBytes: config.CACHE_MAX_BYTES,

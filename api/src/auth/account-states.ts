@@ -9,7 +9,11 @@
  * the store all replicas share, the next request on any replica reads the new state: a 403 at
  * once. With the in-process store (the embedded default, one process) the same write lands in
  * the only process there is. A reader that loaded the old state from PostgreSQL just before the
- * change cannot put it back: a reader only adds a state where none is (SET NX).
+ * change cannot put it back: a reader only adds a state where none is (SET NX). Two changes that
+ * cross (a deactivation and a reactivation at the same moment, on two replicas) cannot leave the
+ * older one in the store: each state carries the version PostgreSQL gave it (users.state_version,
+ * raised by every change), and a write only replaces a state with an older version (a Lua
+ * compare-and-set in Redis).
  *
  * What can lag, and by how much: a change the store did not hear of (made with SQL behind the
  * API's back, or while Redis was unreachable from the replica that made it) shows when the
@@ -20,6 +24,7 @@
 import type { Logger } from 'pino';
 import type { CacheStore } from '../cache/store.ts';
 import type { CacheOutcome } from '../cache/todo-cache.ts';
+import { warnDependencyDown } from '../telemetry/dependency-warnings.ts';
 import type { UsersRepository } from './users.repository.ts';
 
 /** What authentication needs to know about an account; nothing secret. */
@@ -28,6 +33,8 @@ export interface AccountState {
   email: string;
   name: string | null;
   isActive: boolean;
+  /** PostgreSQL's users.state_version: a later change has a higher one. */
+  version: number;
 }
 
 /** How long a state may stand for an account before PostgreSQL is asked again. */
@@ -46,7 +53,11 @@ export function createAccountStates(deps: {
   const unconfirmed = new Set<number>();
 
   function storeFailed(operation: string, error: unknown) {
-    logger.warn({ dependency: store.kind, operation, err: error }, 'account state unavailable: reading PostgreSQL');
+    warnDependencyDown(
+      logger,
+      { dependency: store.kind, operation, err: error },
+      'account state unavailable: reading PostgreSQL',
+    );
   }
 
   async function fromDatabase(userId: number): Promise<AccountState | undefined> {
@@ -56,7 +67,13 @@ export function createAccountStates(deps: {
   /** Writes what PostgreSQL now says into the store, overwriting whatever it held. */
   async function publish(account: AccountState): Promise<void> {
     try {
-      await store.set(keyOf(account.id), JSON.stringify(account), ttlSeconds, String(account.id));
+      await store.setIfNewer(
+        keyOf(account.id),
+        JSON.stringify(account),
+        account.version,
+        ttlSeconds,
+        String(account.id),
+      );
       unconfirmed.delete(account.id);
     } catch (error) {
       unconfirmed.add(account.id);

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { trimmedText } from '../http/openapi.ts';
-import { visibleText, withoutNul } from '../http/strict-input.ts';
+import { visibleText, wellFormed, withoutNul } from '../http/strict-input.ts';
 
 const email = withoutNul(z.string().trim().max(254, 'must be at most 254 characters'))
   .pipe(z.email('must be a valid email address'))
@@ -13,7 +13,9 @@ const email = withoutNul(z.string().trim().max(254, 'must be at most 254 charact
     example: 'ada@example.com',
   });
 // Bounded so that hashing cost per request is bounded too.
-const password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
+const password = wellFormed(
+  z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters'),
+);
 
 export const RegisterSchema = z
   .strictObject({
@@ -27,11 +29,9 @@ export const LoginSchema = z
   .strictObject({
     email,
     // On login any length is "wrong", not "invalid": only the bounds that protect the server apply.
-    password: z
-      .string()
-      .min(1, 'is required')
-      .max(128, 'must be at most 128 characters')
-      .openapi({ example: 'correct horse battery' }),
+    password: wellFormed(z.string().min(1, 'is required').max(128, 'must be at most 128 characters')).openapi({
+      example: 'correct horse battery',
+    }),
   })
   .openapi('LoginRequest');
 

@@ -3,7 +3,13 @@ import type { Executor } from '../db/database.ts';
 import { type UserRow, users } from '../db/schema.ts';
 
 /** An account as authentication sees it: never the password hash. */
-const accountColumns = { id: users.id, email: users.email, name: users.name, isActive: users.isActive };
+const accountColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  isActive: users.isActive,
+  version: users.stateVersion,
+};
 
 export function createUsersRepository(db: Executor) {
   // Prepared once (named: PostgreSQL parses and plans it once per connection); the hot path runs
@@ -38,9 +44,16 @@ export function createUsersRepository(db: Executor) {
       return row;
     },
 
-    /** The account as it now is, or undefined when there is no such account. */
+    /**
+     * The account as it now is, or undefined when there is no such account. The state's version
+     * rises in the same UPDATE: the row lock orders two changes, so the later commit has the higher one.
+     */
     async setActive(id: number, isActive: boolean) {
-      const [row] = await db.update(users).set({ isActive }).where(eq(users.id, id)).returning(accountColumns);
+      const [row] = await db
+        .update(users)
+        .set({ isActive, stateVersion: sql`${users.stateVersion} + 1` })
+        .where(eq(users.id, id))
+        .returning(accountColumns);
       return row;
     },
   };

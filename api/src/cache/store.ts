@@ -5,6 +5,11 @@
  * together (one Redis round trip, a Lua script, so nothing can land between the two reads).
  * The in-process store is bounded by bytes, in all and per owner (a user), not only by count:
  * a count alone let one user fill the heap with a few thousand large lists.
+ * In Redis, each owner's cached bytes are counted too (a counter per owner that lives one TTL):
+ * past the budget, an entry is not stored (the request is still answered, from PostgreSQL).
+ * Without it, one user's distinct queries filled a Redis with `maxmemory` and `allkeys-lru`
+ * (Docker Compose's) and the eviction that followed dropped the rate limits' windows too: a
+ * limit reset by eviction. One owner holds at most twice the budget (this window's and the last's).
  */
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
@@ -26,6 +31,11 @@ export interface CacheStore {
   readVersioned(versionKey: string, entryKey: VersionedKey): Promise<{ version: number; value: string | undefined }>;
   /** Stores `value` only if `key` holds nothing: a reader's fill never overwrites a writer's newer value. */
   add(key: string, value: string, ttlSeconds: number, owner?: string): Promise<boolean>;
+  /**
+   * Stores `value` (JSON with a numeric `version`, equal to `version`) unless `key` holds a value
+   * whose `version` is higher: of two writers that cross, the older never wins. False when refused.
+   */
+  setIfNewer(key: string, value: string, version: number, ttlSeconds: number, owner?: string): Promise<boolean>;
 }
 
 /** An entry's key around its version: `${before}${version}${after}`. */
@@ -42,17 +52,55 @@ const READ_VERSIONED = `
 local version = redis.call('GET', KEYS[1]) or '0'
 return { version, redis.call('GET', ARGV[1] .. version .. ARGV[2]) }`;
 
+/** A compare-and-set on the `version` inside the JSON a key holds: an older value never replaces a newer one. */
+const SET_IF_NEWER = `
+local held = redis.call('GET', KEYS[1])
+if held then
+  local ok, decoded = pcall(cjson.decode, held)
+  if ok and type(decoded) == 'table' and tonumber(decoded.version) and tonumber(decoded.version) > tonumber(ARGV[2]) then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1`;
+
+/** Stores an owner's entry only within the owner's byte budget for this TTL window. */
+const SET_WITHIN_BUDGET = `
+local size = string.len(ARGV[1]) + string.len(KEYS[1])
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+if used + size > tonumber(ARGV[3]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if redis.call('INCRBY', KEYS[2], size) == size then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return 1`;
+
+export interface RedisStoreOptions {
+  keyPrefix: string;
+  /** One owner's cached bytes stored per TTL window (CACHE_MAX_BYTES_PER_USER). */
+  maxBytesPerOwner: number;
+}
+
 type VersionedRedis = Redis & {
+  flowlabSetWithinBudget(
+    key: string,
+    budgetKey: string,
+    value: string,
+    ttlSeconds: number,
+    budget: number,
+  ): Promise<number>;
   flowlabReadVersioned(versionKey: string, before: string, after: string): Promise<[string, string | null]>;
+  flowlabSetIfNewer(key: string, value: string, version: number, ttlSeconds: number): Promise<number>;
 };
 
 /** Version counters outlive every entry they protect, so a counter never restarts under a live entry. */
 const VERSION_TTL_SECONDS = 86_400;
 
-export function redisStore(redis: Redis, faults: Faults): CacheStore {
+export function redisStore(redis: Redis, faults: Faults, options: RedisStoreOptions): CacheStore {
   // EVALSHA, falling back to EVAL (which loads the script) when Redis does not know it yet.
   if (!('flowlabReadVersioned' in redis))
     redis.defineCommand('flowlabReadVersioned', { numberOfKeys: 1, lua: READ_VERSIONED });
+  if (!('flowlabSetWithinBudget' in redis))
+    redis.defineCommand('flowlabSetWithinBudget', { numberOfKeys: 2, lua: SET_WITHIN_BUDGET });
+  if (!('flowlabSetIfNewer' in redis)) redis.defineCommand('flowlabSetIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
   const scripted = redis as VersionedRedis;
   return {
     kind: 'redis',
@@ -60,9 +108,14 @@ export function redisStore(redis: Redis, faults: Faults): CacheStore {
       await faults.before('redis');
       return (await redis.get(key)) ?? undefined;
     },
-    async set(key, value, ttlSeconds) {
+    async set(key, value, ttlSeconds, owner) {
       await faults.before('redis');
-      await redis.set(key, value, 'EX', ttlSeconds);
+      if (owner === undefined) {
+        await redis.set(key, value, 'EX', ttlSeconds);
+        return;
+      }
+      const budgetKey = `${options.keyPrefix}cache-bytes:${owner}`;
+      await scripted.flowlabSetWithinBudget(key, budgetKey, value, ttlSeconds, options.maxBytesPerOwner);
     },
     async version(key) {
       await faults.before('redis');
@@ -84,6 +137,10 @@ export function redisStore(redis: Redis, faults: Faults): CacheStore {
       await faults.before('redis');
       return (await redis.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
     },
+    async setIfNewer(key, value, version, ttlSeconds) {
+      await faults.before('redis');
+      return (await scripted.flowlabSetIfNewer(key, value, version, ttlSeconds)) === 1;
+    },
   };
 }
 
@@ -100,6 +157,16 @@ export interface MemoryStoreLimits {
  * counted, to be safe), and the LRU's node, the owner's index and the key about 200 bytes more.
  */
 export const entryBytes = (key: string, value: string) => (key.length + value.length) * 2 + 200;
+
+/** The `version` of a JSON value setIfNewer stored (-1 when it has none: anything replaces it). */
+function versionIn(json: string): number {
+  try {
+    const version = (JSON.parse(json) as { version?: unknown }).version;
+    return typeof version === 'number' ? version : -1;
+  } catch {
+    return -1;
+  }
+}
 
 export function memoryStore(limits: MemoryStoreLimits): CacheStore {
   // Each owner's keys, oldest write first, with their sizes: what to evict when the owner is over.
@@ -171,6 +238,12 @@ export function memoryStore(limits: MemoryStoreLimits): CacheStore {
       set(key, value, ttlSeconds, owner);
       return true;
     },
+    async setIfNewer(key, value, version, ttlSeconds, owner) {
+      const held = entries.get(key);
+      if (held !== undefined && versionIn(held) > version) return false;
+      set(key, value, ttlSeconds, owner);
+      return true;
+    },
   };
 }
 
@@ -188,5 +261,7 @@ export function withCacheFaults(store: CacheStore, faults: Faults): CacheStore {
     bump: (key) => gate().then(() => store.bump(key)),
     readVersioned: (versionKey, entryKey) => gate().then(() => store.readVersioned(versionKey, entryKey)),
     add: (key, value, ttlSeconds, owner) => gate().then(() => store.add(key, value, ttlSeconds, owner)),
+    setIfNewer: (key, value, version, ttlSeconds, owner) =>
+      gate().then(() => store.setIfNewer(key, value, version, ttlSeconds, owner)),
   };
 }

@@ -44,6 +44,9 @@ export const users = pgTable(
     name: text('name'),
     passwordHash: text('password_hash').notNull(),
     isActive: boolean('is_active').notNull().default(true),
+    // Raised by every change to the account's state (in the same UPDATE, so the row lock orders
+    // them): the account-state cache only ever replaces an older version with a newer one.
+    stateVersion: integer('state_version').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_unique').on(t.email)],

@@ -11,6 +11,12 @@ export const problemTypes = {
     title: 'Malformed JSON',
     description: 'The request body could not be parsed as JSON.',
   },
+  'bad-request': {
+    status: 400,
+    title: 'Bad request',
+    description:
+      'The request is not well-formed HTTP (Node.js could not parse it); the connection is closed after this answer.',
+  },
   'invalid-token': {
     status: 401,
     title: 'Authentication required',
@@ -39,6 +45,12 @@ export const problemTypes = {
     title: 'Method not allowed',
     description:
       'The path exists but does not answer this HTTP method; the Allow header lists the methods it does answer.',
+  },
+  'request-timeout': {
+    status: 408,
+    title: 'Request timeout',
+    description:
+      'The request did not arrive in time (SERVER_HEADERS_TIMEOUT_MS for its headers, SERVER_REQUEST_TIMEOUT_MS for all of it); the connection is closed.',
   },
   'email-taken': {
     status: 409,
@@ -83,6 +95,12 @@ export const problemTypes = {
     title: 'Request body too large',
     description: 'The request body is larger than the API accepts.',
   },
+  'range-not-satisfiable': {
+    status: 416,
+    title: 'Range not satisfiable',
+    description:
+      'The Range asked for lies outside the file; Content-Range gives its size. A Range the API cannot read is ignored (the whole file, 200).',
+  },
   'unsupported-media-type': {
     status: 415,
     title: 'Unsupported media type',
@@ -92,6 +110,11 @@ export const problemTypes = {
     status: 422,
     title: 'Request validation failed',
     description: 'The request is well-formed but breaks a rule; `errors` lists each field and what is wrong with it.',
+  },
+  'headers-too-large': {
+    status: 431,
+    title: 'Request headers too large',
+    description: 'The request headers are larger than the server accepts (16 KiB in all); the connection is closed.',
   },
   'rate-limited': {
     status: 429,

@@ -7,8 +7,14 @@
  * after the same time. It also keeps a list of the open connections and whether each is serving a request, because
  * Node's closeIdleConnections() does not count a connection that never sent a request as idle:
  * on shutdown those would hold the exit until the deadline.
+ *
+ * Draining (on SIGTERM): every answer from then on says `Connection: close`, so a keep-alive client
+ * sends nothing more on that connection and Node closes it once the answer is out. An idle
+ * keep-alive connection is not closed at once: a request the client sent just before the signal
+ * may still be in the socket's buffer, and closing then would reset it (a create whose fate the
+ * client cannot know). It gets DRAIN_GRACE_MS to arrive; what is still idle after that is closed.
  */
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../config.ts';
 
@@ -28,10 +34,26 @@ export function serverOptions(config: LimitsConfig) {
   };
 }
 
-/** Applies the connection cap and returns closeIdle(): ends every connection not serving a request. */
-export function limitConnections(server: Server, config: LimitsConfig): { closeIdle(): void } {
+/** How long an idle keep-alive connection may still deliver a request sent before the signal. */
+export const DRAIN_GRACE_MS = 500;
+
+export interface ConnectionControl {
+  /** Ends every connection not serving a request. */
+  closeIdle(): void;
+  /** From now on, every answer (those in flight included) closes its connection. */
+  drain(): void;
+}
+
+/** Applies the connection cap; closeIdle() and drain() serve the graceful shutdown. */
+export function limitConnections(server: Server, config: LimitsConfig): ConnectionControl {
   server.maxConnections = config.SERVER_MAX_CONNECTIONS;
   const inFlight = new Map<Socket, number>();
+  const answering = new Set<ServerResponse>();
+  let draining = false;
+  const closeAfter = (response: ServerResponse) => {
+    // Before the headers go out, Node turns this into `Connection: close` and ends the socket after.
+    if (!response.headersSent) response.setHeader('Connection', 'close');
+  };
   const silent = new Map<Socket, NodeJS.Timeout>();
   server.on('connection', (socket: Socket) => {
     inFlight.set(socket, 0);
@@ -44,19 +66,27 @@ export function limitConnections(server: Server, config: LimitsConfig): { closeI
       silent.delete(socket);
     });
   });
-  server.on('request', (request, response) => {
+  // First among the request listeners: Hono may write a synchronous answer's headers in its own.
+  server.prependListener('request', (request, response) => {
     const socket = request.socket;
+    if (draining) closeAfter(response);
+    answering.add(response);
     // From the first request on, Node's own header, request and keep-alive timeouts apply.
     clearTimeout(silent.get(socket));
     silent.delete(socket);
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     response.once('close', () => {
+      answering.delete(response);
       if (inFlight.has(socket)) inFlight.set(socket, Math.max(0, (inFlight.get(socket) ?? 1) - 1));
     });
   });
   return {
     closeIdle() {
       for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
+    },
+    drain() {
+      draining = true;
+      for (const response of answering) closeAfter(response);
     },
   };
 }

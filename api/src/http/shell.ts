@@ -17,6 +17,7 @@ import type { HonoEnv } from './env.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { methodAwareNotFound } from './method-not-allowed.ts';
 import { requestObserver } from './request-observer.ts';
+import { strictTransportOverTls } from './strict-transport.ts';
 import { validationHook } from './validation.ts';
 
 export function createShell(deps: { config: Config; logger: Logger; metrics: Metrics; serverTimings: ServerTimings }) {
@@ -28,12 +29,16 @@ export function createShell(deps: { config: Config; logger: Logger; metrics: Met
   app.use(crossOrigin({ origins: config.CORS_ORIGINS ?? [] }));
   app.use(requestId({ headerName: 'X-Request-ID' }));
   app.use(requestObserver({ metrics, logger, serverTimings }));
-  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  // HSTS only over TLS: the API itself speaks plain HTTP, so TLS means a trusted proxy that says https.
+  app.use(secureHeaders({ crossOriginResourcePolicy: false, strictTransportSecurity: false }));
+  app.use(strictTransportOverTls({ trustProxy: config.TRUST_PROXY }));
   const limitBody = bodyLimit({
     maxSize: config.BODY_LIMIT_BYTES,
     onError: () => {
       throw new ProblemError('payload-too-large', {
         detail: `The request body is larger than ${config.BODY_LIMIT_BYTES} bytes.`,
+        // The rest of the body is never read, so the connection cannot carry another request: say so.
+        headers: { Connection: 'close' },
       });
     },
   });

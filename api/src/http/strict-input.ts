@@ -1,6 +1,8 @@
 /**
  * Input rules that keep what a client sends inside what PostgreSQL and the lab can hold:
- * no NUL character in text (PostgreSQL's text cannot store U+0000: it would be a 500), no title
+ * no NUL character in text (PostgreSQL's text cannot store U+0000: it would be a 500), only
+ * well-formed Unicode (a lone surrogate is stored as U+FFFD, so two different passwords would
+ * become one, and a title would silently change), no title
  * made only of invisible characters, dates inside PostgreSQL's (and ISO 8601's four-digit) years,
  * and ids written as plain decimal, nothing JavaScript's Number() would kindly read ("1e3", "0x1").
  * Each refinement runs only when the field has no issue yet, so a 422 lists a field once.
@@ -14,9 +16,18 @@ export const MAX_ID = 2_147_483_647;
 
 export const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
 
-/** Refuses U+0000, which PostgreSQL text cannot hold. */
+export const UNICODE_MESSAGE = 'must be well-formed Unicode (a lone surrogate such as \\ud800 is not a character)';
+
+/** Refuses lone surrogates: every string field a request carries goes through this. */
+export function wellFormed<T extends z.ZodType<string, string>>(schema: T): T {
+  return schema.refine((value) => value.isWellFormed(), { message: UNICODE_MESSAGE, ...cleanSoFar }) as T;
+}
+
+/** Refuses U+0000, which PostgreSQL text cannot hold, and text that is not well-formed Unicode. */
 export function withoutNul<T extends z.ZodType<string, string>>(schema: T): T {
-  return schema.refine((value) => !value.includes('\u0000'), { message: NUL_MESSAGE, ...cleanSoFar }) as T;
+  return schema
+    .refine((value) => value.isWellFormed(), { message: UNICODE_MESSAGE, ...cleanSoFar })
+    .refine((value) => !value.includes('\u0000'), { message: NUL_MESSAGE, ...cleanSoFar }) as T;
 }
 
 // Format characters (zero-width space, joiners, BOM, word joiner), combining marks alone,

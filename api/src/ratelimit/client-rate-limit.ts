@@ -9,11 +9,7 @@ import type { HonoEnv } from '../http/env.ts';
 import { rateLimitHeaders } from './decision.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
-function clientAddress(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
+function socketAddress(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
@@ -22,10 +18,29 @@ function clientAddress(c: Context, trustProxy: boolean): string {
   }
 }
 
+/**
+ * The client's address behind `trustedHops` proxies: each appends the address it received from,
+ * so the list reads [what the client wrote..., hop N's peer, ..., hop 2's peer] and the socket is
+ * hop 1's. Only the entries the trusted proxies appended are believed: the one `trustedHops`
+ * places from the right, counting the socket as the first (Express's and Fastify's `trust proxy: n`).
+ * A list shorter than that gives its leftmost entry (the request came through fewer proxies).
+ */
+export function clientAddress(c: Context, trustedHops: number): string {
+  const socket = socketAddress(c);
+  if (trustedHops === 0) return socket;
+  const forwarded = (c.req.header('X-Forwarded-For') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const chain = [...forwarded, socket];
+  return chain[Math.max(0, chain.length - 1 - trustedHops)] ?? socket;
+}
+
 export function clientRateLimit(options: {
   limiter: RateLimiter;
   scope: string;
-  trustProxy: boolean;
+  /** TRUST_PROXY: how many proxies in front of the API append to X-Forwarded-For. */
+  trustProxy: number;
   onRejected?: () => void;
 }) {
   return createMiddleware<HonoEnv>(async function clientRateLimit(c, next) {

@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Faults } from '../lab/faults.ts';
+import { warnDependencyDown } from '../telemetry/dependency-warnings.ts';
 import { decideRateLimit, type RateLimitDecision } from './decision.ts';
 
 export interface RateLimiter {
@@ -90,7 +91,11 @@ export function redisRateLimiter(
           oldestExpiresInSeconds: (oldest + windowMs - now) / 1000,
         });
       } catch (error) {
-        logger.warn({ dependency: 'redis', err: error, key }, 'rate limiter: redis unavailable, limiting in memory');
+        warnDependencyDown(
+          logger,
+          { dependency: 'redis', operation: 'rate limit', err: error },
+          'rate limiter: redis unavailable, limiting in memory',
+        );
         return fallback.consume(key);
       }
     },

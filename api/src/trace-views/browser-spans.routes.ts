@@ -16,7 +16,7 @@ export function browserSpanRoutes(deps: {
   traces: RecentTraces;
   production: boolean;
   limiter: RateLimiter;
-  trustProxy: boolean;
+  trustProxy: number;
 }) {
   const router = new Hono<HonoEnv>();
   router.post(

@@ -4,9 +4,13 @@
  * other, and a Redis that fails must only send the lookup back to PostgreSQL. Two replicas
  * here are two apps on one database and one real Redis, with one key prefix, as in production.
  */
+
+import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, redisReady } from '../../src/cache/redis.ts';
+import { users } from '../../src/db/schema.ts';
+import { createFaults } from '../../src/lab/faults.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { backends, type TestDatabase } from '../helpers/backends.ts';
 import { testRedisUrl, uniqueKeyPrefix } from '../helpers/services.ts';
@@ -39,7 +43,7 @@ describe.each(backends)('account state across replicas on $name and Redis', (bac
     // B has read the account (and cached its state) before the change.
     expect((await b.send('GET', '/todos', { token })).status).toBe(200);
     const cached = JSON.parse((await redis.get(`${prefix}account:${user.id}`)) ?? 'null');
-    expect(cached).toEqual({ id: user.id, email: user.email, name: 'replicas', isActive: true });
+    expect(cached).toEqual({ id: user.id, email: user.email, name: 'replicas', isActive: true, version: 0 });
 
     expect((await a.send('POST', `/admin/users/${user.id}/deactivate`, { headers: admin })).status).toBe(200);
     const refused = await b.send('GET', '/todos', { token });
@@ -48,6 +52,38 @@ describe.each(backends)('account state across replicas on $name and Redis', (bac
 
     expect((await a.send('POST', `/admin/users/${user.id}/reactivate`, { headers: admin })).status).toBe(200);
     expect((await b.send('GET', '/todos', { token })).status).toBe(200);
+  });
+
+  it('never leaves Redis disagreeing with PostgreSQL when deactivate and reactivate cross', async () => {
+    // Replica A reaches Redis 300 ms late: its deactivation commits first and is published last.
+    const faults = createFaults();
+    faults.set('redis', { latencyMs: 300, errorRate: 0 });
+    const a = createTestApp(database, { ADMIN_TOKEN, REDIS_KEY_PREFIX: prefix }, { redis, faults });
+    const b = replica();
+    const { user, token } = await b.signUp('crossing');
+    const inPostgres = async () =>
+      (await database.db.select({ isActive: users.isActive }).from(users).where(eq(users.id, user.id)))[0]?.isActive;
+    const inRedis = async () => JSON.parse((await redis.get(`${prefix}account:${user.id}`)) ?? 'null')?.isActive;
+
+    const deactivating = a.send('POST', `/admin/users/${user.id}/deactivate`, { headers: admin });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await b.send('POST', `/admin/users/${user.id}/reactivate`, { headers: admin })).status).toBe(200);
+    expect((await deactivating).status).toBe(200);
+    expect(await inPostgres()).toBe(true);
+    expect(await inRedis()).toBe(true);
+    expect((await b.send('GET', '/todos', { token })).status).toBe(200);
+
+    // And sent at the same moment, round after round, on two replicas without delay.
+    faults.reset();
+    const disagreements: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      await Promise.all([
+        a.send('POST', `/admin/users/${user.id}/deactivate`, { headers: admin }),
+        b.send('POST', `/admin/users/${user.id}/reactivate`, { headers: admin }),
+      ]);
+      if ((await inPostgres()) !== (await inRedis())) disagreements.push(round);
+    }
+    expect(disagreements).toEqual([]);
   });
 
   it('reads PostgreSQL while Redis fails, and a deactivation made meanwhile still holds on that replica', async () => {

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => redis?.disconnect());
 
 const stores: [string, () => CacheStore][] = [
-  ['redis', () => redisStore(redis, createFaults())],
+  ['redis', () => redisStore(redis, createFaults(), { keyPrefix: 'flowlab-test:', maxBytesPerOwner: 100_000 })],
   ['memory', () => memoryStore({ maxEntries: 1000, maxBytes: 1_000_000, maxBytesPerOwner: 100_000 })],
 ];
 
@@ -38,6 +38,17 @@ describe.each(stores)('the %s store', (_kind, make) => {
     expect(await store.version(`${p}version`)).toBe(1);
   });
 
+  it('replaces a versioned value only with a newer one: of two writers that cross, the older never wins', async () => {
+    const store = make();
+    const key = `${uniqueKeyPrefix()}account:1`;
+    const state = (version: number, isActive: boolean) => JSON.stringify({ id: 1, isActive, version });
+    expect(await store.setIfNewer(key, state(2, true), 2, 60, '1')).toBe(true);
+    expect(await store.setIfNewer(key, state(1, false), 1, 60, '1')).toBe(false);
+    expect(JSON.parse((await store.get(key)) ?? '{}')).toMatchObject({ isActive: true, version: 2 });
+    expect(await store.setIfNewer(key, state(3, false), 3, 60, '1')).toBe(true);
+    expect(JSON.parse((await store.get(key)) ?? '{}')).toMatchObject({ isActive: false, version: 3 });
+  });
+
   it('adds only where nothing is: a late fill never overwrites a newer value', async () => {
     const store = make();
     const key = `${uniqueKeyPrefix()}account:1`;
@@ -52,7 +63,7 @@ describe.each(stores)('the %s store', (_kind, make) => {
 
 it('the redis store passes the fault switch before its script, like every other call', async () => {
   const faults = createFaults();
-  const store = redisStore(redis, faults);
+  const store = redisStore(redis, faults, { keyPrefix: 'flowlab-test:', maxBytesPerOwner: 100_000 });
   faults.set('redis', { latencyMs: 0, errorRate: 1 });
   await expect(store.readVersioned('x', { before: 'a', after: 'b' })).rejects.toThrow('lab fault');
   await expect(store.add('x', 'y', 1)).rejects.toThrow('lab fault');

@@ -47,6 +47,26 @@ describe.each(backends)('hostile input on $name', (backend) => {
     expect(fieldsOf(problemIn(patch, 422))).toEqual(['title']);
   });
 
+  it('refuses a lone surrogate (text that is not well-formed Unicode) in any string field, naming it', async () => {
+    // Stored, a lone surrogate becomes U+FFFD: "\ud800abcdefgh" would log in as "\udfffabcdefgh".
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/todos', { title: 'a\ud800b' }, 'title'],
+      ['POST', '/todos', { title: 'with a bad description', description: 'x\udfff' }, 'description'],
+      ['POST', '/categories', { name: 'work\ud83d' }, 'name'],
+      ['POST', '/auth/register', { email: 'lone@example.com', password: '\ud800abcdefgh' }, 'password'],
+      ['POST', '/auth/register', { email: 'lone@example.com', password: 'long enough!', name: '\udc00Ada' }, 'name'],
+      ['POST', '/auth/register', { email: 'lo\ud800ne@example.com', password: 'long enough!' }, 'email'],
+      ['POST', '/auth/login', { email: 'lone@example.com', password: '\udfffabcdefgh' }, 'password'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const problem = problemIn(await t.send(method, path, { token, body }), 422, `${method} ${path} ${field}`);
+      expect(fieldsOf(problem)).toEqual([field]);
+      expect(problem.errors?.[0]?.message).toMatch(/well-formed Unicode/);
+    }
+    // A surrogate pair is a character like any other.
+    expect((await t.send('POST', '/todos', { token, body: { title: 'pair \ud83d\ude00' } })).status).toBe(201);
+  });
+
   it('counts a title made only of invisible characters as empty', async () => {
     for (const title of ['\u200B', '\u200D\u200C', '\u0301\u0308', '\u2060\uFEFF', ' \u200B\u00A0', '\u3164']) {
       const response = await t.send('POST', '/todos', { token, body: { title } });

@@ -1,7 +1,7 @@
 /**
  * The lab's pages on the API's own origin (/learn/, /app/) and CORS for their dev servers.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,10 @@ describe.each(backends)('the lab pages and CORS on $name', (backend) => {
     await mkdir(join(folder, 'web/assets'), { recursive: true });
     await writeFile(join(folder, 'web/index.html'), '<div id="app"></div>');
     await writeFile(join(folder, 'web/assets/index.def456.js'), 'console.log(2)');
+    // Links inside a site's folder that point out of it: a file, and a folder.
+    await writeFile(join(folder, 'secret.txt'), 'outside the site');
+    await symlink(join(folder, 'secret.txt'), join(folder, 'docs/leak.txt'));
+    await symlink(folder, join(folder, 'web/assets/up'));
     t = createTestApp(database, {
       DOCS_DIST_DIR: join(folder, 'docs'),
       WEB_DIST_DIR: join(folder, 'web'),
@@ -70,6 +74,51 @@ describe.each(backends)('the lab pages and CORS on $name', (backend) => {
     const climb = await t.send('GET', '/learn/..%2f..%2fpackage.json');
     expect(climb.status).toBe(404);
     expect(climb.text).not.toContain('"name"');
+  });
+
+  it('never follows a symlink out of the site folder', async () => {
+    for (const path of ['/learn/leak.txt', '/app/assets/up/secret.txt']) {
+      const leak = await t.send('GET', path);
+      expect(leak.status, path).toBe(404);
+      expect(leak.text, path).not.toContain('outside the site');
+    }
+  });
+
+  it('ignores a Range it cannot read, and answers one it cannot satisfy with a 416 problem, not cached', async () => {
+    const garbage = await t.send('GET', '/learn/_astro/page.abc123.js', { headers: { Range: 'bytes=abc' } });
+    expect(garbage.status).toBe(200);
+    expect(garbage.text).toBe('console.log(1)');
+    const several = await t.send('GET', '/learn/_astro/page.abc123.js', { headers: { Range: 'bytes=0-1,4-5' } });
+    expect(several.status).toBe(200);
+    const part = await t.send('GET', '/learn/_astro/page.abc123.js', { headers: { Range: 'bytes=0-6' } });
+    expect(part.status).toBe(206);
+    expect(part.text).toBe('console');
+    const beyond = await t.send('GET', '/learn/_astro/page.abc123.js', { headers: { Range: 'bytes=999-' } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-type')).toBe('application/problem+json');
+    expect(beyond.headers.get('content-range')).toBe('bytes */14');
+    expect(beyond.headers.get('cache-control')).not.toContain('immutable');
+    expect(beyond.json.type).toBe('/problems/range-not-satisfiable');
+  });
+
+  it('sends Strict-Transport-Security only over TLS (a trusted proxy saying https)', async () => {
+    expect((await t.send('GET', '/learn/')).headers.get('strict-transport-security')).toBeNull();
+    expect((await t.send('GET', '/healthz')).headers.get('strict-transport-security')).toBeNull();
+    // A client's own X-Forwarded-Proto means nothing without a trusted proxy.
+    const forged = await t.send('GET', '/healthz', { headers: { 'X-Forwarded-Proto': 'https' } });
+    expect(forged.headers.get('strict-transport-security')).toBeNull();
+    const proxied = createTestApp(database, { TRUST_PROXY: '1' });
+    const overTls = await proxied.send('GET', '/healthz', { headers: { 'X-Forwarded-Proto': 'https' } });
+    expect(overTls.headers.get('strict-transport-security')).toBe('max-age=15552000; includeSubDomains');
+  });
+
+  it('sends a Content-Security-Policy on /learn/ and /app/ that allows their inline scripts by hash only', async () => {
+    for (const path of ['/learn/', '/app/', '/app/todos/42']) {
+      const policy = (await t.send('GET', path)).headers.get('content-security-policy') ?? '';
+      expect(policy, path).toContain("script-src 'self'");
+      expect(policy, path).not.toContain("'unsafe-inline' 'sha256");
+      expect(policy, path).toContain("object-src 'none'");
+    }
   });
 
   it('names the built sites on the index', async () => {
