@@ -250,6 +250,7 @@ export function createApp(deps: Runtime) {
       production,
       limiter: rateLimiter({ limit: BROWSER_SPAN_REQUESTS_PER_MINUTE, windowSeconds: 60 }),
       trustProxy: config.TRUST_PROXY,
+      authenticate: whoIs,
     }),
   );
   const [docsSite] = defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR });

@@ -1,14 +1,16 @@
 /**
  * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON.
  * The list needs a token: a user's access token lists the requests made with it, the admin
- * token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
- * own response's traceresponse, or they chose it in a traceparent), so a 401 can be looked up too.
+ * token lists all. One trace by id follows the owner rule: a trace with an authenticated request
+ * in it is its user's (and the admin's), a 404 for anyone else, since trace ids are public
+ * (exemplars on /metrics); a trace nobody authenticated in (a 401, /healthz) is open to whoever
+ * holds its id, so a learner's curl without a token can still be looked up.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
 import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
-import type { RecentTraces } from '../telemetry/recent-traces.ts';
+import { MAX_TREE_DEPTH, type RecentTraces, type TraceViewer } from '../telemetry/recent-traces.ts';
 import { untraced } from '../telemetry/tracing.ts';
 
 const listTraces = createRoute({
@@ -57,16 +59,36 @@ const getTrace = createRoute({
   path: '/traces/{traceId}',
   operationId: 'getRecentTrace',
   tags: ['debug'],
-  security: [],
-  summary: "One trace's span tree, with timings, attributes and events",
+  security: [{}, ...bearerSecurity],
+  summary:
+    "One trace's span tree, with timings, attributes and events: yours (access token) or one nobody authenticated in; any with ADMIN_TOKEN",
   request: {
     params: traceIdParams,
   },
   responses: {
     200: jsonContent(z.object({ traceId: z.string(), spans: z.array(z.record(z.string(), z.unknown())) }), 'The trace'),
-    ...problemResponses('not-found', 'validation-failed'),
+    ...problemResponses(...userProblems, 'not-found', 'validation-failed'),
   },
 });
+
+/**
+ * Who is asking for a trace by id: the admin, a user (a bad token is a 401, as everywhere), or
+ * nobody. Shared by /debug/traces/{traceId} and /debug/jaeger/traces/{traceId}.
+ */
+export async function traceViewer(
+  authorization: string | undefined,
+  deps: { isAdmin: (authorization: string | undefined) => boolean; authenticate: Authenticate },
+): Promise<TraceViewer> {
+  if (deps.isAdmin(authorization)) return { admin: true };
+  if (!authorization) return { admin: false };
+  // The viewer's own lookup would otherwise be a trace of its own.
+  return { admin: false, userId: (await untraced(() => deps.authenticate(authorization))).id };
+}
+
+/** A tree deeper than the views draw: refused, not a stack overflow in JSON.stringify. */
+export function tooDeep(depth: number, whose: string): string {
+  return `${whose} is ${depth} spans deep; the trace views draw at most ${MAX_TREE_DEPTH} levels.`;
+}
 
 export function debugRoutes(deps: {
   traces: RecentTraces;
@@ -88,11 +110,22 @@ export function debugRoutes(deps: {
       const items = deps.traces.list({ ...c.req.valid('query'), ownerId });
       return c.json({ items: items as unknown as Record<string, unknown>[] }, 200);
     })
-    .openapi(getTrace, (c) => {
+    .openapi(getTrace, async (c) => {
+      const viewer = await traceViewer(c.req.header('Authorization'), deps);
       if (!deps.traces.enabled) throw disabled();
       const { traceId } = c.req.valid('param');
-      const spans = deps.traces.tree(traceId);
-      if (!spans) throw new ProblemError('not-found', { detail: `Trace ${traceId} is not among the recent traces.` });
-      return c.json({ traceId, spans: spans as unknown as Record<string, unknown>[] }, 200);
+      const tree = deps.traces.tree(traceId, viewer);
+      if (!tree) {
+        throw new ProblemError('not-found', {
+          detail: `Trace ${traceId} is not among the recent traces, or not yours: a trace with an authenticated request in it is read with that user's token.`,
+        });
+      }
+      if (tree.depth > MAX_TREE_DEPTH) {
+        throw new ProblemError('validation-failed', {
+          detail: tooDeep(tree.depth, `Trace ${traceId}`),
+          errors: [{ path: 'traceId', message: `deeper than ${MAX_TREE_DEPTH} spans` }],
+        });
+      }
+      return c.json({ traceId, spans: tree.roots as unknown as Record<string, unknown>[] }, 200);
     });
 }

@@ -57,7 +57,7 @@ describe('recent traces', () => {
     store.onEnd(span('a', '2', '1'));
     store.onEnd(span('a', '1', undefined, { 'http.route': '/todos', 'http.response.status_code': 200 }));
     store.onEnd(span('b', '1', undefined, { 'http.route': '/todos/:id' }));
-    const [root] = store.tree('a') ?? [];
+    const [root] = store.tree('a')?.roots ?? [];
     expect(root?.name).toBe('GET /todos');
     expect(root?.children.map((c) => c.spanId)).toEqual(['2']);
     expect(store.list({ route: '/todos', limit: 10 }).map((s) => s.traceId)).toEqual(['a']);
@@ -71,7 +71,7 @@ describe('recent traces', () => {
     expect(store.list({ limit: 10 })).toEqual([
       expect.objectContaining({ traceId: 'c', rootName: 'child 1', route: '/todos', spanCount: 2 }),
     ]);
-    expect(store.tree('c')?.map((root) => [root.spanId, root.parentSpanId, root.children.length])).toEqual([
+    expect(store.tree('c')?.roots.map((root) => [root.spanId, root.parentSpanId, root.children.length])).toEqual([
       ['1', '9', 1],
     ]);
   });
