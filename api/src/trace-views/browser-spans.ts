@@ -177,11 +177,9 @@ const statuses: Record<number, SpanStatusCode> = {
 const BROWSER_RESOURCE = resourceFromAttributes({ 'service.name': BROWSER_SERVICE_NAME });
 /** The scope names kept as they are; any other is stored as `unknown`. */
 const KNOWN_SCOPES = new Map(
-  [
-    BROWSER_SERVICE_NAME,
-    '@opentelemetry/instrumentation-fetch',
-    '@opentelemetry/instrumentation-document-load',
-  ].map((name) => [name, { name }]),
+  [BROWSER_SERVICE_NAME, '@opentelemetry/instrumentation-fetch', '@opentelemetry/instrumentation-document-load'].map(
+    (name) => [name, { name }],
+  ),
 );
 const UNKNOWN_SCOPE = { name: 'unknown' };
 

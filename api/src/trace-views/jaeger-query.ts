@@ -34,7 +34,17 @@ const jaegerSpan = z
       .nullish()
       .transform((v) => v ?? undefined),
     logs: z
-      .array(z.object({ timestamp: z.number(), fields: z.array(keyValue).nullish().transform((v) => v ?? undefined) }).loose())
+      .array(
+        z
+          .object({
+            timestamp: z.number(),
+            fields: z
+              .array(keyValue)
+              .nullish()
+              .transform((v) => v ?? undefined),
+          })
+          .loose(),
+      )
       .nullish()
       .transform((v) => v ?? undefined),
     processID: z.string(),
@@ -52,8 +62,6 @@ const shapes = {
   operations: z.array(z.object({ name: z.string(), spanKind: z.string() }).loose()).nullable(),
   traces: z.array(z.unknown()).nullable(),
 };
-
-
 
 export interface JaegerSearch {
   service: string;
@@ -114,7 +122,11 @@ function tooLarge(what: string, maxBytes: number): ProblemError {
 export function createJaegerQuery(options: JaegerQueryOptions): JaegerQuery {
   const base = options.baseUrl.replace(/\/$/, '');
 
-  async function get<T>(path: string, shape: z.ZodType<T>, params: Record<string, string> = {}): Promise<T | undefined> {
+  async function get<T>(
+    path: string,
+    shape: z.ZodType<T>,
+    params: Record<string, string> = {},
+  ): Promise<T | undefined> {
     const url = new URL(`${base}${path}`);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     const what = `GET ${path}`;

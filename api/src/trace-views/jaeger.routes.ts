@@ -19,8 +19,8 @@ import { ProblemError } from '../errors/problem.ts';
 import type { Authenticate } from '../http/auth.ts';
 import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import { ATTR_ENDUSER_ID } from '../telemetry/attributes.ts';
-import { untraced } from '../telemetry/tracing.ts';
 import { MAX_TREE_DEPTH } from '../telemetry/recent-traces.ts';
+import { untraced } from '../telemetry/tracing.ts';
 import { tooDeep, traceIdParams, traceViewer } from './debug.routes.ts';
 import type { JaegerQuery } from './jaeger-query.ts';
 import {
@@ -163,8 +163,7 @@ const traceRoute = createRoute({
   operationId: 'getJaegerTrace',
   tags: ['debug'],
   security: [{}, ...bearerSecurity],
-  summary:
-    'One trace from Jaeger, as the same span tree as /debug/traces/{traceId}, by the same owner rule',
+  summary: 'One trace from Jaeger, as the same span tree as /debug/traces/{traceId}, by the same owner rule',
   request: {
     params: traceIdParams,
   },
@@ -215,6 +214,13 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
       const authorization = c.req.header('Authorization');
       const admin = options.isAdmin(authorization);
       const userId = admin ? undefined : (await untraced(() => options.authenticate(authorization))).id;
+      const [minMs, maxMs] = [query.minDuration, query.maxDuration].map((d) => (d ? durationMs(d) : undefined));
+      if (minMs !== undefined && maxMs !== undefined && maxMs < minMs) {
+        throw new ProblemError('validation-failed', {
+          detail: 'The duration range is empty: maxDuration is less than minDuration.',
+          errors: [{ path: 'query.maxDuration', message: 'must not be less than minDuration' }],
+        });
+      }
       const endMs = now();
       const startMs = endMs - LOOKBACKS[query.lookback] * 60_000;
       const tags = Object.fromEntries(
@@ -227,8 +233,8 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
         service: query.service,
         operation: query.operation,
         status: query.status,
-        minDurationMs: query.minDuration ? durationMs(query.minDuration) : undefined,
-        maxDurationMs: query.maxDuration ? durationMs(query.maxDuration) : undefined,
+        minDurationMs: minMs,
+        maxDurationMs: maxMs,
         tags,
       };
       const traces = await ask(async (j): Promise<JaegerTrace[]> => {

@@ -65,7 +65,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     await rm(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 45_000;
+  // Generous: on a loaded machine (many test servers at once) a cold start takes a minute.
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const up = await fetch(`${base}/healthz`).then(
       (r) => r.ok,

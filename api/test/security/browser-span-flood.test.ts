@@ -35,9 +35,15 @@ function floodBody(traceId: string, n: number): string {
         resource: {
           attributes: [
             str('service.name', 'flowlab-web'),
-            ...['service.version', 'deployment.environment', 'host.name', 'os.type', 'process.owner', 'browser.brands', 'telemetry.sdk.name'].map(
-              (key, i) => str(key, big(n * 10 + i)),
-            ),
+            ...[
+              'service.version',
+              'deployment.environment',
+              'host.name',
+              'os.type',
+              'process.owner',
+              'browser.brands',
+              'telemetry.sdk.name',
+            ].map((key, i) => str(key, big(n * 10 + i))),
           ],
         },
         scopeSpans: [
