@@ -85,6 +85,35 @@ async function findOrMakeAccount(): Promise<Account> {
   return account;
 }
 
+/**
+ * The tokens a trace may be read with, in order: the lab account's, then the web client's when this
+ * tab came from its "trace view" link (same origin; the web client keeps its session per tab).
+ * A trace with an authenticated request in it is its user's: the id alone finds nothing.
+ */
+async function traceTokens(): Promise<string[]> {
+  const tokens: string[] = [];
+  try {
+    tokens.push((await labAccount()).token);
+  } catch {
+    // No lab account (the API is down, or refuses to register): a trace nobody owns is still open.
+  }
+  try {
+    const web = JSON.parse(sessionStorage.getItem('flowlab.session') ?? 'null') as { token?: unknown } | null;
+    if (typeof web?.token === 'string') tokens.push(web.token);
+  } catch {}
+  return tokens;
+}
+
+/** GET a trace view (/debug/traces/…, /debug/jaeger/traces/…) as whichever of the learner's users owns it. */
+export async function fetchTrace(path: string): Promise<Response> {
+  let response: Response | undefined;
+  for (const token of await traceTokens()) {
+    response = await fetch(`${apiBase}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (response.status !== 404 && response.status !== 401) return response;
+  }
+  return response?.status === 404 ? response : fetch(`${apiBase}${path}`);
+}
+
 export function forgetAccount(): void {
   localStorage.removeItem(ACCOUNT_KEY);
 }
@@ -145,7 +174,7 @@ export async function readTrace(traceId: string, attempts = 1): Promise<SpanNode
   for (let attempt = 0; attempt < attempts; attempt++) {
     // The first look waits a moment too: a 404 for a trace still ending would be noise in the console.
     if (attempts > 1) await new Promise((resolve) => setTimeout(resolve, 100 + 150 * attempt));
-    const response = await fetch(`${apiBase}/debug/traces/${traceId}`);
+    const response = await fetchTrace(`/debug/traces/${traceId}`);
     if (response.ok) {
       const { spans } = (await response.json()) as { spans: SpanNode[] };
       if (spans.some((s) => s.kind === 'SERVER' || !s.parentSpanId)) return spans;

@@ -338,12 +338,17 @@ describe('the web client at /app/', () => {
       attributes: Record<string, unknown>;
       children: Node[];
     }
+    // The trace is the user's: read with the token the page holds (the id alone finds nothing).
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('flowlab.session') ?? '{}').token);
+    expect((await fetch(`${server.base}/debug/traces/${traceId}`)).status).toBe(404);
     // The browser sends its spans a moment after the click; the API's are there at once.
     let roots: Node[] = [];
     await expect
       .poll(
         async () => {
-          const response = await fetch(`${server.base}/debug/traces/${traceId}`);
+          const response = await fetch(`${server.base}/debug/traces/${traceId}`, {
+            headers: { Authorization: `Bearer ${token}` },
+          });
           roots = response.ok ? ((await response.json()) as { spans: Node[] }).spans : [];
           return roots.map((r) => r.name);
         },
