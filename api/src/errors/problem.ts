@@ -55,6 +55,12 @@ export const problemTypes = {
     title: 'Duplicate category name',
     description: 'You already have a category with this name (compared case-insensitively).',
   },
+  'fault-target-absent': {
+    status: 409,
+    title: 'No such dependency in this lab',
+    description:
+      'A lab fault names a dependency this API runs without (Neo4j without NEO4J_URI, Redis without REDIS_URL): there is no call to slow down or break. The `dependency` field names it; `postgresql` and `cache` work in every lab.',
+  },
   'payload-too-large': {
     status: 413,
     title: 'Request body too large',

@@ -1,25 +1,28 @@
 /**
  * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON.
- * The list needs a token: a user's access token lists the requests made with it, the admin
- * token lists all. One trace by id follows the owner rule: a trace with an authenticated request
- * in it is its user's (and the admin's), a 404 for anyone else, since trace ids are public
- * (exemplars on /metrics); a trace nobody authenticated in (a 401, /healthz) is open to whoever
- * holds its id, so a learner's curl without a token can still be looked up.
+ * The list needs a token: a user's access token lists the requests made with it (and the traces
+ * linked to them: the outbox worker's), the admin token lists all. One trace by id follows the
+ * owner rule: a trace with an authenticated request in it is its user's (and the admin's), a 404
+ * for anyone else, since trace ids are public (exemplars on /metrics); a trace nobody
+ * authenticated in (a 401, /healthz) is open to whoever holds its id, so a learner's curl without
+ * a token can still be looked up.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
+import { defineRoute } from '../http/access.ts';
+import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import type { Authenticate } from '../http/auth.ts';
-import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
-import { MAX_TREE_DEPTH, type RecentTraces, type TraceViewer } from '../telemetry/recent-traces.ts';
+import type { RecentTraces, TraceViewer } from '../telemetry/recent-traces.ts';
 import { untraced } from '../telemetry/tracing.ts';
+import { buildSpanTree, MAX_TREE_DEPTH } from './span-tree.ts';
 
-const listTraces = createRoute({
+const listTraces = defineRoute('viewer', {
   method: 'get',
   path: '/traces',
   operationId: 'listRecentTraces',
   tags: ['debug'],
-  summary: "Recent traces, newest first: your own (access token), or everyone's (ADMIN_TOKEN)",
-  security: bearerSecurity,
+  summary:
+    "Recent traces, newest first: your own and the traces linked to them (access token), or everyone's (ADMIN_TOKEN)",
   request: {
     query: z.object({
       route: z
@@ -54,19 +57,37 @@ export const traceIdParams = z.object({
     .openapi({ param: { name: 'traceId', in: 'path' } }),
 });
 
-const getTrace = createRoute({
+const TraceLinkSchema = z
+  .object({
+    traceId: z.string(),
+    spanId: z.string(),
+    spanName: z.string().optional(),
+    localSpanId: z.string(),
+  })
+  .openapi('TraceLink');
+
+const getTrace = defineRoute('public', {
   method: 'get',
   path: '/traces/{traceId}',
   operationId: 'getRecentTrace',
   tags: ['debug'],
-  security: [{}, ...bearerSecurity],
   summary:
-    "One trace's span tree, with timings, attributes and events: yours (access token) or one nobody authenticated in; any with ADMIN_TOKEN",
+    "One trace's span tree, with timings, attributes and events, and its links to other traces both ways: yours (access token), one nobody authenticated in, or any (ADMIN_TOKEN)",
+  description:
+    "linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace.",
   request: {
     params: traceIdParams,
   },
   responses: {
-    200: jsonContent(z.object({ traceId: z.string(), spans: z.array(z.record(z.string(), z.unknown())) }), 'The trace'),
+    200: jsonContent(
+      z.object({
+        traceId: z.string(),
+        spans: z.array(z.record(z.string(), z.unknown())),
+        linksTo: z.array(TraceLinkSchema),
+        linkedFrom: z.array(TraceLinkSchema),
+      }),
+      'The trace',
+    ),
     ...problemResponses(...userProblems, 'not-found', 'validation-failed'),
   },
 });
@@ -101,11 +122,8 @@ export function debugRoutes(deps: {
     });
   return createRouter()
     .openapi(listTraces, async (c) => {
-      const authorization = c.req.header('Authorization');
-      // The viewer's own lookup would otherwise be a trace of its own (PGlite's spans need no parent).
-      const ownerId = deps.isAdmin(authorization)
-        ? undefined
-        : (await untraced(() => deps.authenticate(authorization))).id;
+      const viewer = c.get('viewer');
+      const ownerId = viewer.admin ? undefined : viewer.userId;
       if (!deps.traces.enabled) throw disabled();
       const items = deps.traces.list({ ...c.req.valid('query'), ownerId });
       return c.json({ items: items as unknown as Record<string, unknown>[] }, 200);
@@ -114,18 +132,22 @@ export function debugRoutes(deps: {
       const viewer = await traceViewer(c.req.header('Authorization'), deps);
       if (!deps.traces.enabled) throw disabled();
       const { traceId } = c.req.valid('param');
-      const tree = deps.traces.tree(traceId, viewer);
-      if (!tree) {
+      const kept = deps.traces.canRead(traceId, viewer) ? deps.traces.spans(traceId) : undefined;
+      if (!kept) {
         throw new ProblemError('not-found', {
           detail: `Trace ${traceId} is not among the recent traces, or not yours: a trace with an authenticated request in it is read with that user's token.`,
         });
       }
+      const tree = buildSpanTree(kept);
       if (tree.depth > MAX_TREE_DEPTH) {
         throw new ProblemError('validation-failed', {
           detail: tooDeep(tree.depth, `Trace ${traceId}`),
           errors: [{ path: 'traceId', message: `deeper than ${MAX_TREE_DEPTH} spans` }],
         });
       }
-      return c.json({ traceId, spans: tree.roots as unknown as Record<string, unknown>[] }, 200);
+      return c.json(
+        { traceId, spans: tree.roots as unknown as Record<string, unknown>[], ...deps.traces.links(traceId) },
+        200,
+      );
     });
 }

@@ -6,7 +6,8 @@
  * OpenTelemetry status folded into tags, events as `logs`, the parent and the links as
  * `references`. This module unfolds them again; nothing here does I/O.
  */
-import { type SpanNode, spanTree, type TraceSummary } from '../telemetry/recent-traces.ts';
+import type { TraceSummary } from '../telemetry/recent-traces.ts';
+import { buildSpanTree, flattenSpans as flatten, type SpanNode } from './span-tree.ts';
 
 /**
  * The most spans of one trace the views work through: a search summarizes a larger trace from its
@@ -88,19 +89,7 @@ function toNode(span: JaegerSpan, trace: JaegerTrace): SpanNode {
 
 /** The span tree of one Jaeger trace, children in start order (as RecentTraces.tree builds it), and its depth. */
 export function jaegerTree(trace: JaegerTrace): { roots: SpanNode[]; depth: number } {
-  return spanTree(trace.spans.slice(0, MAX_JAEGER_SPANS).map((span) => toNode(span, trace)));
-}
-
-/** Every node of a tree, depth first, without recursion. */
-export function flatten(tree: SpanNode[]): SpanNode[] {
-  const all: SpanNode[] = [];
-  const stack = [...tree].reverse();
-  while (stack.length > 0) {
-    const node = stack.pop() as SpanNode;
-    all.push(node);
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as SpanNode);
-  }
-  return all;
+  return buildSpanTree(trace.spans.slice(0, MAX_JAEGER_SPANS).map((span) => toNode(span, trace)));
 }
 
 /** One line of the search results: the trace's first root span names it. */

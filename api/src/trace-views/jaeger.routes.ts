@@ -14,13 +14,13 @@
  * Without JAEGER_QUERY_URL every one answers 503 dependency-unavailable saying so, and the viewer
  * hides its Jaeger search.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
-import type { Authenticate } from '../http/auth.ts';
-import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
+import { defineRoute } from '../http/access.ts';
+import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import { ATTR_ENDUSER_ID } from '../telemetry/attributes.ts';
-import { MAX_TREE_DEPTH } from '../telemetry/recent-traces.ts';
 import { untraced } from '../telemetry/tracing.ts';
+import type { Authenticate } from '../http/auth.ts';
 import { tooDeep, traceIdParams, traceViewer } from './debug.routes.ts';
 import type { JaegerQuery } from './jaeger-query.ts';
 import {
@@ -32,6 +32,7 @@ import {
   type TraceCriteria,
   traceOwners,
 } from './jaeger-traces.ts';
+import { MAX_TREE_DEPTH } from './span-tree.ts';
 
 const jaegerProblems = ['dependency-failed', 'dependency-unavailable', 'dependency-timeout'] as const;
 
@@ -101,12 +102,11 @@ const searchQuery = z.object({
 
 const summarySchema = z.record(z.string(), z.unknown());
 
-const servicesRoute = createRoute({
+const servicesRoute = defineRoute('public', {
   method: 'get',
   path: '/jaeger/services',
   operationId: 'listJaegerServices',
   tags: ['debug'],
-  security: [],
   summary: 'The services Jaeger has traces of',
   responses: {
     200: jsonContent(z.object({ items: z.array(z.string()) }), 'Service names'),
@@ -114,12 +114,11 @@ const servicesRoute = createRoute({
   },
 });
 
-const operationsRoute = createRoute({
+const operationsRoute = defineRoute('public', {
   method: 'get',
   path: '/jaeger/operations',
   operationId: 'listJaegerOperations',
   tags: ['debug'],
-  security: [],
   summary: "One service's span names",
   request: {
     query: z.object({
@@ -139,12 +138,11 @@ const operationsRoute = createRoute({
   },
 });
 
-const searchRoute = createRoute({
+const searchRoute = defineRoute('viewer', {
   method: 'get',
   path: '/jaeger/traces',
   operationId: 'searchJaegerTraces',
   tags: ['debug'],
-  security: bearerSecurity,
   summary:
     "Search Jaeger, newest first: everyone's traces (ADMIN_TOKEN), or those your access token authenticated in; every service unless `service` is given",
   request: { query: searchQuery },
@@ -157,12 +155,11 @@ const searchRoute = createRoute({
   },
 });
 
-const traceRoute = createRoute({
+const traceRoute = defineRoute('public', {
   method: 'get',
   path: '/jaeger/traces/{traceId}',
   operationId: 'getJaegerTrace',
   tags: ['debug'],
-  security: [{}, ...bearerSecurity],
   summary: 'One trace from Jaeger, as the same span tree as /debug/traces/{traceId}, by the same owner rule',
   request: {
     params: traceIdParams,
@@ -211,9 +208,8 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
     })
     .openapi(searchRoute, async (c) => {
       const query = c.req.valid('query');
-      const authorization = c.req.header('Authorization');
-      const admin = options.isAdmin(authorization);
-      const userId = admin ? undefined : (await untraced(() => options.authenticate(authorization))).id;
+      const viewer = c.get('viewer');
+      const userId = viewer.admin ? undefined : viewer.userId;
       const [minMs, maxMs] = [query.minDuration, query.maxDuration].map((d) => (d ? durationMs(d) : undefined));
       if (minMs !== undefined && maxMs !== undefined && maxMs < minMs) {
         throw new ProblemError('validation-failed', {
@@ -279,7 +275,7 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
         .map(summarize)
         .sort((a, b) => b.startTime.localeCompare(a.startTime))
         .slice(0, query.limit);
-      return c.json({ scope: admin ? ('all' as const) : ('own' as const), items }, 200);
+      return c.json({ scope: viewer.admin ? ('all' as const) : ('own' as const), items }, 200);
     })
     .openapi(traceRoute, async (c) => {
       const { traceId } = c.req.valid('param');
