@@ -22,6 +22,8 @@ import { requireUser } from './http/auth.ts';
 import { createRouter } from './http/openapi.ts';
 import { serveOpenApiDocument } from './http/openapi-document.ts';
 import { createShell } from './http/shell.ts';
+import { drillRoutes } from './lab/drills/drills.routes.ts';
+import { drillsFor } from './lab/drills/wiring.ts';
 import { faultTargetsOf, labRoutes } from './lab/lab.routes.ts';
 import { deadLetterRoutes } from './outbox/dead-letters.routes.ts';
 import { clientRateLimit } from './ratelimit/client-rate-limit.ts';
@@ -66,6 +68,21 @@ export function createApp(deps: AppDependencies) {
       viewer: viewerCheck({ isAdmin, authenticate: whoIs }),
     }),
   );
+  // The incident drills (lab mode): while one runs, the fault switches are its own (lab/drills/wiring.ts).
+  const drills = config.LAB_MODE
+    ? drillsFor({
+        config,
+        faults,
+        logger,
+        traces: telemetry.recentTraces,
+        redis: Boolean(redis),
+        graph: Boolean(deps.graph),
+      })
+    : undefined;
+  if (drills) {
+    app.use('/lab/faults', drills.lockFaults);
+    app.use('/lab/faults/*', drills.lockFaults);
+  }
   app.use('/auth/register', authLimit);
   app.use('/auth/login', authLimit);
 
@@ -103,6 +120,7 @@ export function createApp(deps: AppDependencies) {
         ? labRoutes({ faults, logger, targets: faultTargetsOf(deps) })
         : (createRouter() as ReturnType<typeof labRoutes>),
     )
+    .route('/lab', drills ? drillRoutes({ drills: drills.runner }) : (createRouter() as ReturnType<typeof drillRoutes>))
     .route(
       '/otlp',
       browserSpanRoutes({
@@ -132,7 +150,10 @@ export function createApp(deps: AppDependencies) {
 
   return Object.assign(api, {
     /** Removes what this app added to its process (the dependency metrics' listeners). */
-    dispose: services.stop,
+    dispose: () => {
+      drills?.runner.dispose();
+      services.stop();
+    },
   });
 }
 

@@ -71,7 +71,9 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-  // A lab fault left on must not hold in-flight requests (up to 30 s a call) nor outlive the run.
+  // A drill ends (its load stops, its faults go); a lab fault left on must not hold in-flight
+  // requests (up to 30 s a call) nor outlive the run.
+  app.dispose();
   deps.faults.endAll();
   // Past the deadline, cut the connections that are left so the process still exits in time.
   const deadline = setTimeout(() => {

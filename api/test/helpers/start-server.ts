@@ -65,8 +65,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     await rm(dataDir, { recursive: true, force: true });
   };
 
-  // Generous: on a loaded machine (many test servers at once) a cold start takes a minute.
-  const deadline = Date.now() + 120_000;
+  // Generous: PGlite starting and migrating on a busy 2-core machine has taken over 45 s.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const up = await fetch(`${base}/healthz`).then(
       (r) => r.ok,
