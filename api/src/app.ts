@@ -106,13 +106,16 @@ export function createApp(deps: AppDependencies) {
     .route('/admin', deadLetterRoutes({ outbox: services.outbox }))
     .route('/admin', accountRoutes({ users: services.users, accounts: services.accounts }))
     // 4. The lab's views of its own signals (recent traces and logs, Jaeger's, VictoriaLogs'), the scrape, the fault switches.
-    .route('/debug', debugRoutes({ traces: telemetry.recentTraces, logs: telemetry.recentLogs }))
+    .route('/debug', debugRoutes({ traces: telemetry.recentTraces, logs: telemetry.recentLogs, isAdmin, authenticate: whoIs }))
     // The log search: the recent-logs store, and VictoriaLogs when the API reads one.
     .route(
       '/debug',
       logRoutes({ logs: telemetry.recentLogs, owners: telemetry.recentTraces, victoriaLogs: services.victoriaLogs }),
     )
-    .route('/debug', jaegerRoutes({ jaeger: services.jaeger, apiService: config.OTEL_SERVICE_NAME }))
+    .route(
+      '/debug',
+      jaegerRoutes({ jaeger: services.jaeger, apiService: config.OTEL_SERVICE_NAME, isAdmin, authenticate: whoIs }),
+    )
     .route(
       '/debug',
       viewsRoutes({
@@ -138,6 +141,7 @@ export function createApp(deps: AppDependencies) {
         production,
         limiter: services.rateLimiter({ limit: BROWSER_SPAN_REQUESTS_PER_MINUTE, windowSeconds: 60 }),
         trustProxy: config.TRUST_PROXY,
+        authenticate: whoIs,
       }),
     )
     // 5. The sites: the web client's config (before the static /app/, so it is not a file), the

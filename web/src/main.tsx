@@ -5,7 +5,7 @@
 import { render } from 'preact';
 import { loadConfig } from './config.ts';
 import { resumeSession, useApiBase } from './state/flows.ts';
-import { update } from './state/store.ts';
+import { getState, update } from './state/store.ts';
 import { onAction, startTracing } from './telemetry/tracing.ts';
 import { App } from './ui/App.tsx';
 import { setTraceViews } from './ui/trace-views.ts';
@@ -14,7 +14,8 @@ import './styles.css';
 const MAX_ACTIONS_SHOWN = 8;
 
 const config = await loadConfig();
-startTracing(config);
+// The API's receiver keeps a browser's spans in its user's traces: they go with the user's token.
+startTracing(config, () => getState().session?.token ?? null);
 setTraceViews(config.traces.views);
 useApiBase(config.apiBase);
 onAction((record) => update((s) => ({ actions: [record, ...s.actions].slice(0, MAX_ACTIONS_SHOWN) })));

@@ -89,7 +89,8 @@ function toStored(span: ReadableSpan): StoredSpan {
  * "Recent traces").
  */
 function approximateBytes(span: ReadableSpan): number {
-  let bytes = 800 + span.name.length * 2;
+  // The scope's name too; the resource is the process's own, or the receiver's one constant.
+  let bytes = 800 + span.name.length * 2 + (span.instrumentationScope?.name.length ?? 0) * 2;
   const add = (attributes: Attributes | undefined) => {
     for (const key in attributes) {
       const value = attributes[key];
@@ -106,10 +107,35 @@ function approximateBytes(span: ReadableSpan): number {
 
 export type { RecentTracesLimits };
 
+/** Who reads: the admin (everything), a user (their own and unowned traces), or nobody known. */
+export type TraceViewer = { admin: true } | { admin: false; userId?: number };
+
+interface KeptTrace {
+  spans: ReadableSpan[];
+  spanIds: Set<string>;
+  bytes: number;
+  /** Whose share of the store it counts against: `user:<id>` (its first owner), or `anonymous`. */
+  bucket: string;
+}
+
+interface Bucket {
+  /** Its traces, oldest first. */
+  traces: Set<string>;
+  spans: number;
+  bytes: number;
+}
+
+const ANONYMOUS = 'anonymous';
+/** The most of each bound one user's traces may hold (the requests without a token share the rest). */
+export const USER_SHARE = 1 / 4;
+const share = (bound: number) => Math.max(1, Math.floor(bound * USER_SHARE));
+
 export class RecentTraces implements SpanProcessor {
-  private readonly traces = new Map<string, { spans: ReadableSpan[]; bytes: number }>();
+  private readonly traces = new Map<string, KeptTrace>();
   // Kept apart from the spans: authentication ends before the request's SERVER span does.
   private readonly owners = new Map<string, Set<number>>();
+  /** Each owner's share: when the store is full, the largest share gives up its oldest trace. */
+  private readonly buckets = new Map<string, Bucket>();
   private limits: RecentTracesLimits;
   private spanCount = 0;
   private byteCount = 0;
@@ -138,7 +164,8 @@ export class RecentTraces implements SpanProcessor {
     const bytes = approximateBytes(span);
     let trace = this.traces.get(traceId);
     if (!trace) {
-      trace = { spans: [], bytes: 0 };
+      const [owner] = this.owners.get(traceId) ?? [];
+      trace = { spans: [], spanIds: new Set(), bytes: 0, bucket: owner === undefined ? ANONYMOUS : `user:${owner}` };
       this.traces.set(traceId, trace);
     } else if (traceId !== this.newest) {
       // (Re-)insert at the end: a trace that is still growing is not the oldest. The spans of one
@@ -148,21 +175,77 @@ export class RecentTraces implements SpanProcessor {
     }
     this.newest = traceId;
     trace.spans.push(span);
+    trace.spanIds.add(span.spanContext().spanId);
     trace.bytes += bytes;
     this.spanCount += 1;
     this.byteCount += bytes;
-    while (
-      this.traces.size > this.limits.maxTraces ||
-      this.spanCount > this.limits.maxSpans ||
-      this.byteCount > this.limits.maxBytes
-    ) {
-      const [oldest, evicted] = this.traces.entries().next().value ?? [];
-      if (oldest === undefined || !evicted) break;
-      this.spanCount -= evicted.spans.length;
-      this.byteCount -= evicted.bytes;
-      this.traces.delete(oldest);
-      this.owners.delete(oldest);
+    const bucket = this.bucket(trace.bucket);
+    bucket.traces.delete(traceId);
+    bucket.traces.add(traceId);
+    bucket.spans += 1;
+    bucket.bytes += bytes;
+    this.evict(trace.bucket);
+  }
+
+  private bucket(key: string): Bucket {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { traces: new Set(), spans: 0, bytes: 0 };
+      this.buckets.set(key, bucket);
     }
+    return bucket;
+  }
+
+  /**
+   * A user's share is at most a quarter of each bound (USER_SHARE): past it, their own oldest
+   * trace goes. Then, while the store is over a bound, the share largest in that bound loses its
+   * oldest trace: one caller's flood evicts its own traces, never a smaller share's.
+   */
+  private evict(grown: string): void {
+    const own = this.buckets.get(grown);
+    if (own && grown !== ANONYMOUS) {
+      while (
+        own.traces.size > 0 &&
+        (own.traces.size > share(this.limits.maxTraces) ||
+          own.spans > share(this.limits.maxSpans) ||
+          own.bytes > share(this.limits.maxBytes))
+      ) {
+        const oldest = own.traces.values().next().value;
+        if (oldest === undefined) break;
+        this.drop(oldest);
+      }
+    }
+    for (;;) {
+      const measure: ((b: Bucket) => number) | undefined =
+        this.traces.size > this.limits.maxTraces
+          ? (b) => b.traces.size
+          : this.spanCount > this.limits.maxSpans
+            ? (b) => b.spans
+            : this.byteCount > this.limits.maxBytes
+              ? (b) => b.bytes
+              : undefined;
+      if (!measure) return;
+      let largest: Bucket | undefined;
+      for (const bucket of this.buckets.values()) if (!largest || measure(bucket) > measure(largest)) largest = bucket;
+      const oldest = largest?.traces.values().next().value;
+      if (oldest === undefined) return;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(traceId: string): void {
+    const trace = this.traces.get(traceId);
+    if (!trace) return;
+    this.traces.delete(traceId);
+    this.owners.delete(traceId);
+    this.spanCount -= trace.spans.length;
+    this.byteCount -= trace.bytes;
+    const bucket = this.buckets.get(trace.bucket);
+    if (!bucket) return;
+    bucket.traces.delete(traceId);
+    bucket.spans -= trace.spans.length;
+    bucket.bytes -= trace.bytes;
+    if (bucket.traces.size === 0) this.buckets.delete(trace.bucket);
   }
 
   /** Notes that `userId` authenticated a request of this trace (a numeric id, nothing personal). */
@@ -173,17 +256,53 @@ export class RecentTraces implements SpanProcessor {
     if (owners.size < 8) owners.add(userId);
     this.owners.delete(traceId);
     this.owners.set(traceId, owners);
+    // A trace whose first spans ended before the claim moves from the anonymous share to its owner's.
+    const trace = this.traces.get(traceId);
+    if (trace && trace.bucket === ANONYMOUS) {
+      const from = this.bucket(ANONYMOUS);
+      from.traces.delete(traceId);
+      from.spans -= trace.spans.length;
+      from.bytes -= trace.bytes;
+      if (from.traces.size === 0) this.buckets.delete(ANONYMOUS);
+      trace.bucket = `user:${userId}`;
+      const to = this.bucket(trace.bucket);
+      to.traces.add(traceId);
+      to.spans += trace.spans.length;
+      to.bytes += trace.bytes;
+    }
     // Claims for traces whose spans never arrive must not pile up either.
-    while (this.owners.size > this.limits.maxTraces * 2) {
-      const oldest = this.owners.keys().next().value;
-      if (oldest === undefined) break;
-      this.owners.delete(oldest);
+    // The owners of a trace still kept stay: without them, the trace would be open to anyone.
+    if (this.owners.size > this.limits.maxTraces * 2) {
+      for (const id of this.owners.keys()) {
+        if (this.traces.has(id)) continue;
+        this.owners.delete(id);
+        if (this.owners.size <= this.limits.maxTraces * 2) break;
+      }
     }
   }
 
   /** The user ids that authenticated in this trace (empty for a request without a token). */
   ownersOf(traceId: string): number[] {
     return [...(this.owners.get(traceId) ?? [])];
+  }
+
+  /** The owner rule: a trace with an authenticated request in it is its users' and the admin's. */
+  canRead(traceId: string, viewer: TraceViewer): boolean {
+    if (viewer.admin) return true;
+    const owners = this.owners.get(traceId);
+    return !owners || owners.size === 0 || (viewer.userId !== undefined && owners.has(viewer.userId));
+  }
+
+  /**
+   * Why a browser's span may not join this store (the OTLP receiver's rule), or undefined when it
+   * may: its trace must be new or the caller's own, and its span id new in it.
+   */
+  refusalFor(traceId: string, spanId: string, userId: number): string | undefined {
+    const owners = this.owners.get(traceId);
+    const trace = this.traces.get(traceId);
+    if (owners?.has(userId)) return trace?.spanIds.has(spanId) ? 'reuses a span id of the trace' : undefined;
+    if (trace || (owners && owners.size > 0)) return 'joins a trace that is not yours';
+    return undefined;
   }
 
   forceFlush(): Promise<void> {

@@ -4,8 +4,9 @@
  * (`todo add`), its fetch, the API's SERVER span and the steps beneath it.
  *
  * This is a lab convenience, not a collector: only spans whose resource says
- * service.name=flowlab-web are taken, every field is bounded, and what could be personal
- * (user agents, query strings, anything named like a credential) is dropped on the way in.
+ * service.name=flowlab-web are taken, every field is bounded, and only the attributes the web
+ * client sends are kept (an allow list: a deny list always misses a name), URLs without their
+ * query string or fragment. Who may send, and into which traces: browser-spans.routes.ts.
  * With the collector configured the web client sends there instead (see web-config.routes.ts).
  */
 import { type HrTime, type SpanContext, SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
@@ -80,30 +81,61 @@ export const OtlpTraceRequestSchema = z.object({
 export type OtlpTraceRequest = z.infer<typeof OtlpTraceRequestSchema>;
 type KeyValues = z.infer<typeof keyValues>;
 
-/** Attributes that could carry who the user is, or a secret: never kept. */
-const PERSONAL =
-  /user_agent|useragent|authorization|cookie|password|token|secret|email|session|enduser|client\.address/i;
+/**
+ * The attributes kept: the names the web client's spans carry (web/src/telemetry: its own
+ * `flowlab.*`, the fetch and document-load instrumentations' OpenTelemetry HTTP names). Anything
+ * else (url.query, user.id, client.ip, http.request.header.*, user_agent.original ...) is dropped.
+ * Each kept key is this list's own string, never the request's.
+ */
+const ALLOWED_ATTRIBUTES = new Map(
+  [
+    'flowlab.ui.action',
+    'flowlab.todo.id',
+    'error.type',
+    'http.request.method',
+    'http.request.method_original',
+    'http.response.status_code',
+    'http.request.body.size',
+    'http.response_content_length',
+    'http.response_content_length_uncompressed',
+    'server.address',
+    'server.port',
+    'url.full',
+    'service.name',
+    'service.version',
+  ].map((key) => [key, key]),
+);
 /** Attributes holding a URL: kept without the query string or fragment (a search text is personal). */
-const URL_KEYS = /(^|\.)(url|url\.full|http\.url|target)$/;
+const URL_ATTRIBUTES = new Set(['url.full']);
+
+/**
+ * A flat copy of a string: `slice` and `replace` may return a view that keeps the whole original
+ * (8 KiB for 1 KiB kept) alive in V8; a round trip through a Buffer does not.
+ */
+function copyOf(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
 
 function withoutQuery(value: string): string {
-  return value.replace(/[?#].*$/, '');
+  const cut = value.search(/[?#]/);
+  return cut === -1 ? value : value.slice(0, cut);
 }
 
 function toAttributes(values: KeyValues | undefined): Record<string, string | number | boolean> {
   const attributes: Record<string, string | number | boolean> = {};
   let count = 0;
   for (const { key, value } of values ?? []) {
-    if (!value || PERSONAL.test(key) || count >= MAX_ATTRIBUTES) continue;
+    const allowed = ALLOWED_ATTRIBUTES.get(key);
+    if (!value || !allowed || count >= MAX_ATTRIBUTES) continue;
     let kept: string | number | boolean | undefined;
     if (value.stringValue !== undefined) {
-      const text = URL_KEYS.test(key) ? withoutQuery(value.stringValue) : value.stringValue;
-      kept = text.slice(0, MAX_STRING);
+      const text = URL_ATTRIBUTES.has(allowed) ? withoutQuery(value.stringValue) : value.stringValue;
+      kept = copyOf(text.slice(0, MAX_STRING));
     } else if (value.boolValue !== undefined) kept = value.boolValue;
     else if (value.intValue !== undefined) kept = Number(value.intValue);
     else if (value.doubleValue !== undefined) kept = value.doubleValue;
-    if (kept === undefined) continue;
-    attributes[key] = kept;
+    if (kept === undefined || (typeof kept === 'number' && !Number.isFinite(kept))) continue;
+    attributes[allowed] = kept;
     count += 1;
   }
   return attributes;
@@ -138,6 +170,19 @@ const statuses: Record<number, SpanStatusCode> = {
   2: SpanStatusCode.ERROR,
 };
 
+/**
+ * Every browser span shares this one resource: the request's own resource attributes are read
+ * for service.name and dropped, so a request's 8 KiB resource values are not kept by its spans.
+ */
+const BROWSER_RESOURCE = resourceFromAttributes({ 'service.name': BROWSER_SERVICE_NAME });
+/** The scope names kept as they are; any other is stored as `unknown`. */
+const KNOWN_SCOPES = new Map(
+  [BROWSER_SERVICE_NAME, '@opentelemetry/instrumentation-fetch', '@opentelemetry/instrumentation-document-load'].map(
+    (name) => [name, { name }],
+  ),
+);
+const UNKNOWN_SCOPE = { name: 'unknown' };
+
 export class ForeignServiceError extends Error {
   readonly index: number;
   constructor(index: number) {
@@ -156,24 +201,24 @@ export function toReadableSpans(request: OtlpTraceRequest): ReadableSpan[] {
   request.resourceSpans.forEach((resourceSpans, index) => {
     const resourceAttributes = toAttributes(resourceSpans.resource?.attributes);
     if (resourceAttributes['service.name'] !== BROWSER_SERVICE_NAME) throw new ForeignServiceError(index);
-    const resource = resourceFromAttributes(resourceAttributes);
     for (const scopeSpans of resourceSpans.scopeSpans) {
-      const scope = { name: scopeSpans.scope?.name?.slice(0, 256) ?? 'unknown' };
+      const scope = KNOWN_SCOPES.get(scopeSpans.scope?.name ?? '') ?? UNKNOWN_SCOPE;
       for (const span of scopeSpans.spans) {
         if (spans.length >= MAX_SPANS_PER_REQUEST) return;
         const startTime = toHrTime(span.startTimeUnixNano);
         const endTime = toHrTime(span.endTimeUnixNano);
-        const spanContext: SpanContext = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
+        const traceId = copyOf(span.traceId);
+        const spanContext: SpanContext = { traceId, spanId: copyOf(span.spanId), traceFlags: TraceFlags.SAMPLED };
         const parentSpanContext: SpanContext | undefined = span.parentSpanId
-          ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED, isRemote: false }
+          ? { traceId, spanId: copyOf(span.parentSpanId), traceFlags: TraceFlags.SAMPLED, isRemote: false }
           : undefined;
         const events = (span.events ?? []).slice(0, MAX_EVENTS).map((event) => ({
-          name: event.name,
+          name: copyOf(event.name),
           time: toHrTime(event.timeUnixNano),
           attributes: toAttributes(event.attributes),
         }));
         spans.push({
-          name: span.name,
+          name: copyOf(span.name),
           kind: kinds[span.kind ?? 1] ?? SpanKind.INTERNAL,
           spanContext: () => spanContext,
           parentSpanContext,
@@ -182,13 +227,13 @@ export function toReadableSpans(request: OtlpTraceRequest): ReadableSpan[] {
           duration: hrDuration(startTime, endTime),
           status: {
             code: statuses[span.status?.code ?? 0] ?? SpanStatusCode.UNSET,
-            message: span.status?.message,
+            message: span.status?.message === undefined ? undefined : copyOf(span.status.message),
           },
           attributes: { ...toAttributes(span.attributes), 'service.name': BROWSER_SERVICE_NAME },
           links: [],
           events,
           ended: true,
-          resource,
+          resource: BROWSER_RESOURCE,
           instrumentationScope: scope,
           droppedAttributesCount: 0,
           droppedEventsCount: 0,

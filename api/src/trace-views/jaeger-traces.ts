@@ -7,7 +7,14 @@
  * `references`. This module unfolds them again; nothing here does I/O.
  */
 import type { TraceSummary } from '../telemetry/recent-traces.ts';
-import { flattenSpans, type SpanNode, spanTree } from './span-tree.ts';
+import { buildSpanTree, flattenSpans as flatten, type SpanNode } from './span-tree.ts';
+
+/**
+ * The most spans of one trace the views work through: a search summarizes a larger trace from its
+ * first spans (and says how many it has), a trace by id that large is refused. Jaeger keeps
+ * whatever a client sends it; 20,000 spans in one trace must not hold the event loop for seconds.
+ */
+export const MAX_JAEGER_SPANS = 2000;
 
 export interface JaegerKeyValue {
   key: string;
@@ -32,6 +39,8 @@ export interface JaegerSpan {
 export interface JaegerTrace {
   traceID: string;
   spans: JaegerSpan[];
+  /** How many spans Jaeger has for it, when more than `spans` (only the first MAX_JAEGER_SPANS are read). */
+  spanTotal?: number;
   processes: Record<string, { serviceName: string; tags?: JaegerKeyValue[] }>;
 }
 
@@ -78,18 +87,22 @@ function toNode(span: JaegerSpan, trace: JaegerTrace): SpanNode {
   };
 }
 
-/** The span tree of one Jaeger trace, children in start order (as the recent-traces view builds it). */
-export function jaegerTree(trace: JaegerTrace): SpanNode[] {
-  return spanTree(trace.spans.map((span) => toNode(span, trace)));
+/** The span tree of one Jaeger trace, children in start order (as RecentTraces.tree builds it), and its depth. */
+export function jaegerTree(trace: JaegerTrace): { roots: SpanNode[]; depth: number } {
+  return buildSpanTree(trace.spans.slice(0, MAX_JAEGER_SPANS).map((span) => toNode(span, trace)));
 }
 
 /** One line of the search results: the trace's first root span names it. */
 export function summarize(trace: JaegerTrace): JaegerTraceSummary {
-  const tree = jaegerTree(trace);
-  const spans = flattenSpans(tree);
-  const root = tree[0] ?? spans[0];
-  const start = Math.min(...spans.map((s) => s.startTime));
-  const end = Math.max(...spans.map((s) => s.startTime + s.durationMs));
+  const { roots } = jaegerTree(trace);
+  const spans = flatten(roots);
+  const root = roots[0] ?? spans[0];
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const s of spans) {
+    start = Math.min(start, s.startTime);
+    end = Math.max(end, s.startTime + s.durationMs);
+  }
   const services = [...new Set(spans.map((s) => String(s.attributes['service.name'] ?? '')))].filter(Boolean);
   return {
     traceId: trace.traceID,
@@ -100,10 +113,20 @@ export function summarize(trace: JaegerTrace): JaegerTraceSummary {
     error: spans.some((s) => s.status === 'error'),
     startTime: new Date(Number.isFinite(start) ? start : 0).toISOString(),
     durationMs: Number.isFinite(end - start) ? Math.round((end - start) * 1000) / 1000 : 0,
-    spanCount: spans.length,
+    // The trace's own count, even when only its first MAX_JAEGER_SPANS were looked at.
+    spanCount: trace.spanTotal ?? trace.spans.length,
     service: String(root?.attributes['service.name'] ?? ''),
     services,
   };
+}
+
+/** The users who authenticated in a trace: the enduser.id of its spans (the API's authenticate step). */
+export function traceOwners(trace: JaegerTrace): Set<string> {
+  const owners = new Set<string>();
+  for (const span of trace.spans) {
+    for (const tag of span.tags ?? []) if (tag.key === 'enduser.id') owners.add(String(tag.value));
+  }
+  return owners;
 }
 
 /** What a search asks for; the same criteria Jaeger's own search form offers. */
@@ -124,11 +147,12 @@ export interface TraceCriteria {
  * is one more property of that one span; `status: ok` means no span of the trace failed.
  */
 export function matchesCriteria(trace: JaegerTrace, criteria: TraceCriteria): boolean {
-  const spans = flattenSpans(jaegerTree(trace));
+  const spans = flatten(jaegerTree(trace).roots);
   if (criteria.status === 'ok' && spans.some((s) => s.status === 'error')) return false;
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
   const processTags = (span: JaegerSpan) => fields(trace.processes[span.processID]?.tags);
-  return trace.spans.some((raw) => {
-    const span = spans.find((s) => s.spanId === raw.spanID);
+  return trace.spans.slice(0, MAX_JAEGER_SPANS).some((raw) => {
+    const span = byId.get(raw.spanID);
     if (!span) return false;
     if (criteria.service && span.attributes['service.name'] !== criteria.service) return false;
     if (criteria.operation && span.name !== criteria.operation) return false;

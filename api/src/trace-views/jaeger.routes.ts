@@ -6,8 +6,11 @@
  *   /traces?…                        a search: everyone's with the admin token; with a user's
  *                                    token only the traces that user authenticated in
  *                                    (enduser.id, set by the authenticate step), or a 401;
- *   /traces/:traceId                 one span tree, open to whoever holds the 128-bit id, the
- *                                    same rule as /debug/traces/:traceId.
+ *   /traces/:traceId                 one span tree, by the owner rule of /debug/traces/:traceId:
+ *                                    a trace with an enduser.id in it is that user's (and the
+ *                                    admin's); one without is open to whoever holds its id.
+ * The work per request is bounded: an admin search asks about at most MAX_SERVICES_SEARCHED
+ * services, and a trace's first MAX_JAEGER_SPANS spans are all that is walked.
  * Without JAEGER_QUERY_URL every one answers 503 dependency-unavailable saying so, and the viewer
  * hides its Jaeger search.
  */
@@ -17,9 +20,19 @@ import { defineRoute } from '../http/access.ts';
 import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import { ATTR_ENDUSER_ID } from '../telemetry/attributes.ts';
 import { untraced } from '../telemetry/tracing.ts';
-import { traceIdParams } from './debug.routes.ts';
+import type { Authenticate } from '../http/auth.ts';
+import { tooDeep, traceIdParams, traceViewer } from './debug.routes.ts';
 import type { JaegerQuery } from './jaeger-query.ts';
-import { type JaegerTrace, jaegerTree, matchesCriteria, summarize, type TraceCriteria } from './jaeger-traces.ts';
+import {
+  type JaegerTrace,
+  jaegerTree,
+  MAX_JAEGER_SPANS,
+  matchesCriteria,
+  summarize,
+  type TraceCriteria,
+  traceOwners,
+} from './jaeger-traces.ts';
+import { MAX_TREE_DEPTH } from './span-tree.ts';
 
 const jaegerProblems = ['dependency-failed', 'dependency-unavailable', 'dependency-timeout'] as const;
 
@@ -33,6 +46,8 @@ const JAEGER_OWN_SERVICE = 'jaeger';
 const OWN_TRACES_SCANNED = 100;
 /** How many traces of each service a search by status looks through (the status is checked here). */
 const STATUS_TRACES_SCANNED = 100;
+/** An admin search over "every service" asks Jaeger about this many at most (by name, in order). */
+export const MAX_SERVICES_SEARCHED = 20;
 
 function durationMs(text: string): number {
   const match = /^([\d.]+)(us|ms|s|m|h)$/.exec(text);
@@ -145,7 +160,7 @@ const traceRoute = defineRoute('public', {
   path: '/jaeger/traces/{traceId}',
   operationId: 'getJaegerTrace',
   tags: ['debug'],
-  summary: 'One trace from Jaeger, as the same span tree as /debug/traces/{traceId}',
+  summary: 'One trace from Jaeger, as the same span tree as /debug/traces/{traceId}, by the same owner rule',
   request: {
     params: traceIdParams,
   },
@@ -154,7 +169,7 @@ const traceRoute = defineRoute('public', {
       z.object({ traceId: z.string(), services: z.array(z.string()), spans: z.array(summarySchema) }),
       'The trace',
     ),
-    ...problemResponses('not-found', 'validation-failed', ...jaegerProblems),
+    ...problemResponses(...userProblems, 'not-found', 'validation-failed', ...jaegerProblems),
   },
 });
 
@@ -163,6 +178,8 @@ export interface JaegerRoutesOptions {
   jaeger?: JaegerQuery;
   /** The API's own service name: the one whose spans carry enduser.id. */
   apiService: string;
+  isAdmin: (authorization: string | undefined) => boolean;
+  authenticate: Authenticate;
   now?: () => number;
 }
 
@@ -193,6 +210,13 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
       const query = c.req.valid('query');
       const viewer = c.get('viewer');
       const userId = viewer.admin ? undefined : viewer.userId;
+      const [minMs, maxMs] = [query.minDuration, query.maxDuration].map((d) => (d ? durationMs(d) : undefined));
+      if (minMs !== undefined && maxMs !== undefined && maxMs < minMs) {
+        throw new ProblemError('validation-failed', {
+          detail: 'The duration range is empty: maxDuration is less than minDuration.',
+          errors: [{ path: 'query.maxDuration', message: 'must not be less than minDuration' }],
+        });
+      }
       const endMs = now();
       const startMs = endMs - LOOKBACKS[query.lookback] * 60_000;
       const tags = Object.fromEntries(
@@ -205,8 +229,8 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
         service: query.service,
         operation: query.operation,
         status: query.status,
-        minDurationMs: query.minDuration ? durationMs(query.minDuration) : undefined,
-        maxDurationMs: query.maxDuration ? durationMs(query.maxDuration) : undefined,
+        minDurationMs: minMs,
+        maxDurationMs: maxMs,
         tags,
       };
       const traces = await ask(async (j): Promise<JaegerTrace[]> => {
@@ -226,7 +250,7 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
         // add to the list it shows. Asked for by name, its traces are there.
         const services = query.service
           ? [query.service]
-          : (await j.services()).filter((name) => name !== JAEGER_OWN_SERVICE);
+          : (await j.services()).filter((name) => name !== JAEGER_OWN_SERVICE).slice(0, MAX_SERVICES_SEARCHED);
         // The status is checked here, not by Jaeger: its search takes `error=true` as a string tag
         // while its memory store compares a boolean, so it finds no failed span at all (Jaeger
         // 2.13; e2e/jaeger-routes.test.ts shows it). Jaeger is asked for more traces to filter.
@@ -255,9 +279,25 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
     })
     .openapi(traceRoute, async (c) => {
       const { traceId } = c.req.valid('param');
+      const viewer = await traceViewer(c.req.header('Authorization'), options);
       const trace = await ask((j) => j.trace(traceId));
-      if (!trace) throw new ProblemError('not-found', { detail: `Jaeger has no trace ${traceId}.` });
+      const notFound = () =>
+        new ProblemError('not-found', {
+          detail: `Jaeger has no trace ${traceId}, or it is not yours: a trace with an authenticated request in it is read with that user's token.`,
+        });
+      if (!trace) throw notFound();
+      const owners = traceOwners(trace);
+      if (!viewer.admin && owners.size > 0 && !owners.has(String(viewer.userId))) throw notFound();
+      const tooLarge = (detail: string) =>
+        new ProblemError('dependency-failed', { detail, extensions: { dependency: 'jaeger' } });
+      if ((trace.spanTotal ?? trace.spans.length) > MAX_JAEGER_SPANS) {
+        throw tooLarge(
+          `Jaeger's trace ${traceId} has ${trace.spanTotal} spans; the trace views draw at most ${MAX_JAEGER_SPANS}.`,
+        );
+      }
+      const tree = jaegerTree(trace);
+      if (tree.depth > MAX_TREE_DEPTH) throw tooLarge(tooDeep(tree.depth, `Jaeger's trace ${traceId}`));
       const summary = summarize(trace);
-      return c.json({ traceId, services: summary.services, spans: jaegerTree(trace) as never[] }, 200);
+      return c.json({ traceId, services: summary.services, spans: tree.roots as never[] }, 200);
     });
 }

@@ -75,7 +75,7 @@ describe('the Jaeger view, on the real Jaeger', () => {
   it("reads a trace back from Jaeger as the recent-traces store's own span tree", async () => {
     const fromJaeger = await eventually(
       async () => {
-        const answer = await get(`/debug/jaeger/traces/${traces.adaCreate}`);
+        const answer = await get(`/debug/jaeger/traces/${traces.adaCreate}`, tokens.ada);
         // The SERVER span ends last: wait until Jaeger has the whole trace.
         if (answer.status !== 200 || !flatten(answer.json.spans).some((s) => s.kind === 'SERVER'))
           throw new Error(`Jaeger: ${answer.status}`);
@@ -83,8 +83,12 @@ describe('the Jaeger view, on the real Jaeger', () => {
       },
       { timeoutMs: 20_000, intervalMs: 500 },
     );
-    const fromStore = await get(`/debug/traces/${traces.adaCreate}`);
+    const fromStore = await get(`/debug/traces/${traces.adaCreate}`, tokens.ada);
     expect(fromStore.status).toBe(200);
+    // Ada's trace is Ada's (and the admin's): its id alone, or Bob's token, finds nothing.
+    expect((await get(`/debug/jaeger/traces/${traces.adaCreate}`)).status).toBe(404);
+    expect((await get(`/debug/jaeger/traces/${traces.adaCreate}`, tokens.bob)).status).toBe(404);
+    expect((await get(`/debug/jaeger/traces/${traces.adaCreate}`, ADMIN_TOKEN)).status).toBe(200);
     const shape = (tree: Node[]) =>
       flatten(tree)
         .map((s) => `${s.spanId} ${s.parentSpanId ?? '-'} ${s.kind} ${s.status} ${s.name}`)
@@ -170,11 +174,11 @@ describe('the Jaeger view, on the real Jaeger', () => {
     expect(tagged.json.items.map((t: { traceId: string }) => t.traceId)).toEqual([traces.bobList]);
   });
 
-  it("names Jaeger's own refusal as a 502", async () => {
+  it('refuses a duration range Jaeger would refuse, before asking it', async () => {
     const refused = await get('/debug/jaeger/traces?service=flowlab-api&minDuration=2s&maxDuration=1s', ADMIN_TOKEN);
-    expect(refused.status).toBe(502);
-    expect(refused.json).toMatchObject({ type: '/problems/dependency-failed', dependency: 'jaeger' });
-    expect(refused.json.detail).toMatch(/maxDuration/);
+    expect(refused.status).toBe(422);
+    expect(refused.json.type).toBe('/problems/validation-failed');
+    expect(refused.json.errors).toEqual([{ path: 'query.maxDuration', message: 'must not be less than minDuration' }]);
   });
 
   describe('in process, on the same Jaeger', () => {

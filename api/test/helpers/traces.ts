@@ -31,11 +31,13 @@ export const flatten = flattenSpans<SpanNode>;
 export async function fetchTrace(
   base: string,
   traceId: string,
-  options: { minSpans?: number } = {},
+  options: { minSpans?: number; token?: string } = {},
 ): Promise<SpanNode[]> {
+  // A trace with an authenticated request in it is read with that user's token (or the admin's).
+  const headers: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
   return eventually(
     async () => {
-      const response = await fetch(`${base}/debug/traces/${traceId}`);
+      const response = await fetch(`${base}/debug/traces/${traceId}`, { headers });
       if (response.status !== 200) throw new Error(`trace ${traceId}: ${response.status}`);
       const { spans } = (await response.json()) as { spans: SpanNode[] };
       if (!flatten(spans).some((s) => s.kind === 'SERVER')) throw new Error('server span not ended yet');

@@ -12,10 +12,15 @@ import { createTestApp } from '../helpers/test-app.ts';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const now = BigInt(Date.now()) * 1_000_000n;
+const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
-function browserBatch(options: { traceId: string; service?: string; url?: string }) {
+function browserBatch(options: {
+  traceId: string;
+  service?: string;
+  url?: string;
+  extra?: { key: string; value: { stringValue: string } }[];
+}) {
   const action = hex(8);
-  const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
   return {
     resourceSpans: [
       {
@@ -46,6 +51,7 @@ function browserBatch(options: { traceId: string; service?: string; url?: string
                   str('url.full', options.url ?? 'http://localhost:8000/todos?q=my%20secret%20plans'),
                   str('user_agent.original', 'Mozilla/5.0 (X11; Linux x86_64)'),
                   { key: 'http.response.status_code', value: { intValue: '201' } },
+                  ...(options.extra ?? []),
                 ],
               },
             ],
@@ -65,12 +71,15 @@ describe('the browser-span receiver', () => {
 
   it('keeps a batch of flowlab-web spans as one tree in /debug/traces/:id, without personal data', async () => {
     const t = createTestApp(database);
+    const { token } = await t.signUp('browser');
     const traceId = hex(16);
-    const sent = await t.send('POST', '/otlp/v1/traces', { body: browserBatch({ traceId }) });
+    const sent = await t.send('POST', '/otlp/v1/traces', { token, body: browserBatch({ traceId }) });
     expect(sent.status).toBe(200);
     expect(sent.json).toEqual({ partialSuccess: {} });
 
-    const trace = await t.send('GET', `/debug/traces/${traceId}`);
+    // The sender's trace is the sender's: read with their token.
+    expect((await t.send('GET', `/debug/traces/${traceId}`)).status).toBe(404);
+    const trace = await t.send('GET', `/debug/traces/${traceId}`, { token });
     expect(trace.status).toBe(200);
     const [click] = trace.json.spans;
     expect(click.name).toBe('todo add');
@@ -83,24 +92,66 @@ describe('the browser-span receiver', () => {
     expect(fetchSpan.attributes).not.toHaveProperty('user_agent.original');
   });
 
-  it('refuses spans of any other service, and bodies that are not OTLP JSON', async () => {
+  it('asks for the sender’s token: a browser writes as its user, or not at all', async () => {
     const t = createTestApp(database);
     const traceId = hex(16);
+    for (const token of [undefined, 'not-a-token']) {
+      const refused = await t.send('POST', '/otlp/v1/traces', { token, body: browserBatch({ traceId }) });
+      expect(refused.status).toBe(401);
+      expect(refused.json.type).toBe('/problems/invalid-token');
+    }
+    expect((await t.send('GET', `/debug/traces/${traceId}`)).status).toBe(404);
+  });
+
+  it('keeps only the attributes the web client sends, URLs without query or fragment (finding 11)', async () => {
+    const t = createTestApp(database);
+    const { token } = await t.signUp('browser');
+    const traceId = hex(16);
+    const sent = await t.send('POST', '/otlp/v1/traces', {
+      token,
+      body: browserBatch({
+        traceId,
+        url: 'http://localhost:8000/todos?token=secret-in-query#access_token=secret-in-fragment',
+        extra: [
+          str('url.query', 'q=my%20secret%20plans'),
+          str('location.href', 'http://localhost:8000/app/?token=secret-in-href'),
+          str('page.referrer', 'http://localhost:8000/login?token=secret-in-referrer'),
+          str('user.id', 'ada@example.com'),
+          str('client.ip', '203.0.113.7'),
+          str('http.request.header.x-api-key', 'secret-api-key'),
+          str('flowlab.note', 'anything else the browser makes up'),
+        ],
+      }),
+    });
+    expect(sent.status).toBe(200);
+    const trace = await t.send('GET', `/debug/traces/${traceId}`, { token });
+    const [fetchSpan] = trace.json.spans[0].children;
+    expect(Object.keys(fetchSpan.attributes).sort()).toEqual(['http.response.status_code', 'service.name', 'url.full']);
+    expect(fetchSpan.attributes['url.full']).toBe('http://localhost:8000/todos');
+    expect(trace.text).not.toMatch(/secret|ada@example|203\.0\.113|my%20secret/);
+  });
+
+  it('refuses spans of any other service, and bodies that are not OTLP JSON', async () => {
+    const t = createTestApp(database);
+    const { token } = await t.signUp('browser');
+    const traceId = hex(16);
     const foreign = await t.send('POST', '/otlp/v1/traces', {
+      token,
       body: browserBatch({ traceId, service: 'flowlab-api' }),
     });
     expect(foreign.status).toBe(422);
     expect(foreign.json.errors).toEqual([
       { path: 'resourceSpans.0.resource.attributes', message: 'service.name must be flowlab-web' },
     ]);
-    expect((await t.send('GET', `/debug/traces/${traceId}`)).status).toBe(404);
+    expect((await t.send('GET', `/debug/traces/${traceId}`, { token })).status).toBe(404);
 
     const badId = browserBatch({ traceId: 'not-hex' });
-    const invalid = await t.send('POST', '/otlp/v1/traces', { body: badId });
+    const invalid = await t.send('POST', '/otlp/v1/traces', { token, body: badId });
     expect(invalid.status).toBe(422);
     expect(invalid.json.errors[0].path).toBe('resourceSpans.0.scopeSpans.0.spans.0.traceId');
-    expect((await t.send('POST', '/otlp/v1/traces', { body: '{"resourceSpans":' })).status).toBe(400);
+    expect((await t.send('POST', '/otlp/v1/traces', { token, body: '{"resourceSpans":' })).status).toBe(400);
     const protobuf = await t.send('POST', '/otlp/v1/traces', {
+      token,
       body: 'x',
       headers: { 'Content-Type': 'application/x-protobuf' },
     });
@@ -114,11 +165,14 @@ describe('the browser-span receiver', () => {
     expect((await t.send('GET', '/app/config.json')).json.traces.exportUrl).toBeNull();
   });
 
-  it('is rate limited per client address', async () => {
+  it('is rate limited per client address and per account', async () => {
     const t = createTestApp(database);
+    const { token } = await t.signUp('browser');
     const statuses: number[] = [];
     for (let i = 0; i < 121; i++)
-      statuses.push((await t.send('POST', '/otlp/v1/traces', { body: browserBatch({ traceId: hex(16) }) })).status);
+      statuses.push(
+        (await t.send('POST', '/otlp/v1/traces', { token, body: browserBatch({ traceId: hex(16) }) })).status,
+      );
     expect(statuses.filter((s) => s === 200)).toHaveLength(120);
     expect(statuses.at(-1)).toBe(429);
   });

@@ -93,7 +93,7 @@ describe('no secrets or personal data in spans and logs of a failing request', (
 
     const spans = [
       ...flatten(await fetchTrace(server.base, register.traceId)),
-      ...flatten(await fetchTrace(server.base, create.traceId)),
+      ...flatten(await fetchTrace(server.base, create.traceId, { token })),
     ];
     // Both failures are recorded, with the statement and the database's reason: the test sees real errors.
     const text = (span: SpanNode) =>

@@ -15,6 +15,7 @@ describe('metrics', () => {
   let full: FullServer;
   let server: StartedServer;
   let lastListTraceId = '';
+  let auth: Record<string, string> = {};
 
   beforeAll(async () => {
     full = await startFullServer({ TODO_CREATE_LIMIT: '3' });
@@ -23,7 +24,7 @@ describe('metrics', () => {
     const credentials = JSON.stringify({ email: 'metrics@example.com', password: 'count everything' });
     await fetch(`${server.base}/auth/register`, { method: 'POST', headers: json, body: credentials });
     const login = await fetch(`${server.base}/auth/login`, { method: 'POST', headers: json, body: credentials });
-    const auth = { ...json, Authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+    auth = { ...json, Authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
     // Traffic: creates up to and past the limit, a completion, a deletion, list misses and hits, a 404.
     const ids: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -134,6 +135,8 @@ describe('metrics', () => {
       'm',
     );
     expect(body).toMatch(exemplar);
-    expect((await fetch(`${server.base}/debug/traces/${lastListTraceId}`)).status).toBe(200);
+    // An exemplar is public, and so is its trace id: the trace itself is its user's alone (issue 20).
+    expect((await fetch(`${server.base}/debug/traces/${lastListTraceId}`)).status).toBe(404);
+    expect((await fetch(`${server.base}/debug/traces/${lastListTraceId}`, { headers: auth })).status).toBe(200);
   });
 });

@@ -54,7 +54,7 @@ describe('traces of the todo lifecycle', () => {
       new RegExp(`^00-${created.traceId}-[0-9a-f]{16}-01$`),
     );
 
-    const [root, ...others] = await fetchTrace(server.base, created.traceId, { minSpans: 10 });
+    const [root, ...others] = await fetchTrace(server.base, created.traceId, { minSpans: 10, token: ADMIN_TOKEN });
     expect(others).toEqual([]);
     if (!root) throw new Error('no root span');
     expect(root).toMatchObject({
@@ -120,8 +120,8 @@ describe('traces of the todo lifecycle', () => {
     expect(miss.response.headers.get('x-cache')).toBe('miss');
     expect(hit.response.headers.get('x-cache')).toBe('hit');
 
-    const [missRoot] = await fetchTrace(server.base, miss.traceId);
-    const [hitRoot] = await fetchTrace(server.base, hit.traceId);
+    const [missRoot] = await fetchTrace(server.base, miss.traceId, { token: ADMIN_TOKEN });
+    const [hitRoot] = await fetchTrace(server.base, hit.traceId, { token: ADMIN_TOKEN });
     if (!missRoot || !hitRoot) throw new Error('missing trace');
     expect(missRoot).toMatchObject({ name: 'GET /todos', attributes: { 'http.route': '/todos' } });
     const missLookup = child(missRoot, 'cache lookup');
@@ -140,7 +140,7 @@ describe('traces of the todo lifecycle', () => {
     expect(created.response.status).toBe(201);
     expect(created.json.graph).toEqual({ status: 'pending' });
 
-    const [root] = await fetchTrace(server.base, created.traceId);
+    const [root] = await fetchTrace(server.base, created.traceId, { token: ADMIN_TOKEN });
     if (!root) throw new Error('no trace');
     expect(root.status).not.toBe('error');
     const graphWrite = child(root, 'graph write');
@@ -163,7 +163,7 @@ describe('traces of the todo lifecycle', () => {
 
   it('writes log lines that carry the trace id of their request', async () => {
     const listed = await call('GET', '/todos?limit=3');
-    await fetchTrace(server.base, listed.traceId);
+    await fetchTrace(server.base, listed.traceId, { token: ADMIN_TOKEN });
     const line = server
       .output()
       .split('\n')
@@ -178,7 +178,7 @@ describe('traces of the todo lifecycle', () => {
     // Every call here sends a traceparent, so each SERVER span has a remote parent.
     const first = await call('GET', '/todos?limit=1');
     const second = await call('GET', '/todos?limit=2');
-    await fetchTrace(server.base, second.traceId);
+    await fetchTrace(server.base, second.traceId, { token: ADMIN_TOKEN });
     // The list shows a user the requests made with their own token (test/security/debug-traces.test.ts has the rest).
     const { json } = await call('GET', '/debug/traces?route=/todos&limit=50');
     const items = json.items as { traceId: string; route: string }[];
@@ -211,8 +211,8 @@ describe('traces of the todo lifecycle', () => {
     );
     const listed = await call('GET', '/todos');
     const spans = [
-      ...flatten(await fetchTrace(server.base, created.traceId)),
-      ...flatten(await fetchTrace(server.base, listed.traceId)),
+      ...flatten(await fetchTrace(server.base, created.traceId, { token: ADMIN_TOKEN })),
+      ...flatten(await fetchTrace(server.base, listed.traceId, { token: ADMIN_TOKEN })),
       ...flatten([await findLinkedSpanTrace(created.traceId)]),
     ].map((s) => s.name);
     for (const name of names) expect(spans, `span "${name}"`).toContain(name);
@@ -221,7 +221,9 @@ describe('traces of the todo lifecycle', () => {
   /** The worker's whole trace (its root, the batch span) for the event written by `traceId`. */
   async function findLinkedSpanTrace(traceId: string): Promise<SpanNode> {
     const linked = await findLinkedSpan(traceId);
-    const response = await fetch(`${server.base}/debug/traces/${linked.traceId}`);
+    const response = await fetch(`${server.base}/debug/traces/${linked.traceId}`, {
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     const { spans } = (await response.json()) as { spans: SpanNode[] };
     const root = spans[0];
     if (!root) throw new Error('worker trace has no root');
@@ -236,7 +238,10 @@ describe('traces of the todo lifecycle', () => {
   async function findLinkedSpan(traceId: string): Promise<SpanNode> {
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      const request = (await (await fetch(`${server.base}/debug/traces/${traceId}`)).json()) as {
+      // The request's trace is the user's (the owner rule); the worker's belongs to nobody.
+      const request = (await (
+        await fetch(`${server.base}/debug/traces/${traceId}`, { headers: { Authorization: `Bearer ${userToken}` } })
+      ).json()) as {
         linkedFrom: { traceId: string; spanId: string; spanName: string; localSpanId: string }[];
       };
       // The worker may have tried while Neo4j was failing (an outage) before it applied the event.

@@ -2,7 +2,7 @@
  * The API's Jaeger view (/debug/jaeger/*): one trace by id, as the same span tree the recent-traces
  * store serves, drawn by the same waterfall; with a link to Jaeger's own UI only where it has one.
  */
-import { apiBase, type SpanNode } from './lab.ts';
+import { fetchTrace, type SpanNode } from './lab.ts';
 import { labViews } from './views.ts';
 import { renderWaterfall } from './waterfall.ts';
 
@@ -17,7 +17,7 @@ export async function jaegerProblem(response: Response): Promise<string> {
 
 /** One trace from Jaeger, or undefined when Jaeger does not have it. */
 export async function readJaegerTrace(traceId: string): Promise<{ spans: SpanNode[]; services: string[] } | undefined> {
-  const response = await fetch(`${apiBase}/debug/jaeger/traces/${traceId}`);
+  const response = await fetchTrace(`/debug/jaeger/traces/${traceId}`);
   if (response.status === 404) return undefined;
   if (!response.ok) throw new Error(await jaegerProblem(response));
   return response.json();

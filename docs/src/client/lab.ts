@@ -86,10 +86,33 @@ async function findOrMakeAccount(): Promise<Account> {
   return account;
 }
 
-/** The lab account's token when this browser has a live one, without registering or logging in. */
-export function storedToken(): string | undefined {
-  const known = storedAccount();
-  return known && known.expiresAt > Date.now() ? known.token : undefined;
+/**
+ * The tokens a trace may be read with, in order: the lab account's, then the web client's when this
+ * tab came from its "trace view" link (same origin; the web client keeps its session per tab).
+ * A trace with an authenticated request in it is its user's: the id alone finds nothing.
+ */
+async function traceTokens(): Promise<string[]> {
+  const tokens: string[] = [];
+  try {
+    tokens.push((await labAccount()).token);
+  } catch {
+    // No lab account (the API is down, or refuses to register): a trace nobody owns is still open.
+  }
+  try {
+    const web = JSON.parse(sessionStorage.getItem('flowlab.session') ?? 'null') as { token?: unknown } | null;
+    if (typeof web?.token === 'string') tokens.push(web.token);
+  } catch {}
+  return tokens;
+}
+
+/** GET a trace view (/debug/traces/…, /debug/jaeger/traces/…) as whichever of the learner's users owns it. */
+export async function fetchTrace(path: string): Promise<Response> {
+  let response: Response | undefined;
+  for (const token of await traceTokens()) {
+    response = await fetch(`${apiBase}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (response.status !== 404 && response.status !== 401) return response;
+  }
+  return response?.status === 404 ? response : fetch(`${apiBase}${path}`);
 }
 
 export function forgetAccount(): void {
@@ -178,11 +201,7 @@ export async function readTraceBody(traceId: string, attempts = 1): Promise<Trac
   for (let attempt = 0; attempt < attempts; attempt++) {
     // The first look waits a moment too: a 404 for a trace still ending would be noise in the console.
     if (attempts > 1) await new Promise((resolve) => setTimeout(resolve, 100 + 150 * attempt));
-    // A trace with an authenticated request in it is its user's: the lab account's token shows it.
-    const token = storedToken();
-    const response = await fetch(`${apiBase}/debug/traces/${traceId}`, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-    });
+    const response = await fetchTrace(`/debug/traces/${traceId}`);
     if (response.ok) {
       const body = (await response.json()) as { spans: SpanNode[] } & Record<string, unknown>;
       if (body.spans.some((s) => s.kind === 'SERVER' || !s.parentSpanId))

@@ -31,11 +31,12 @@ let browser: Browser;
 const traceIdOf = (shell: Shell) => shell.TRACEPARENT.split('-')[1] ?? '';
 
 async function spansOf(shell: Shell): Promise<{ name: string; kind: string; durationMs: number; spanId: string }[]> {
-  // The learner's own trace: their token reads it.
-  const response = await fetch(`${server.base}/debug/traces/${traceIdOf(shell)}`, {
-    headers: { Authorization: `Bearer ${shell.TOKEN}` },
-  });
-  const { spans } = await response.json();
+  // The learner's trace is theirs: read with the TOKEN the page gave (issue 20, the owner rule).
+  const { spans } = await (
+    await fetch(`${server.base}/debug/traces/${traceIdOf(shell)}`, {
+      headers: { Authorization: `Bearer ${shell.TOKEN}` },
+    })
+  ).json();
   const flat = (nodes: { children: unknown[] }[]): never[] =>
     nodes.flatMap((n) => [n, ...flat(n.children as { children: unknown[] }[])]) as never[];
   return flat(spans);

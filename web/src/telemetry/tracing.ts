@@ -8,12 +8,13 @@
  * here needs the context to survive an `await` by itself, which is the one thing zone.js would add.
  */
 import { type Attributes, type Context, context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { DocumentLoadInstrumentation } from '@opentelemetry/instrumentation-document-load';
 import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
 import { ApiError } from '../api/errors.ts';
 import type { WebConfig } from '../config.ts';
@@ -41,10 +42,53 @@ const tracer = () => trace.getTracer(SERVICE_NAME);
 const listeners = new Set<(record: ActionRecord) => void>();
 let provider: WebTracerProvider | undefined;
 
-/** Called once at start-up with the runtime config: where spans go, if anywhere. */
-export function startTracing(config: WebConfig): void {
+/**
+ * The API's own receiver (POST /otlp/v1/traces) keeps a browser's spans only in its user's traces,
+ * so the spans go with the user's token; signed out, they are dropped here rather than refused
+ * there. A collector gets no token: it is another service, and the token is not its business.
+ */
+class UserSpanExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly token: () => string | null,
+  ) {}
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    if (this.token()) this.inner.export(spans, done);
+    else done({ code: ExportResultCode.SUCCESS });
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/** Whether spans go to the API's own receiver (same origin as the API, its /otlp/v1/traces path). */
+function isApiReceiver(exportUrl: string, apiBase: string): boolean {
+  const url = new URL(exportUrl);
+  return (
+    url.origin === new URL(apiBase || location.href, location.href).origin && url.pathname.endsWith('/otlp/v1/traces')
+  );
+}
+
+/**
+ * Called once at start-up with the runtime config: where spans go, if anywhere. `token` is the
+ * signed-in user's access token, read at each export.
+ */
+export function startTracing(config: WebConfig, token: () => string | null = () => null): void {
   if (provider) return;
   const exportUrl = config.traces.exportUrl ? new URL(config.traces.exportUrl, location.href).href : undefined;
+  const exporter = (url: string): SpanExporter => {
+    if (!isApiReceiver(url, config.apiBase)) return new OTLPTraceExporter({ url });
+    return new UserSpanExporter(
+      new OTLPTraceExporter({ url, headers: async () => ({ Authorization: `Bearer ${token() ?? ''}` }) }),
+      token,
+    );
+  };
   provider = new WebTracerProvider({
     resource: resourceFromAttributes({ 'service.name': SERVICE_NAME, 'service.version': __FLOWLAB_VERSION__ }),
     // Short delay: a learner clicks, then opens the trace view; the spans should be there by then.
@@ -52,7 +96,7 @@ export function startTracing(config: WebConfig): void {
     spanProcessors: exportUrl
       ? [
           new RedactingSpanProcessor(),
-          new BatchSpanProcessor(new OTLPTraceExporter({ url: exportUrl }), {
+          new BatchSpanProcessor(exporter(exportUrl), {
             scheduledDelayMillis: 300,
             maxExportBatchSize: 50,
           }),

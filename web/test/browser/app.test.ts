@@ -345,12 +345,17 @@ describe('the web client at /app/', () => {
       attributes: Record<string, unknown>;
       children: Node[];
     }
+    // The trace is the user's: read with the token the page holds (the id alone finds nothing).
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('flowlab.session') ?? '{}').token);
+    expect((await fetch(`${server.base}/debug/traces/${traceId}`)).status).toBe(404);
     // The browser sends its spans a moment after the click; the API's are there at once.
     let roots: Node[] = [];
     await expect
       .poll(
         async () => {
-          const response = await fetch(`${server.base}/debug/traces/${traceId}`);
+          const response = await fetch(`${server.base}/debug/traces/${traceId}`, {
+            headers: { Authorization: `Bearer ${token}` },
+          });
           roots = response.ok ? ((await response.json()) as { spans: Node[] }).spans : [];
           return roots.map((r) => r.name);
         },
@@ -373,5 +378,23 @@ describe('the web client at /app/', () => {
     expect(browserSpans.map((n) => n.name)).toEqual(['todo add', fetchSpan?.name]);
     expect(JSON.stringify(browserSpans.map((n) => n.attributes))).not.toMatch(/user_agent|HeadlessChrome/i);
     expect(consoleErrors()).toEqual([]);
+
+    // The links go somewhere for this user: the walkthrough's trace view (a new tab of this origin,
+    // given this tab's session) draws the trace, and "span tree" opens its JSON, fetched with the token.
+    const traceView = action.getByRole('link', { name: 'trace view' });
+    if ((await traceView.count()) > 0) {
+      const [viewTab] = await Promise.all([page.context().waitForEvent('page'), traceView.click()]);
+      await viewTab.locator('trace-view .waterfall').waitFor({ timeout: 20_000 });
+      expect(await viewTab.locator('trace-view').textContent()).toContain('todo add');
+      mkdirSync(screenshots, { recursive: true });
+      await viewTab.screenshot({ path: `${screenshots}trace-view-from-app.png`, fullPage: true });
+      await viewTab.close();
+    }
+    const [treeTab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      action.getByRole('link', { name: 'span tree' }).click(),
+    ]);
+    await expect.poll(async () => treeTab.url(), { timeout: 10_000 }).toMatch(/^blob:/);
+    expect(await treeTab.locator('body').textContent()).toContain(traceId);
   });
 });
