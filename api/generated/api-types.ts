@@ -356,7 +356,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One trace's span tree, with timings, attributes, events and each span's log lines, and its links to other traces both ways
+         * One trace's span tree, with timings, attributes, events and each span's log lines, and its links to other traces both ways: yours (access token), one nobody authenticated in, or any (ADMIN_TOKEN)
          * @description linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace. Each span has `logs`, the log lines written while it was the active span; `logs` beside the tree holds the trace's lines whose span is not in it.
          */
         get: operations["getRecentTrace"];
@@ -443,7 +443,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One trace from Jaeger, as the same span tree as /debug/traces/{traceId} */
+        /** One trace from Jaeger, as the same span tree as /debug/traces/{traceId}, by the same owner rule */
         get: operations["getJaegerTrace"];
         put?: never;
         post?: never;
@@ -2694,6 +2694,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description Account inactive (/problems/account-inactive) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/account-inactive";
+                        /** @enum {number} */
+                        status: 403;
+                    };
+                };
+            };
             /** @description Not found (/problems/not-found) */
             404: {
                 headers: {
@@ -3164,6 +3194,36 @@ export interface operations {
                         spans: {
                             [key: string]: unknown;
                         }[];
+                    };
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description Account inactive (/problems/account-inactive) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/account-inactive";
+                        /** @enum {number} */
+                        status: 403;
                     };
                 };
             };

@@ -106,7 +106,10 @@ export function createApp(deps: AppDependencies) {
     .route('/admin', deadLetterRoutes({ outbox: services.outbox }))
     .route('/admin', accountRoutes({ users: services.users, accounts: services.accounts }))
     // 4. The lab's views of its own signals (recent traces and logs, Jaeger's, VictoriaLogs'), the scrape, the fault switches.
-    .route('/debug', debugRoutes({ traces: telemetry.recentTraces, logs: telemetry.recentLogs, isAdmin, authenticate: whoIs }))
+    .route(
+      '/debug',
+      debugRoutes({ traces: telemetry.recentTraces, logs: telemetry.recentLogs, isAdmin, authenticate: whoIs }),
+    )
     // The log search: the recent-logs store, and VictoriaLogs when the API reads one.
     .route(
       '/debug',

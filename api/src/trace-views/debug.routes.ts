@@ -11,8 +11,8 @@
 import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
 import { defineRoute } from '../http/access.ts';
-import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import type { Authenticate } from '../http/auth.ts';
+import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import type { RecentLogs } from '../telemetry/recent-logs.ts';
 import type { RecentTraces, TraceViewer } from '../telemetry/recent-traces.ts';
 import { untraced } from '../telemetry/tracing.ts';

@@ -17,10 +17,10 @@
 import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
 import { defineRoute } from '../http/access.ts';
+import type { Authenticate } from '../http/auth.ts';
 import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import { ATTR_ENDUSER_ID } from '../telemetry/attributes.ts';
 import { untraced } from '../telemetry/tracing.ts';
-import type { Authenticate } from '../http/auth.ts';
 import { tooDeep, traceIdParams, traceViewer } from './debug.routes.ts';
 import type { JaegerQuery } from './jaeger-query.ts';
 import {
