@@ -53,6 +53,8 @@ import { browserSpanRoutes } from './trace-views/browser-spans.routes.ts';
 import { debugRoutes } from './trace-views/debug.routes.ts';
 import { jaegerRoutes } from './trace-views/jaeger.routes.ts';
 import { createJaegerQuery } from './trace-views/jaeger-query.ts';
+import { prometheusRoutes } from './trace-views/prometheus.routes.ts';
+import { createPrometheusQuery } from './trace-views/prometheus-query.ts';
 import { viewsRoutes } from './trace-views/views.routes.ts';
 import { API_VERSION } from './version.ts';
 
@@ -195,16 +197,34 @@ export function createApp(deps: Runtime) {
       authenticate: whoIs,
     }),
   );
+  // Prometheus's series for the docs' dashboard charts: open where /metrics is (see the route).
+  const prometheus = config.PROMETHEUS_URL
+    ? createPrometheusQuery({
+        baseUrl: config.PROMETHEUS_URL,
+        timeoutMs: config.PROMETHEUS_QUERY_TIMEOUT_MS,
+        maxBytes: config.PROMETHEUS_QUERY_MAX_BYTES,
+      })
+    : undefined;
+  const isAdmin = staticTokenCheck(config.ADMIN_TOKEN);
+  const isScraper = staticTokenCheck(config.METRICS_TOKEN);
+  app.route(
+    '/debug',
+    prometheusRoutes({
+      prometheus,
+      open: !config.METRICS_TOKEN && config.NODE_ENV !== 'production',
+      isReader: (authorization) => isAdmin(authorization) || isScraper(authorization),
+    }),
+  );
   app.route(
     '/debug',
     viewsRoutes({
       jaegerSearch: Boolean(jaeger),
       jaegerUi: config.WEB_JAEGER_URL,
+      prometheusQuery: Boolean(prometheus),
       prometheusUi: config.WEB_PROMETHEUS_URL,
     }),
   );
   // Public in the lab (its Prometheus scrapes it); METRICS_TOKEN makes scrapers bring a bearer token.
-  const isScraper = staticTokenCheck(config.METRICS_TOKEN);
   app.get('/metrics', async (c) => {
     if (config.METRICS_TOKEN && !isScraper(c.req.header('Authorization'))) {
       throw invalidToken('GET /metrics needs the scrape token: Authorization: Bearer <METRICS_TOKEN>.', {

@@ -6,6 +6,8 @@
  * - jaeger.search: the API reads a Jaeger (JAEGER_QUERY_URL), so /debug/jaeger/* answers;
  * - jaeger.ui: Jaeger's own UI, only where it is real (WEB_JAEGER_URL: compose sets it; the native
  *   Jaeger, built from the Go module proxy, serves no UI);
+ * - prometheus.query: the API reads a Prometheus (PROMETHEUS_URL), so /debug/prometheus/query_range
+ *   answers and the dashboard pages draw their charts (it may still find Prometheus not running);
  * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL).
  */
 import { createRoute, z } from '@hono/zod-openapi';
@@ -17,26 +19,32 @@ const viewsRoute = createRoute({
   operationId: 'getTelemetryViews',
   tags: ['debug'],
   security: [],
-  summary: "The lab's telemetry views: Jaeger search through the API, Jaeger's own UI, Prometheus's graph page",
+  summary:
+    "The lab's telemetry views: Jaeger search through the API, Jaeger's own UI, Prometheus's series through the API, Prometheus's graph page",
   responses: {
     200: jsonContent(
       z.object({
         jaeger: z.object({ search: z.boolean(), ui: z.string().nullable() }),
-        prometheus: z.object({ ui: z.string() }),
+        prometheus: z.object({ query: z.boolean(), ui: z.string() }),
       }),
       'The views',
     ),
   },
 });
 
-export function viewsRoutes(options: { jaegerSearch: boolean; jaegerUi?: string; prometheusUi: string }) {
+export function viewsRoutes(options: {
+  jaegerSearch: boolean;
+  jaegerUi?: string;
+  prometheusQuery: boolean;
+  prometheusUi: string;
+}) {
   const trim = (url: string) => url.replace(/\/$/, '');
   return createRouter().openapi(viewsRoute, (c) => {
     c.header('Cache-Control', 'no-cache');
     return c.json(
       {
         jaeger: { search: options.jaegerSearch, ui: options.jaegerUi ? trim(options.jaegerUi) : null },
-        prometheus: { ui: trim(options.prometheusUi) },
+        prometheus: { query: options.prometheusQuery, ui: trim(options.prometheusUi) },
       },
       200,
     );

@@ -7,7 +7,7 @@ import { apiBase } from './lab.ts';
 
 export interface LabViews {
   jaeger: { search: boolean; ui: string | null };
-  prometheus: { ui: string };
+  prometheus: { query: boolean; ui: string };
 }
 
 let pending: Promise<LabViews | undefined> | undefined;
