@@ -39,10 +39,20 @@ const PALETTE = ['#1f78c1', '#e0752d', '#3f9d52', '#d6443d', '#8f62c4', '#b08420
 /** Why the whole page has no charts: the same for every panel, said once at the top. */
 function pageProblem(problem: Problem): string | undefined {
   if (problem.status === 503)
-    return 'Prometheus is not running, so these panels have nothing to draw. Start it (Debian’s package, ready in under a second): bash scripts/services.sh up prometheus. It scrapes the API at 127.0.0.1:8000, npm start’s address, every 5 seconds.';
+    return 'Prometheus is not running, so these panels have nothing to draw. Start it (Debian’s package, ready in under a second): `bash scripts/services.sh up prometheus`. It scrapes the API at `127.0.0.1:8000`, npm start’s address, every 5 seconds.';
   if (problem.status === 401)
-    return 'This API keeps its metrics private (METRICS_TOKEN is set, or NODE_ENV=production), so these pages cannot draw them: open each panel in Prometheus with its link.';
+    return 'This API keeps its metrics private (`METRICS_TOKEN` is set, or `NODE_ENV=production`), so these pages cannot draw them: open each panel in Prometheus with its link.';
   return undefined;
+}
+
+/** A message whose `commands` are between backticks, as text and <code> nodes: copyable as they are. */
+function withCode(message: string): Node[] {
+  return message.split('`').map((part, i) => {
+    if (i % 2 === 0) return document.createTextNode(part);
+    const code = document.createElement('code');
+    code.textContent = part;
+    return code;
+  });
 }
 
 function themeColours() {
@@ -63,10 +73,11 @@ class DashboardCharts extends HTMLElement {
     if (views)
       for (const link of this.querySelectorAll<HTMLAnchorElement>('a[data-graph-path]'))
         link.href = `${views.prometheus.ui}${link.dataset.graphPath}`;
-    if (!views) return this.sayForPage('The API does not answer GET /debug/views, so these pages cannot draw charts.');
+    if (!views)
+      return this.sayForPage('The API does not answer `GET /debug/views`, so these pages cannot draw charts.');
     if (!views.prometheus.query)
       return this.sayForPage(
-        'This API reads no Prometheus (PROMETHEUS_URL is unset; it is set by default only in development): start it with PROMETHEUS_URL=http://127.0.0.1:9090 to draw these panels.',
+        'This API reads no Prometheus (`PROMETHEUS_URL` is unset; it is set by default only in development): start it with `PROMETHEUS_URL=http://127.0.0.1:9090` to draw these panels.',
       );
     // A theme switch redraws every chart in the new colours; a narrower page, at the new width.
     const themes = new MutationObserver(() => this.redrawAll());
@@ -101,7 +112,7 @@ class DashboardCharts extends HTMLElement {
   private sayForPage(text: string) {
     const status = this.querySelector<HTMLElement>('.charts-status');
     if (status) {
-      status.textContent = text;
+      status.replaceChildren(...withCode(text));
       status.hidden = false;
     }
     for (const figure of this.figures())
@@ -115,7 +126,7 @@ class DashboardCharts extends HTMLElement {
     figure.querySelector('.chart-area')?.replaceChildren();
     const note = figure.querySelector<HTMLElement>('.chart-state');
     if (note) {
-      note.textContent = text;
+      note.replaceChildren(...withCode(text));
       note.hidden = false;
     }
   }
@@ -205,6 +216,9 @@ class DashboardCharts extends HTMLElement {
           { ...axis, size: 70, values: (_: uPlot, splits: number[]) => splits.map((v) => formatValue(v, unit)) },
         ],
         legend: { show: true, live: true },
+        // From zero, as Grafana draws these: a flat 0 (no errors) is a line at the bottom, not a
+        // line in the middle of an axis of uPlot's choosing.
+        scales: { y: { range: (_: uPlot, min: number, max: number) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
       },
       [timestamps, ...series.map((s) => s.values)] as uPlot.AlignedData,
       figure.querySelector<HTMLElement>('.chart-area') ?? figure,
@@ -234,11 +248,11 @@ class DashboardCharts extends HTMLElement {
   private emptyText(queries: ChartQuery[]) {
     switch (panelSource(queries.map((q) => q.expr))) {
       case 'collector':
-        return 'No data yet: these series are made from spans by the OpenTelemetry Collector (its spanmetrics connector). Start it with bash scripts/services.sh up collector, and the API with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318.';
+        return 'No data yet: these series are made from spans by the OpenTelemetry Collector (its spanmetrics connector). Start it with `bash scripts/services.sh up collector`, and the API with `OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318`.';
       case 'k6':
-        return 'No data: k6 writes these series only while a load test runs with K6_OUT=experimental-prometheus-rw (see Load tests in the README).';
+        return 'No data: k6 writes these series only while a load test runs with `K6_OUT=experimental-prometheus-rw` (see Load tests in the README).';
       default:
-        return 'No data yet in this range: send some requests (open /app/, or Send the request on any step page), then wait for a scrape, every 5 seconds.';
+        return 'No data yet in this range: send some requests (open `/app/`, or Send the request on any step page), then wait for a scrape, every 5 seconds.';
     }
   }
 
