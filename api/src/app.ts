@@ -220,7 +220,7 @@ export function createApp(deps: Runtime) {
     viewsRoutes({
       jaegerSearch: Boolean(jaeger),
       jaegerUi: config.WEB_JAEGER_URL,
-      prometheusQuery: Boolean(prometheus),
+      prometheusReady: prometheus ? () => prometheus.ready() : undefined,
       prometheusUi: config.WEB_PROMETHEUS_URL,
     }),
   );

@@ -28,6 +28,8 @@ export interface PrometheusSeries {
 
 export interface PrometheusQuery {
   queryRange(query: RangeQuery): Promise<PrometheusSeries[]>;
+  /** Whether Prometheus answers its readiness check now (GET /-/ready), within a second. */
+  ready(): Promise<boolean>;
 }
 
 export interface PrometheusQueryOptions {
@@ -37,6 +39,8 @@ export interface PrometheusQueryOptions {
 }
 
 const dependency = { dependency: 'prometheus' };
+/** /debug/views asks on every page load: a Prometheus that hangs must not hold the page up. */
+const READY_TIMEOUT_MS = 1000;
 const WHAT = 'GET /api/v1/query_range';
 
 // Prometheus's answer envelope (https://prometheus.io/docs/prometheus/latest/querying/api/).
@@ -96,6 +100,18 @@ export function createPrometheusQuery(options: PrometheusQueryOptions): Promethe
     });
 
   return {
+    async ready() {
+      try {
+        const response = await fetch(`${base}/-/ready`, {
+          signal: AbortSignal.timeout(Math.min(options.timeoutMs, READY_TIMEOUT_MS)),
+          redirect: 'manual',
+        });
+        await response.body?.cancel();
+        return response.status === 200;
+      } catch {
+        return false;
+      }
+    },
     async queryRange({ query, start, end, step }) {
       const url = new URL(`${base}/api/v1/query_range`);
       url.searchParams.set('query', query);

@@ -7,11 +7,13 @@
  * - jaeger.ui: Jaeger's own UI, only where it is real (WEB_JAEGER_URL: compose sets it; the native
  *   Jaeger, built from the Go module proxy, serves no UI);
  * - prometheus.query: the API reads a Prometheus (PROMETHEUS_URL), so /debug/prometheus/query_range
- *   answers and the dashboard pages draw their charts (it may still find Prometheus not running);
+ *   answers and the dashboard pages draw their charts; prometheus.running: it answers right now
+ *   (GET /-/ready, a second at most), so a page says "not running" without a failed query per panel;
  * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, jsonContent } from '../http/openapi.ts';
+import { untraced } from '../telemetry/tracing.ts';
 
 const viewsRoute = createRoute({
   method: 'get',
@@ -25,7 +27,7 @@ const viewsRoute = createRoute({
     200: jsonContent(
       z.object({
         jaeger: z.object({ search: z.boolean(), ui: z.string().nullable() }),
-        prometheus: z.object({ query: z.boolean(), ui: z.string() }),
+        prometheus: z.object({ query: z.boolean(), running: z.boolean(), ui: z.string() }),
       }),
       'The views',
     ),
@@ -35,16 +37,19 @@ const viewsRoute = createRoute({
 export function viewsRoutes(options: {
   jaegerSearch: boolean;
   jaegerUi?: string;
-  prometheusQuery: boolean;
+  /** Undefined when the API reads no Prometheus. */
+  prometheusReady?: () => Promise<boolean>;
   prometheusUi: string;
 }) {
   const trim = (url: string) => url.replace(/\/$/, '');
-  return createRouter().openapi(viewsRoute, (c) => {
+  return createRouter().openapi(viewsRoute, async (c) => {
     c.header('Cache-Control', 'no-cache');
+    const ready = options.prometheusReady;
+    const running = ready ? await untraced(ready) : false;
     return c.json(
       {
         jaeger: { search: options.jaegerSearch, ui: options.jaegerUi ? trim(options.jaegerUi) : null },
-        prometheus: { query: options.prometheusQuery, ui: trim(options.prometheusUi) },
+        prometheus: { query: Boolean(ready), running, ui: trim(options.prometheusUi) },
       },
       200,
     );

@@ -50,6 +50,11 @@ describe('the Prometheus view on a real Prometheus', () => {
     await database?.destroy();
   });
 
+  it('tells the pages, at /debug/views, that this Prometheus is read and running', async () => {
+    const views = (await (await fetch(`${base}/debug/views`)).json()) as { prometheus: unknown };
+    expect(views.prometheus).toMatchObject({ query: true, running: true });
+  });
+
   it('answers a range query as series aligned on one list of timestamps, with the API’s requests in them', async () => {
     const range = lastMinutes(1, 1);
     const answer = await ask({ query: 'sum by (http_route) (http_server_request_duration_seconds_count)', ...range });

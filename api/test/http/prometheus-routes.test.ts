@@ -61,7 +61,7 @@ describe('the Prometheus view without a working Prometheus', () => {
     expect(loadConfig({ PROMETHEUS_URL: 'http://prometheus:9090' }).PROMETHEUS_URL).toBe('http://prometheus:9090');
   });
 
-  it('says it is not configured, as a 503 naming Prometheus, and /debug/views says there is no query', async () => {
+  it('says it is not configured, as a 503 naming Prometheus, and /debug/views says it reads none, or one not running', async () => {
     const t = createTestApp(database);
     const answer = await t.send('GET', path());
     expect(answer.status).toBe(503);
@@ -70,11 +70,13 @@ describe('the Prometheus view without a working Prometheus', () => {
     expect(answer.json.detail).toMatch(/PROMETHEUS_URL/);
     expect((await t.send('GET', '/debug/views')).json.prometheus).toEqual({
       query: false,
+      running: false,
       ui: 'http://127.0.0.1:9090',
     });
     const configured = createTestApp(database, { PROMETHEUS_URL: 'http://127.0.0.1:9' });
     expect((await configured.send('GET', '/debug/views')).json.prometheus).toEqual({
       query: true,
+      running: false,
       ui: 'http://127.0.0.1:9090',
     });
   });
@@ -137,7 +139,10 @@ describe('the Prometheus view without a working Prometheus', () => {
   it('is open in the lab, and takes the admin or metrics token where the metrics are private', async () => {
     const lab = createTestApp(database, { PROMETHEUS_URL: 'http://127.0.0.1:9' });
     expect((await lab.send('GET', path())).status).toBe(503);
-    for (const overrides of [{ METRICS_TOKEN }, { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }]) {
+    for (const overrides of [{ METRICS_TOKEN }, { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }] as Record<
+      string,
+      string
+    >[]) {
       const t = createTestApp(database, {
         PROMETHEUS_URL: 'http://127.0.0.1:9',
         ADMIN_TOKEN,

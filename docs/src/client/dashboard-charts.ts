@@ -12,7 +12,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatValue, legendName, panelSource } from '../lib/chart-values.ts';
 import { apiBase } from './lab.ts';
-import { labViews } from './views.ts';
+import { type LabViews, labViews } from './views.ts';
 
 interface ChartQuery {
   expr: string;
@@ -36,10 +36,12 @@ const HEIGHT = 220;
 // Grafana's classic palette: each colour holds its own on a light and a dark background.
 const PALETTE = ['#1f78c1', '#e0752d', '#3f9d52', '#d6443d', '#8f62c4', '#b08420', '#2a9fb5', '#c4509c'];
 
+const NOT_RUNNING =
+  'Prometheus is not running, so these panels have nothing to draw. Start it (Debian’s package, ready in under a second): `bash scripts/services.sh up prometheus`. It scrapes the API at `127.0.0.1:8000`, npm start’s address, every 5 seconds.';
+
 /** Why the whole page has no charts: the same for every panel, said once at the top. */
 function pageProblem(problem: Problem): string | undefined {
-  if (problem.status === 503)
-    return 'Prometheus is not running, so these panels have nothing to draw. Start it (Debian’s package, ready in under a second): `bash scripts/services.sh up prometheus`. It scrapes the API at `127.0.0.1:8000`, npm start’s address, every 5 seconds.';
+  if (problem.status === 503) return NOT_RUNNING;
   if (problem.status === 401)
     return 'This API keeps its metrics private (`METRICS_TOKEN` is set, or `NODE_ENV=production`), so these pages cannot draw them: open each panel in Prometheus with its link.';
   return undefined;
@@ -65,6 +67,7 @@ class DashboardCharts extends HTMLElement {
   private charts = new Map<HTMLElement, uPlot>();
   private answers = new Map<HTMLElement, { data: RangeAnswer[] }>();
   private timer?: number;
+  private running = false;
   private observers: { disconnect(): void }[] = [];
 
   async connectedCallback() {
@@ -79,6 +82,7 @@ class DashboardCharts extends HTMLElement {
       return this.sayForPage(
         'This API reads no Prometheus (`PROMETHEUS_URL` is unset; it is set by default only in development): start it with `PROMETHEUS_URL=http://127.0.0.1:9090` to draw these panels.',
       );
+    this.running = views.prometheus.running;
     // A theme switch redraws every chart in the new colours; a narrower page, at the new width.
     const themes = new MutationObserver(() => this.redrawAll());
     themes.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
@@ -90,8 +94,25 @@ class DashboardCharts extends HTMLElement {
     });
     for (const figure of this.figures()) sizes.observe(figure);
     this.observers.push(themes, sizes);
+    if (this.running) await this.refresh();
+    else this.sayForPage(NOT_RUNNING);
+    this.timer = window.setInterval(() => document.visibilityState === 'visible' && this.tick(), REFRESH_MS);
+  }
+
+  /**
+   * One refresh. While Prometheus is not running, the page only asks the API whether it is now
+   * (a failed query per panel would say it less clearly, and fill the console): started by the
+   * learner, it is drawn at the next tick.
+   */
+  private async tick() {
+    if (!this.running) {
+      const views = await fetch(`${apiBase}/debug/views`)
+        .then((r) => (r.ok ? (r.json() as Promise<LabViews>) : undefined))
+        .catch(() => undefined);
+      this.running = views?.prometheus.running ?? false;
+      if (!this.running) return this.sayForPage(NOT_RUNNING);
+    }
     await this.refresh();
-    this.timer = window.setInterval(() => document.visibilityState === 'visible' && this.refresh(), REFRESH_MS);
   }
 
   disconnectedCallback() {
@@ -137,7 +158,10 @@ class DashboardCharts extends HTMLElement {
     const problems = answers.filter((a): a is Problem => 'status' in a);
     const page = problems.map(pageProblem).find(Boolean);
     const status = this.querySelector<HTMLElement>('.charts-status');
-    if (page) return this.sayForPage(page);
+    if (page) {
+      if (page === NOT_RUNNING) this.running = false;
+      return this.sayForPage(page);
+    }
     if (status) status.hidden = true;
     figures.forEach((figure, i) => {
       const answer = answers[i] as Problem | { data: RangeAnswer[] };

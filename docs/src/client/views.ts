@@ -7,7 +7,7 @@ import { apiBase } from './lab.ts';
 
 export interface LabViews {
   jaeger: { search: boolean; ui: string | null };
-  prometheus: { query: boolean; ui: string };
+  prometheus: { query: boolean; running: boolean; ui: string };
 }
 
 let pending: Promise<LabViews | undefined> | undefined;
