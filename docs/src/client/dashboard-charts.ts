@@ -33,6 +33,7 @@ interface Problem {
 
 const REFRESH_MS = 15_000;
 const HEIGHT = 220;
+const SPARSE_POINTS = 12;
 // Grafana's classic palette: each colour holds its own on a light and a dark background.
 const PALETTE = ['#1f78c1', '#e0752d', '#3f9d52', '#d6443d', '#8f62c4', '#b08420', '#2a9fb5', '#c4509c'];
 
@@ -232,6 +233,9 @@ class DashboardCharts extends HTMLElement {
             label: s.name,
             stroke: PALETTE[i % PALETTE.length],
             width: 1.5,
+            // A series of a few values (fresh data, or values between gaps) shows them as dots:
+            // a lone value draws no line at all.
+            points: { show: s.values.filter((v) => v !== null).length <= SPARSE_POINTS, size: 5 },
             value: (_: uPlot, v: number | null) => formatValue(v, unit),
           })),
         ],
