@@ -13,6 +13,7 @@ import { outboxWorkerFor } from './outbox/wiring.ts';
 import { defaultSites, isBuilt } from './sites/static-sites.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
 import { createLogger } from './telemetry/logger.ts';
+import { processTelemetry } from './telemetry/process-telemetry.ts';
 
 const config = loadConfigOrExit();
 
@@ -23,7 +24,7 @@ const graphPreparation = deps.graph && prepareGraphInBackground(deps.graph.clien
 const worker = config.OUTBOX_WORKER ? outboxWorkerFor({ ...deps, config, logger }) : undefined;
 worker?.start();
 
-const app = createApp({ ...deps, config, logger });
+const app = createApp({ ...deps, config, logger, telemetry: processTelemetry });
 if (config.LAB_MODE) {
   logger.warn(
     { labMode: true, nodeEnv: config.NODE_ENV },

@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
+import { Hono } from 'hono';
 import type { HonoEnv } from './env.ts';
 
 const STANDALONE_PATH = '/reference/standalone.js';
@@ -35,7 +35,7 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
-export function mountApiReference(app: OpenAPIHono<HonoEnv>, options: { openapiUrl: string; pageTitle: string }) {
+export function apiReferenceRoutes(options: { openapiUrl: string; pageTitle: string }) {
   const page = Scalar<HonoEnv>({
     url: options.openapiUrl,
     pageTitle: options.pageTitle,
@@ -44,24 +44,24 @@ export function mountApiReference(app: OpenAPIHono<HonoEnv>, options: { openapiU
     withDefaultFonts: false,
   });
 
-  app.get('/reference', async (c) => {
-    // Scalar writes the page; the nonce then goes on every <script> and <style> of it.
-    const rendered = (await page(c, async () => {})) as Response;
-    const html = await rendered.text();
-    const nonce = randomBytes(16).toString('base64');
-    const withNonce = html
-      .replace(/<(script|style)\b/g, `<$1 nonce="${nonce}"`)
-      .replace('<head>', `<head>\n    <meta property="csp-nonce" content="${nonce}" />`);
-    return c.html(withNonce, 200, { 'Content-Security-Policy': contentSecurityPolicy(nonce) });
-  });
-
   // Read once, on first use: 5 MB that most runs never ask for.
   let bundle: Promise<Buffer> | undefined;
-  app.get(STANDALONE_PATH, async (c) => {
-    bundle ??= readFile(standaloneFile);
-    return c.body(new Uint8Array(await bundle), 200, {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': 'public, max-age=3600',
+  return new Hono<HonoEnv>()
+    .get('/reference', async (c) => {
+      // Scalar writes the page; the nonce then goes on every <script> and <style> of it.
+      const rendered = (await page(c, async () => {})) as Response;
+      const html = await rendered.text();
+      const nonce = randomBytes(16).toString('base64');
+      const withNonce = html
+        .replace(/<(script|style)\b/g, `<$1 nonce="${nonce}"`)
+        .replace('<head>', `<head>\n    <meta property="csp-nonce" content="${nonce}" />`);
+      return c.html(withNonce, 200, { 'Content-Security-Policy': contentSecurityPolicy(nonce) });
+    })
+    .get(STANDALONE_PATH, async (c) => {
+      bundle ??= readFile(standaloneFile);
+      return c.body(new Uint8Array(await bundle), 200, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Cache-Control': 'public, max-age=3600',
+      });
     });
-  });
 }

@@ -2,16 +2,10 @@
  * The lab's fault switches over HTTP (LAB_MODE=1 and the admin token):
  *   GET /lab/faults, PUT /lab/faults/:target {latencyMs, errorRate}, DELETE /lab/faults[/:target]
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
-import {
-  bearerSecurity,
-  bodyProblems,
-  createRouter,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-} from '../http/openapi.ts';
+import { defineRoute } from '../http/access.ts';
+import { bodyProblems, createRouter, jsonBody, jsonContent, problemResponses } from '../http/openapi.ts';
 import { type Faults, faultTargets } from './faults.ts';
 
 const FaultSchema = z
@@ -27,35 +21,31 @@ const TargetParams = z.object({
 
 const FaultsSchema = z.object({ faults: z.record(z.string(), FaultSchema) }).openapi('Faults');
 const tags = ['lab'];
-const security = bearerSecurity;
 
-const list = createRoute({
+const list = defineRoute('admin', {
   method: 'get',
   path: '/faults',
   operationId: 'listFaults',
   tags,
-  security,
   summary: 'The faults in effect',
   responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses('invalid-token') },
 });
 
-const set = createRoute({
+const set = defineRoute('admin', {
   method: 'put',
   path: '/faults/{target}',
   operationId: 'setFault',
   tags,
-  security,
   summary: 'Slow down or break every call to postgresql, neo4j or redis',
   request: { params: TargetParams, body: jsonBody(FaultSchema) },
   responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses('invalid-token', ...bodyProblems) },
 });
 
-const resetOne = createRoute({
+const resetOne = defineRoute('admin', {
   method: 'delete',
   path: '/faults/{target}',
   operationId: 'clearFault',
   tags,
-  security,
   summary: "Clear one dependency's fault",
   request: { params: TargetParams },
   responses: {
@@ -64,12 +54,11 @@ const resetOne = createRoute({
   },
 });
 
-const resetAll = createRoute({
+const resetAll = defineRoute('admin', {
   method: 'delete',
   path: '/faults',
   operationId: 'clearFaults',
   tags,
-  security,
   summary: 'Clear every fault',
   responses: { 200: jsonContent(FaultsSchema, 'Active faults'), ...problemResponses('invalid-token') },
 });

@@ -4,7 +4,7 @@
  * Bounded three ways: at most `maxTraces` traces, `maxSpans` spans and about `maxBytes` bytes
  * in all; the oldest trace goes first. Ended spans are kept as the SDK made them and turned into
  * plain objects only when somebody reads them: every request pays for the store, few are read.
- * Served by GET /debug/traces and GET /debug/traces/:traceId.
+ * Served by GET /debug/traces and GET /debug/traces/:traceId (trace-views/debug.routes.ts).
  *
  * Each trace may have owners: the users whose token authenticated a request in it (`claim`).
  * The list shows a user only the traces they own; a trace by id is open to whoever holds the id.
@@ -43,25 +43,6 @@ export interface TraceSummary {
   spanCount: number;
 }
 
-export interface SpanNode extends StoredSpan {
-  children: SpanNode[];
-}
-
-/**
- * One trace's spans as a tree, children in start order; a span whose parent is not among them
- * (a remote caller's, or one not kept) is a root. Jaeger's traces are drawn through it too.
- */
-export function spanTree(spans: StoredSpan[]): SpanNode[] {
-  const nodes = new Map(spans.map((s) => [s.spanId, { ...s, children: [] as SpanNode[] }]));
-  const roots: SpanNode[] = [];
-  for (const node of [...nodes.values()].sort((a, b) => a.startTime - b.startTime)) {
-    const parent = node.parentSpanId ? nodes.get(node.parentSpanId) : undefined;
-    if (parent) parent.children.push(node);
-    else roots.push(node);
-  }
-  return roots;
-}
-
 function toStored(span: ReadableSpan): StoredSpan {
   const context = span.spanContext();
   return {
@@ -87,8 +68,8 @@ function toStored(span: ReadableSpan): StoredSpan {
 
 /**
  * A rough size of a kept span, in bytes: enough to bound the store's memory, cheap to count.
- * An ended SDK span with two short attributes measured 965 bytes of heap (Node 24, SDK 2.x):
- * about 800 for the span itself, the rest for its name and attributes.
+ * About 800 bytes for the SDK span itself, then its strings (the measurement: bench/README.md,
+ * "Recent traces").
  */
 function approximateBytes(span: ReadableSpan): number {
   let bytes = 800 + span.name.length * 2;
@@ -229,14 +210,12 @@ export class RecentTraces implements SpanProcessor {
     return summaries;
   }
 
-  /** The span tree of one trace, children in start order; undefined when it is not (or no longer) kept. */
-  tree(traceId: string): SpanNode[] | undefined {
-    const spans = this.traces.get(traceId)?.spans.map(toStored);
-    return spans && spanTree(spans);
-  }
-
-  spans(traceId: string): StoredSpan[] {
-    return (this.traces.get(traceId)?.spans ?? []).map(toStored);
+  /**
+   * One trace's spans as plain objects; undefined when it is not (or no longer) kept.
+   * The lab's views (trace-views/span-tree.ts) make the tree.
+   */
+  spans(traceId: string): StoredSpan[] | undefined {
+    return this.traces.get(traceId)?.spans.map(toStored);
   }
 }
 

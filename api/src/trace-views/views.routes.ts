@@ -11,16 +11,16 @@
  *   (GET /-/ready, a second at most), so a page says "not running" without a failed query per panel;
  * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL).
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../http/access.ts';
 import { createRouter, jsonContent } from '../http/openapi.ts';
 import { untraced } from '../telemetry/tracing.ts';
 
-const viewsRoute = createRoute({
+const viewsRoute = defineRoute('public', {
   method: 'get',
   path: '/views',
   operationId: 'getTelemetryViews',
   tags: ['debug'],
-  security: [],
   summary:
     "The lab's telemetry views: Jaeger search through the API, Jaeger's own UI, Prometheus's series through the API, Prometheus's graph page",
   responses: {

@@ -1,5 +1,5 @@
 /**
- * The README's curl walk-through, run exactly as written against `npm start`
+ * The curl walk-through (docs/src/content/docs/reference/curl.md), run exactly as written against `npm start`
  * (only the port changes), checking the status that each step promises.
  */
 import { execFile } from 'node:child_process';
@@ -11,13 +11,13 @@ import { type StartedServer, startServer } from '../helpers/start-server.ts';
 const run = promisify(execFile);
 
 async function walkthrough(): Promise<string> {
-  const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
-  const section = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readme);
-  if (!section?.[1]) throw new Error('README.md has no walkthrough block');
+  const page = await readFile(new URL('../../../docs/src/content/docs/reference/curl.md', import.meta.url), 'utf8');
+  const section = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(page);
+  if (!section?.[1]) throw new Error('reference/curl.md has no walkthrough block');
   return section[1];
 }
 
-describe("the README's curl walk-through", () => {
+describe('the curl walk-through', () => {
   let server: StartedServer;
 
   beforeAll(async () => {

@@ -3,8 +3,9 @@
  * process, on PGlite (its queries get CLIENT spans from the app's own wrapper). The real process,
  * the ESM instrumentation and the pg, ioredis and Neo4j spans are traces.test.ts's.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineRoute } from '../../src/http/access.ts';
 import { createRouter } from '../../src/http/openapi.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { pgliteBackend, type TestDatabase } from '../helpers/backends.ts';
@@ -184,7 +185,7 @@ describe('the validate request span of any route built with createRouter', () =>
     return value !== 'refused';
   });
   const router = createRouter().openapi(
-    createRoute({
+    defineRoute('public', {
       method: 'post',
       path: '/checked/{id}',
       request: {

@@ -2,7 +2,7 @@
  * The real `npm start` on a real PostgreSQL, Redis and Neo4j: the proof that the ESM
  * instrumentation loads (the http SERVER span continuing the caller's traceparent, pg and ioredis
  * spans under the steps, Neo4j's), that log lines on stdout carry their trace, and that the
- * README's diagram names spans a learner can see, the worker's included. The server's own
+ * request-path diagram (docs' reference) names spans a learner can see, the worker's included. The server's own
  * recent-traces store is the exporter here. What the app alone decides (span names, the steps,
  * their attributes, validate request, error.type) is asserted in-process: span-tree.test.ts.
  */
@@ -17,6 +17,7 @@ import {
   flatten,
   isPostgresSpan,
   isRedisSpan,
+  REQUEST_PATH_PAGE,
   type SpanNode,
 } from '../helpers/traces.ts';
 
@@ -64,7 +65,7 @@ describe('traces of the todo lifecycle', () => {
 
     const names = root.children.map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(CREATE_STEPS));
-    // Steps happen in the order the README's diagram gives.
+    // Steps happen in the order the request-path diagram gives.
     expect(names.filter((n) => CREATE_STEPS.includes(n))).toEqual(CREATE_STEPS);
 
     // The libraries' own spans are there too: Redis under authenticate (the account's state, cached
@@ -179,9 +180,9 @@ describe('traces of the todo lifecycle', () => {
     expect(items.every((item) => item.route === '/todos')).toBe(true);
   });
 
-  it("names every step of the README's request-path diagram as a span", async () => {
-    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
-    const diagram = /<!-- request-path:start -->([\s\S]*?)<!-- request-path:end -->/.exec(readme)?.[1] ?? '';
+  it('names every step of the request-path diagram (the reference page) as a span', async () => {
+    const page = await readFile(new URL(`../../../${REQUEST_PATH_PAGE}`, import.meta.url), 'utf8');
+    const diagram = /<!-- request-path:start -->([\s\S]*?)<!-- request-path:end -->/.exec(page)?.[1] ?? '';
     const root = /──▶ (\S+ \S+)/.exec(diagram)?.[1];
     const steps = [...diagram.matchAll(/[├└]─ ([a-z][a-z ]+?)\s{2,}/g)].map((m) => m[1]);
     const inline = /inline: ([a-z0-9 ]+) → ([a-z0-9 ]+)\n/.exec(diagram);

@@ -1,8 +1,9 @@
-/** The recent-traces store stays within its bounds and builds span trees. */
+/** The recent-traces store stays within its bounds; its spans make the span tree the views serve. */
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { RecentTraces } from '../../src/telemetry/recent-traces.ts';
+import { spanTree } from '../../src/trace-views/span-tree.ts';
 
 function span(
   traceId: string,
@@ -32,7 +33,7 @@ describe('recent traces', () => {
     const store = new RecentTraces({ maxTraces: 3, maxSpans: 100, maxBytes: 1e9 });
     for (let t = 1; t <= 5; t++) store.onEnd(span(`trace${t}`, '1'));
     expect(store.list({ limit: 10 }).map((s) => s.traceId)).toEqual(['trace5', 'trace4', 'trace3']);
-    expect(store.tree('trace1')).toBeUndefined();
+    expect(store.spans('trace1')).toBeUndefined();
   });
 
   it('keeps at most maxSpans spans in all', () => {
@@ -57,7 +58,7 @@ describe('recent traces', () => {
     store.onEnd(span('a', '2', '1'));
     store.onEnd(span('a', '1', undefined, { 'http.route': '/todos', 'http.response.status_code': 200 }));
     store.onEnd(span('b', '1', undefined, { 'http.route': '/todos/:id' }));
-    const [root] = store.tree('a') ?? [];
+    const [root] = spanTree(store.spans('a') ?? []);
     expect(root?.name).toBe('GET /todos');
     expect(root?.children.map((c) => c.spanId)).toEqual(['2']);
     expect(store.list({ route: '/todos', limit: 10 }).map((s) => s.traceId)).toEqual(['a']);
@@ -71,9 +72,9 @@ describe('recent traces', () => {
     expect(store.list({ limit: 10 })).toEqual([
       expect.objectContaining({ traceId: 'c', rootName: 'child 1', route: '/todos', spanCount: 2 }),
     ]);
-    expect(store.tree('c')?.map((root) => [root.spanId, root.parentSpanId, root.children.length])).toEqual([
-      ['1', '9', 1],
-    ]);
+    expect(
+      spanTree(store.spans('c') ?? []).map((root) => [root.spanId, root.parentSpanId, root.children.length]),
+    ).toEqual([['1', '9', 1]]);
   });
 
   it('keeps nothing when configured off', () => {
