@@ -20,7 +20,9 @@ describe('extractRegion', () => {
   });
 
   it('finds a call by the function called', () => {
-    expect(extractRegion({ file: 'api/src/http/shell.ts', call: 'bodyLimit' }).code).toMatch(/^const limitBody = bodyLimit\(/);
+    expect(extractRegion({ file: 'api/src/http/shell.ts', call: 'bodyLimit' }).code).toMatch(
+      /^const limitBody = bodyLimit\(/,
+    );
   });
 
   it('fails, naming file and region, when the region is gone', () => {
