@@ -53,6 +53,7 @@ export default defineConfig({
             { slug: 'picture/logs', label: 'Logs' },
           ],
         },
+        { label: 'Incident drills', items: [{ slug: 'drills', label: 'From a symptom to its cause' }] },
         { slug: 'recent', label: 'Your recent requests' },
         { slug: 'traces', label: 'A trace, by its id' },
         {

@@ -22,7 +22,9 @@ import { requireUser } from './http/auth.ts';
 import { createRouter } from './http/openapi.ts';
 import { serveOpenApiDocument } from './http/openapi-document.ts';
 import { createShell } from './http/shell.ts';
-import { labRoutes } from './lab/lab.routes.ts';
+import { drillRoutes } from './lab/drills/drills.routes.ts';
+import { drillsFor } from './lab/drills/wiring.ts';
+import { faultTargetsOf, labRoutes } from './lab/lab.routes.ts';
 import { deadLetterRoutes } from './outbox/dead-letters.routes.ts';
 import { clientRateLimit } from './ratelimit/client-rate-limit.ts';
 import { type AppDependencies, createServices } from './services.ts';
@@ -67,6 +69,21 @@ export function createApp(deps: AppDependencies) {
       viewer: viewerCheck({ isAdmin, authenticate: whoIs }),
     }),
   );
+  // The incident drills (lab mode): while one runs, the fault switches are its own (lab/drills/wiring.ts).
+  const drills = config.LAB_MODE
+    ? drillsFor({
+        config,
+        faults,
+        logger,
+        traces: telemetry.recentTraces,
+        redis: Boolean(redis),
+        graph: Boolean(deps.graph),
+      })
+    : undefined;
+  if (drills) {
+    app.use('/lab/faults', drills.lockFaults);
+    app.use('/lab/faults/*', drills.lockFaults);
+  }
   app.use('/auth/register', authLimit);
   app.use('/auth/login', authLimit);
 
@@ -105,7 +122,13 @@ export function createApp(deps: AppDependencies) {
     )
     .route('/', metricsRoutes({ metrics, tokenRequired: Boolean(config.METRICS_TOKEN), isScraper: services.isScraper }))
     // The fault switches, in lab mode only: elsewhere an empty router (no routes, no section in the document).
-    .route('/lab', config.LAB_MODE ? labRoutes({ faults, logger }) : (createRouter() as ReturnType<typeof labRoutes>))
+    .route(
+      '/lab',
+      config.LAB_MODE
+        ? labRoutes({ faults, logger, targets: faultTargetsOf(deps) })
+        : (createRouter() as ReturnType<typeof labRoutes>),
+    )
+    .route('/lab', drills ? drillRoutes({ drills: drills.runner }) : (createRouter() as ReturnType<typeof drillRoutes>))
     .route(
       '/otlp',
       browserSpanRoutes({
@@ -134,7 +157,10 @@ export function createApp(deps: AppDependencies) {
 
   return Object.assign(api, {
     /** Removes what this app added to its process (the dependency metrics' listeners). */
-    dispose: services.stop,
+    dispose: () => {
+      drills?.runner.dispose();
+      services.stop();
+    },
   });
 }
 

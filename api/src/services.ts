@@ -9,7 +9,7 @@ import { createAccountStates } from './auth/account-states.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
 import { createUsersRepository } from './auth/users.repository.ts';
-import { memoryStore, redisStore } from './cache/store.ts';
+import { memoryStore, redisStore, withCacheFaults } from './cache/store.ts';
 import { createTodoCache } from './cache/todo-cache.ts';
 import { createCategoryService } from './categories/categories.service.ts';
 import type { Runtime } from './dependencies.ts';
@@ -42,13 +42,17 @@ export function createServices(deps: AppDependencies) {
     return redis ? redisRateLimiter({ ...window, redis, keyPrefix, faults, fallback: inMemory, logger }) : inMemory;
   };
   // One store for cached todos and account states: in Redis, shared by every replica.
-  const store = redis
-    ? redisStore(redis, faults)
-    : memoryStore({
-        maxEntries: config.CACHE_MAX_ENTRIES,
-        maxBytes: config.CACHE_MAX_BYTES,
-        maxBytesPerOwner: Math.min(config.CACHE_MAX_BYTES_PER_USER, config.CACHE_MAX_BYTES),
-      });
+  // The lab's cache switch wraps either store (lab/faults.ts): reads then bypass it.
+  const store = withCacheFaults(
+    redis
+      ? redisStore(redis, faults)
+      : memoryStore({
+          maxEntries: config.CACHE_MAX_ENTRIES,
+          maxBytes: config.CACHE_MAX_BYTES,
+          maxBytesPerOwner: Math.min(config.CACHE_MAX_BYTES_PER_USER, config.CACHE_MAX_BYTES),
+        }),
+    faults,
+  );
 
   const users = createUsersRepository(db);
   const tokens = createTokenIssuer({

@@ -9,7 +9,7 @@
  * built once against the database; a transaction runs the same prepared query on its own
  * connection. The name makes node-postgres send a named statement, which PostgreSQL parses
  * and plans once per connection; PGlite ignores it. The pg instrumentation names the span
- * after it (`pg.query:INSERT todos <database>`), so names read like the statement they stand for.
+ * after it; telemetry/db-query-summary.ts then renames the span `INSERT todos`, as PGlite's is named.
  */
 import type { Database, Executor } from './database.ts';
 

@@ -34,7 +34,27 @@ export const redactedPaths = [
   '*.METRICS_TOKEN',
 ];
 
-export function createLogger(options: { level: string; name?: string }, destination?: pino.DestinationStream): Logger {
+/**
+ * On a terminal in development, lines are printed for people (pino-pretty, in pino's worker
+ * thread, so the formatting costs the API nothing); anywhere else (a pipe, a file, a collector,
+ * production) they stay one JSON object a line: `npm start 2>&1 | tee api.log` saves JSON.
+ */
+export function prettyLogs(env: { NODE_ENV: string }, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  return stdout.isTTY === true && env.NODE_ENV !== 'production';
+}
+
+function prettyDestination(): pino.DestinationStream {
+  return pino.transport({
+    target: 'pino-pretty',
+    // One line an entry, as in JSON: a grep for a trace id shows the whole line, span_id included.
+    options: { destination: 1, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' },
+  });
+}
+
+export function createLogger(
+  options: { level: string; name?: string; pretty?: boolean },
+  destination?: pino.DestinationStream,
+): Logger {
   return pino(
     {
       name: options.name ?? 'flowlab-api',
@@ -53,7 +73,7 @@ export function createLogger(options: { level: string; name?: string }, destinat
         return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
       },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? (options.pretty ? prettyDestination() : pino.destination({ dest: 1, sync: false })),
   );
 }
 

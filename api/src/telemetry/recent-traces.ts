@@ -7,7 +7,10 @@
  * Served by GET /debug/traces and GET /debug/traces/:traceId (trace-views/debug.routes.ts).
  *
  * Each trace may have owners: the users whose token authenticated a request in it (`claim`).
- * The list shows a user only the traces they own; a trace by id is open to whoever holds the id.
+ * The list shows a user only the traces they own, and the traces linked to one of theirs: the
+ * outbox worker's `outbox drain` trace links to the request that wrote the event, so it is the
+ * learner's too. A trace by id is open to whoever holds the id, with its links both ways
+ * (`linksTo`, `linkedFrom`), so a viewer can follow them.
  */
 import type { Attributes, Context } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
@@ -41,6 +44,20 @@ export interface TraceSummary {
   startTime: string;
   durationMs: number;
   spanCount: number;
+  /** The traces this one links to (the worker's to the requests that wrote its events). */
+  linksTo?: string[];
+}
+
+/** A link between two kept traces, seen from one of them. */
+export interface TraceLink {
+  /** The other trace. */
+  traceId: string;
+  /** The span there: the one linked to (linksTo), or the one whose link points here (linkedFrom). */
+  spanId: string;
+  /** That span's name, when the other trace is kept (linkedFrom always is). */
+  spanName?: string;
+  /** The span of this trace at this end of the link. */
+  localSpanId: string;
 }
 
 function toStored(span: ReadableSpan): StoredSpan {
@@ -184,7 +201,8 @@ export class RecentTraces implements SpanProcessor {
   list(filter: { route?: string; status?: 'ok' | 'error'; limit: number; ownerId?: number }): TraceSummary[] {
     const summaries: TraceSummary[] = [];
     for (const [traceId, { spans }] of [...this.traces.entries()].reverse()) {
-      if (filter.ownerId !== undefined && !this.owners.get(traceId)?.has(filter.ownerId)) continue;
+      const linksTo = [...new Set(spans.flatMap((s) => s.links.map((l) => l.context.traceId)))];
+      if (filter.ownerId !== undefined && !this.isOwnedBy(traceId, linksTo, filter.ownerId)) continue;
       // A trace is listed once its root has ended: the span without a parent, or whose parent is
       // the caller's (a traceparent from the web front end or curl), so not a span of this process.
       const ended = spans.find((s) => !s.parentSpanContext || s.parentSpanContext.isRemote);
@@ -204,10 +222,52 @@ export class RecentTraces implements SpanProcessor {
         startTime: new Date(root.startTime).toISOString(),
         durationMs: root.durationMs,
         spanCount: spans.length,
+        ...(linksTo.length > 0 && { linksTo }),
       });
       if (summaries.length >= filter.limit) break;
     }
     return summaries;
+  }
+
+  /** A user's trace: they authenticated in it, or it links to one they did (the worker's, to their request). */
+  private isOwnedBy(traceId: string, linksTo: string[], ownerId: number): boolean {
+    if (this.owners.get(traceId)?.has(ownerId)) return true;
+    return linksTo.some((linked) => linked !== traceId && this.owners.get(linked)?.has(ownerId));
+  }
+
+  /**
+   * A trace's links both ways: its spans' links to other traces, and the kept spans elsewhere that
+   * link to it. The second reads every kept span (bounded by maxSpans), only when somebody asks.
+   */
+  links(traceId: string): { linksTo: TraceLink[]; linkedFrom: TraceLink[] } {
+    const linksTo: TraceLink[] = [];
+    const linkedFrom: TraceLink[] = [];
+    const nameOf = (otherTrace: string, spanId: string) =>
+      this.traces.get(otherTrace)?.spans.find((s) => s.spanContext().spanId === spanId)?.name;
+    for (const [otherTrace, { spans }] of this.traces) {
+      for (const span of spans) {
+        for (const link of span.links) {
+          const target = link.context;
+          if (otherTrace === traceId && target.traceId !== traceId) {
+            const spanName = nameOf(target.traceId, target.spanId);
+            linksTo.push({
+              traceId: target.traceId,
+              spanId: target.spanId,
+              ...(spanName && { spanName }),
+              localSpanId: span.spanContext().spanId,
+            });
+          } else if (otherTrace !== traceId && target.traceId === traceId) {
+            linkedFrom.push({
+              traceId: otherTrace,
+              spanId: span.spanContext().spanId,
+              spanName: span.name,
+              localSpanId: target.spanId,
+            });
+          }
+        }
+      }
+    }
+    return { linksTo, linkedFrom };
   }
 
   /**

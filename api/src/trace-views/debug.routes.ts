@@ -1,7 +1,7 @@
 /**
  * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON.
- * The list needs a token: a user's access token lists the requests made with it, the admin
- * token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
+ * The list needs a token: a user's access token lists the requests made with it (and the traces
+ * linked to them: the outbox worker's), the admin token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
  * own response's traceresponse, or they chose it in a traceparent), so a 401 can be looked up too.
  */
 import { z } from '@hono/zod-openapi';
@@ -16,7 +16,8 @@ const listTraces = defineRoute('viewer', {
   path: '/traces',
   operationId: 'listRecentTraces',
   tags: ['debug'],
-  summary: "Recent traces, newest first: your own (access token), or everyone's (ADMIN_TOKEN)",
+  summary:
+    "Recent traces, newest first: your own and the traces linked to them (access token), or everyone's (ADMIN_TOKEN)",
   request: {
     query: z.object({
       route: z
@@ -51,17 +52,36 @@ export const traceIdParams = z.object({
     .openapi({ param: { name: 'traceId', in: 'path' } }),
 });
 
+const TraceLinkSchema = z
+  .object({
+    traceId: z.string(),
+    spanId: z.string(),
+    spanName: z.string().optional(),
+    localSpanId: z.string(),
+  })
+  .openapi('TraceLink');
+
 const getTrace = defineRoute('public', {
   method: 'get',
   path: '/traces/{traceId}',
   operationId: 'getRecentTrace',
   tags: ['debug'],
-  summary: "One trace's span tree, with timings, attributes and events",
+  summary: "One trace's span tree, with timings, attributes and events, and its links to other traces both ways",
+  description:
+    "linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace.",
   request: {
     params: traceIdParams,
   },
   responses: {
-    200: jsonContent(z.object({ traceId: z.string(), spans: z.array(z.record(z.string(), z.unknown())) }), 'The trace'),
+    200: jsonContent(
+      z.object({
+        traceId: z.string(),
+        spans: z.array(z.record(z.string(), z.unknown())),
+        linksTo: z.array(TraceLinkSchema),
+        linkedFrom: z.array(TraceLinkSchema),
+      }),
+      'The trace',
+    ),
     ...problemResponses('not-found', 'validation-failed'),
   },
 });
@@ -84,6 +104,9 @@ export function debugRoutes(deps: { traces: RecentTraces }) {
       const { traceId } = c.req.valid('param');
       const kept = deps.traces.spans(traceId);
       if (!kept) throw new ProblemError('not-found', { detail: `Trace ${traceId} is not among the recent traces.` });
-      return c.json({ traceId, spans: spanTree(kept) as unknown as Record<string, unknown>[] }, 200);
+      return c.json(
+        { traceId, spans: spanTree(kept) as unknown as Record<string, unknown>[], ...deps.traces.links(traceId) },
+        200,
+      );
     });
 }

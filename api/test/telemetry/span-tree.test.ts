@@ -58,6 +58,8 @@ describe('the span tree of each step, in-process', () => {
     expect(childNamed(root, 'authenticate').children.some(isDatabaseSpan)).toBe(true);
     const insert = childNamed(root, 'duplicate check').children.find(isDatabaseSpan);
     expect(String(insert?.attributes['db.query.text'])).toMatch(/^insert into "todos"/i);
+    // Named as on PostgreSQL (db.query.summary): not `INSERT pglite`.
+    expect(insert).toMatchObject({ name: 'INSERT todos', attributes: { 'db.query.summary': 'INSERT todos' } });
     expect(JSON.stringify(insert?.attributes)).not.toContain('Follow the trace');
     expect(childNamed(root, 'rate limit decision').attributes).toMatchObject({ 'flowlab.rate_limit.allowed': true });
     expect(childNamed(root, 'outbox write').attributes).toMatchObject({ 'flowlab.outbox.event_type': 'todo.created' });

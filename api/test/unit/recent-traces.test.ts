@@ -105,3 +105,38 @@ describe('recent traces', () => {
     expect(store.ownersOf('orphan49')).toEqual([1]);
   });
 });
+
+describe('linked traces', () => {
+  // The request (trace "req", user 1's) wrote an event; the worker's trace ("work") has an event span linking to it.
+  function linked() {
+    const store = new RecentTraces({ maxTraces: 10, maxSpans: 100, maxBytes: 1e9 });
+    store.onEnd(span('req', '1', undefined, { 'http.route': '/todos' }));
+    store.claim('req', 1);
+    const event = span('work', '2', '1');
+    (event as { links: unknown }).links = [{ context: { traceId: 'req', spanId: '1', traceFlags: 1 } }];
+    store.onEnd(event);
+    store.onEnd(span('work', '1'));
+    store.onEnd(span('other', '1'));
+    return store;
+  }
+
+  it("lists the worker's trace to the user whose request it links to, and to nobody else", () => {
+    const store = linked();
+    const mine = store.list({ limit: 10, ownerId: 1 });
+    expect(mine.map((s) => s.traceId)).toEqual(['work', 'req']);
+    expect(mine[0]?.linksTo).toEqual(['req']);
+    expect(store.list({ limit: 10, ownerId: 2 })).toEqual([]);
+  });
+
+  it('gives a trace its links both ways, so a viewer can follow them', () => {
+    const store = linked();
+    expect(store.links('req')).toEqual({
+      linksTo: [],
+      linkedFrom: [{ traceId: 'work', spanId: '2', spanName: 'child 2', localSpanId: '1' }],
+    });
+    expect(store.links('work')).toEqual({
+      linksTo: [{ traceId: 'req', spanId: '1', spanName: 'GET /todos', localSpanId: '2' }],
+      linkedFrom: [],
+    });
+  });
+});

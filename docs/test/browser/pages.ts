@@ -20,6 +20,7 @@ export const otherPages = [
   '/learn/recent/',
   '/learn/traces/',
   '/learn/explore/',
+  '/learn/drills/',
   '/learn/dashboards/',
   // The reference (the README's long sections).
   ...[
