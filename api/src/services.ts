@@ -25,6 +25,7 @@ import { watchDependencies } from './telemetry/watch-dependencies.ts';
 import { createTodoService } from './todos/todos.service.ts';
 import { createJaegerQuery } from './trace-views/jaeger-query.ts';
 import { createPrometheusQuery } from './trace-views/prometheus-query.ts';
+import { createVictoriaLogsQuery } from './trace-views/victorialogs-query.ts';
 
 /** What createApp is built from: the opened dependencies, and this process's telemetry objects. */
 export interface AppDependencies extends Runtime {
@@ -91,6 +92,14 @@ export function createServices(deps: AppDependencies) {
         maxBytes: config.JAEGER_QUERY_MAX_BYTES,
       })
     : undefined;
+  // VictoriaLogs' log lines, when the API knows where it is: the log search beyond the recent logs.
+  const victoriaLogs = config.VICTORIALOGS_URL
+    ? createVictoriaLogsQuery({
+        baseUrl: config.VICTORIALOGS_URL,
+        timeoutMs: config.VICTORIALOGS_TIMEOUT_MS,
+        maxBytes: config.VICTORIALOGS_MAX_BYTES,
+      })
+    : undefined;
 
   // Prometheus's series for the dashboard charts (PROMETHEUS_URL: by default the native one, in development).
   const prometheus = config.PROMETHEUS_URL
@@ -124,6 +133,7 @@ export function createServices(deps: AppDependencies) {
     outbox,
     jaeger,
     prometheus,
+    victoriaLogs,
     sites: defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR }),
     stop: stopWatching,
   };

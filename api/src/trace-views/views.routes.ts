@@ -9,7 +9,8 @@
  * - prometheus.query: the API reads a Prometheus (PROMETHEUS_URL), so /debug/prometheus/query_range
  *   answers and the dashboard pages draw their charts; prometheus.running: it answers right now
  *   (GET /-/ready, a second at most), so a page says "not running" without a failed query per panel;
- * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL).
+ * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL);
+ * - logs.victoriaLogs: the API reads VictoriaLogs (VICTORIALOGS_URL), so /debug/logs?source=victorialogs answers.
  */
 import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../http/access.ts';
@@ -28,6 +29,7 @@ const viewsRoute = defineRoute('public', {
       z.object({
         jaeger: z.object({ search: z.boolean(), ui: z.string().nullable() }),
         prometheus: z.object({ query: z.boolean(), running: z.boolean(), ui: z.string() }),
+        logs: z.object({ victoriaLogs: z.boolean() }),
       }),
       'The views',
     ),
@@ -40,6 +42,7 @@ export function viewsRoutes(options: {
   /** Undefined when the API reads no Prometheus. */
   prometheusReady?: () => Promise<boolean>;
   prometheusUi: string;
+  victoriaLogs?: boolean;
 }) {
   const trim = (url: string) => url.replace(/\/$/, '');
   return createRouter().openapi(viewsRoute, async (c) => {
@@ -50,6 +53,7 @@ export function viewsRoutes(options: {
       {
         jaeger: { search: options.jaegerSearch, ui: options.jaegerUi ? trim(options.jaegerUi) : null },
         prometheus: { query: Boolean(ready), running, ui: trim(options.prometheusUi) },
+        logs: { victoriaLogs: options.victoriaLogs ?? false },
       },
       200,
     );
