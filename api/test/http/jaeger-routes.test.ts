@@ -45,6 +45,7 @@ describe('the Jaeger view without a Jaeger', () => {
     expect(views.json).toEqual({
       jaeger: { search: false, ui: null },
       prometheus: { query: false, running: false, ui: 'http://127.0.0.1:9090' },
+      logs: { victoriaLogs: false },
     });
   });
 
@@ -59,6 +60,7 @@ describe('the Jaeger view without a Jaeger', () => {
     expect((await compose.send('GET', '/debug/views')).json).toEqual({
       jaeger: { search: true, ui: 'http://localhost:16687' },
       prometheus: { query: false, running: false, ui: 'http://localhost:19090' },
+      logs: { victoriaLogs: false },
     });
   });
 
