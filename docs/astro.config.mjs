@@ -26,6 +26,7 @@ export default defineConfig({
       customCss: ['./src/styles/lab.css'],
       sidebar: [
         { slug: 'index', label: 'Start here' },
+        { slug: 'concepts', label: 'The words, on your first trace' },
         {
           label: 'A request, step by step',
           items: [

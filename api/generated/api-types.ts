@@ -356,10 +356,27 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One trace's span tree, with timings, attributes and events, and its links to other traces both ways
-         * @description linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace.
+         * One trace's span tree, with timings, attributes, events and each span's log lines, and its links to other traces both ways
+         * @description linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace. Each span has `logs`, the log lines written while it was the active span; `logs` beside the tree holds the trace's lines whose span is not in it.
          */
         get: operations["getRecentTrace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/debug/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search log lines, newest first, in the recent-logs store or VictoriaLogs: your own traces’ (access token), or all (ADMIN_TOKEN) */
+        get: operations["searchLogs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2669,6 +2686,9 @@ export interface operations {
                         spans: {
                             [key: string]: unknown;
                         }[];
+                        logs: {
+                            [key: string]: unknown;
+                        }[];
                         linksTo: components["schemas"]["TraceLink"][];
                         linkedFrom: components["schemas"]["TraceLink"][];
                     };
@@ -2699,6 +2719,155 @@ export interface operations {
                         type: "/problems/validation-failed";
                         /** @enum {number} */
                         status: 422;
+                    };
+                };
+            };
+        };
+    };
+    searchLogs: {
+        parameters: {
+            query?: {
+                source?: "recent" | "victorialogs";
+                /** @description This level and above */
+                level?: "info" | "warn" | "error";
+                route?: string;
+                status?: number;
+                text?: string;
+                traceId?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Log lines, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        source: "recent" | "victorialogs";
+                        /** @enum {string} */
+                        scope: "all" | "own";
+                        items: {
+                            /** @description Milliseconds since the epoch */
+                            time: number;
+                            level: string;
+                            /** @description OpenTelemetry's severity number: 9 info, 13 warn, 17 error */
+                            severity: number;
+                            message: string;
+                            traceId?: string;
+                            spanId?: string;
+                            fields: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description Account inactive (/problems/account-inactive) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/account-inactive";
+                        /** @enum {number} */
+                        status: 403;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @enum {number} */
+                        status: 404;
+                    };
+                };
+            };
+            /** @description Request validation failed (/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/validation-failed";
+                        /** @enum {number} */
+                        status: 422;
+                    };
+                };
+            };
+            /** @description Dependency failed (/problems/dependency-failed) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/dependency-failed";
+                        /** @enum {number} */
+                        status: 502;
+                    };
+                };
+            };
+            /** @description Dependency unavailable (/problems/dependency-unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/dependency-unavailable";
+                        /** @enum {number} */
+                        status: 503;
+                    };
+                };
+            };
+            /** @description Dependency timed out (/problems/dependency-timeout) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/dependency-timeout";
+                        /** @enum {number} */
+                        status: 504;
                     };
                 };
             };
@@ -3092,6 +3261,9 @@ export interface operations {
                         };
                         prometheus: {
                             ui: string;
+                        };
+                        logs: {
+                            victoriaLogs: boolean;
                         };
                     };
                 };

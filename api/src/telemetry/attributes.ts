@@ -49,6 +49,8 @@ export const FLOWLAB_RATE_LIMIT_LIMIT = 'flowlab.rate_limit.limit';
 export const FLOWLAB_RATE_LIMIT_ALLOWED = 'flowlab.rate_limit.allowed';
 /** How many more the window allows after this one. */
 export const FLOWLAB_RATE_LIMIT_REMAINING = 'flowlab.rate_limit.remaining';
+/** Seconds until the window lets one more through (RateLimit-Reset): an exercise counts down from it. */
+export const FLOWLAB_RATE_LIMIT_RESET_SECONDS = 'flowlab.rate_limit.reset_seconds';
 
 // authenticate
 /** Where the caller's account state came from: `hit` (the cache store), `miss` (PostgreSQL, then stored) or `bypass`. */

@@ -24,6 +24,7 @@ import {
   FLOWLAB_RATE_LIMIT_ALLOWED,
   FLOWLAB_RATE_LIMIT_LIMIT,
   FLOWLAB_RATE_LIMIT_REMAINING,
+  FLOWLAB_RATE_LIMIT_RESET_SECONDS,
   FLOWLAB_RULE,
 } from '../telemetry/attributes.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -126,6 +127,7 @@ export function createTodoService(deps: {
           [FLOWLAB_RATE_LIMIT_LIMIT]: decision.limit,
           [FLOWLAB_RATE_LIMIT_ALLOWED]: decision.allowed,
           [FLOWLAB_RATE_LIMIT_REMAINING]: decision.remaining,
+          [FLOWLAB_RATE_LIMIT_RESET_SECONDS]: decision.resetSeconds,
         });
         return decision;
       });

@@ -61,7 +61,11 @@ describe('the span tree of each step, in-process', () => {
     // Named as on PostgreSQL (db.query.summary): not `INSERT pglite`.
     expect(insert).toMatchObject({ name: 'INSERT todos', attributes: { 'db.query.summary': 'INSERT todos' } });
     expect(JSON.stringify(insert?.attributes)).not.toContain('Follow the trace');
-    expect(childNamed(root, 'rate limit decision').attributes).toMatchObject({ 'flowlab.rate_limit.allowed': true });
+    // RateLimit-Reset on the span too: a page counts down from it when the learner's shell met the limit.
+    expect(childNamed(root, 'rate limit decision').attributes).toMatchObject({
+      'flowlab.rate_limit.allowed': true,
+      'flowlab.rate_limit.reset_seconds': expect.any(Number),
+    });
     expect(childNamed(root, 'outbox write').attributes).toMatchObject({ 'flowlab.outbox.event_type': 'todo.created' });
     // Without Neo4j the graph write is still the step, and says why nothing was written.
     expect(childNamed(root, 'graph write').attributes).toMatchObject({ 'flowlab.graph.status': 'disabled' });

@@ -19,10 +19,16 @@ export interface CheckContext {
 export interface Verdict {
   pass: boolean;
   message: string;
+  /**
+   * Only the learner's answer was wrong, not their request: the same trace can be checked again.
+   * Any other failure starts a new attempt with a traceparent of its own.
+   */
+  answerOnly?: boolean;
 }
 
 const pass = (message: string): Verdict => ({ pass: true, message });
 const fail = (message: string): Verdict => ({ pass: false, message });
+const wrongAnswer = (message: string): Verdict => ({ pass: false, message, answerOnly: true });
 
 function status(span: SpanNode | undefined): number | undefined {
   const code = span?.attributes['http.response.status_code'];
@@ -35,11 +41,12 @@ function find(context: CheckContext, name: string): SpanNode | undefined {
 
 function expectStatus(context: CheckContext, expected: number, then: () => Verdict): Verdict {
   const got = status(context.root);
-  if (got !== expected)
-    return fail(
-      `Your request reached the API (${context.root?.name}) but answered ${got}, not ${expected}. Look at the hint.`,
-    );
-  return then();
+  if (got === expected) return then();
+  const why =
+    got === 401
+      ? "the token in your shell is not your lab account's (or it expired): use the TOKEN line above."
+      : `the exercise asks for a ${expected}: run its commands above as they are, after the shell lines.`;
+  return fail(`Your request reached the API (${context.root?.name}) but answered ${got}, not ${expected}: ${why}`);
 }
 
 export const checks: Record<string, (context: CheckContext) => Verdict | Promise<Verdict>> = {
@@ -136,13 +143,13 @@ export const checks: Record<string, (context: CheckContext) => Verdict | Promise
     const inner = c.spans.filter((s) => s !== c.root && s.kind !== 'SERVER');
     const slowest = inner.sort((a, b) => b.durationMs - a.durationMs)[0];
     if (!slowest) return fail('Your trace has no spans under the SERVER span yet.');
-    if (!c.answer.trim()) return fail('Type the name of the slowest span under the SERVER span, then Check.');
+    if (!c.answer.trim()) return wrongAnswer('Type the name of the slowest span under the SERVER span, then Check.');
     return c.answer.trim().toLowerCase() === slowest.name.toLowerCase()
       ? pass(
           `Yes: ${slowest.name} took ${slowest.durationMs.toFixed(1)} ms, the most of any span under ${c.root?.name}.`,
         )
-      : fail(
-          `Not ${c.answer.trim()}. Open the waterfall of your trace (the recent requests page) and compare the durations.`,
+      : wrongAnswer(
+          `Not ${c.answer.trim()}. Compare the durations: the second command prints every span of your trace with its durationMs.`,
         );
   },
 
@@ -187,7 +194,7 @@ export const checks: Record<string, (context: CheckContext) => Verdict | Promise
   'span-log-trace': (c) => {
     const answer = c.answer.trim().replace(/"/g, '');
     if (!answer)
-      return fail("Open your request's SERVER span, then its log line, and paste its requestId; then Check.");
+      return wrongAnswer("Open your request's SERVER span, then its log line, and paste its requestId; then Check.");
     const line = c.root?.logs?.find((l) => typeof l.fields.requestId === 'string');
     if (!line)
       return fail(
@@ -197,11 +204,24 @@ export const checks: Record<string, (context: CheckContext) => Verdict | Promise
       ? pass(
           `Yes: the line your SERVER span (${line.spanId}) wrote. Its trace_id and span_id lead back here, from stdout, the log search or VictoriaLogs.`,
         )
-      : fail(
+      : wrongAnswer(
           `${answer} is not the requestId of your request's log line: open the ${c.root?.name} span of trace ${c.traceId}.`,
         );
   },
 };
+
+/** The exercises that need Neo4j: on the embedded default, Check says so before anything else. */
+export const needsGraph = new Set(['open-breaker', 'worker-applies']);
+
+/** Whether this API runs without a graph (no NEO4J_URI), as its readiness check says. */
+export async function graphDisabled(): Promise<boolean> {
+  const response = await fetch(`${apiBase}/readyz`).catch(() => undefined);
+  const body = (await response?.json().catch(() => ({}))) as { checks?: { neo4j?: { status?: string } } };
+  return body.checks?.neo4j?.status === 'disabled';
+}
+
+export const GRAPH_DISABLED =
+  'The graph is disabled on this API (no NEO4J_URI): there is no breaker and no worker to watch. Start the API with Neo4j (see the README), then run the commands again.';
 
 export function contextFor(
   traceId: string,
@@ -210,7 +230,12 @@ export function contextFor(
   answer: string,
   token: string,
 ): CheckContext {
-  const spans = allSpans(tree);
-  const root = tree.find((s) => s.kind === 'SERVER') ?? spans.find((s) => s.kind === 'SERVER');
+  // Sent twice with one traceparent, a trace holds one SERVER span per request: the newest is the
+  // attempt the learner just made, and only its own spans are judged.
+  const servers = allSpans(tree)
+    .filter((s) => s.kind === 'SERVER')
+    .sort((a, b) => a.startTime - b.startTime);
+  const root = servers.filter((s) => s.parentSpanId === parentId).at(-1) ?? servers.at(-1);
+  const spans = root ? allSpans([root]) : allSpans(tree);
   return { traceId, parentId, tree, spans, root, answer, token };
 }

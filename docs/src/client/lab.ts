@@ -86,6 +86,12 @@ async function findOrMakeAccount(): Promise<Account> {
   return account;
 }
 
+/** The lab account's token when this browser has a live one, without registering or logging in. */
+export function storedToken(): string | undefined {
+  const known = storedAccount();
+  return known && known.expiresAt > Date.now() ? known.token : undefined;
+}
+
 export function forgetAccount(): void {
   localStorage.removeItem(ACCOUNT_KEY);
 }
@@ -97,6 +103,8 @@ export interface LabResponse {
   traceId: string;
   /** How long the browser waited for the answer, in ms. */
   elapsedMs: number;
+  /** When the fetch started, in ms since the epoch (a browser span starts there). */
+  sentAtMs: number;
 }
 
 function fill(value: string, n: string): string {
@@ -130,6 +138,7 @@ export async function sendLabRequest(request: LabRequest, traceparent?: string):
     body,
     traceId: context.traceId,
     elapsedMs: performance.now() - started,
+    sentAtMs: performance.timeOrigin + started,
   };
 }
 
@@ -139,22 +148,53 @@ export async function sendLabRequest(request: LabRequest, traceparent?: string):
 export type SpanNode = Omit<ApiSpanNode, 'children'> & { logs?: StoredLog[]; children: SpanNode[] };
 export type { StoredLog };
 
+/** Another trace that links to this one (the worker's drain, linking back to the request). */
+export interface IncomingLink {
+  traceId: string;
+  spanId?: string;
+  /** The linking span's name (`outbox event todo.created`). */
+  spanName?: string;
+}
+
+export interface TraceBody {
+  spans: SpanNode[];
+  /** The traces that link here, as GET /debug/traces/:id names them (`linkedFrom`; none on an older API). */
+  linkedFrom: IncomingLink[];
+}
+
+function incomingLinks(body: Record<string, unknown>): IncomingLink[] {
+  const links = Array.isArray(body.linkedFrom) ? (body.linkedFrom as unknown[]) : [];
+  return links.filter(
+    (l): l is IncomingLink => typeof l === 'object' && l !== null && typeof (l as IncomingLink).traceId === 'string',
+  );
+}
+
 /**
- * One trace's span tree, or undefined when the API does not have it. The SERVER span ends just
- * after the answer is sent, so a trace read at once may still miss it: with `attempts`, ask again
- * a few times until the request's SERVER span is in.
+ * One trace, or undefined when the API does not have it. The SERVER span ends just after the
+ * answer is sent, so a trace read at once may still miss it: with `attempts`, ask again a few
+ * times until the request's SERVER span is in.
  */
-export async function readTrace(traceId: string, attempts = 1): Promise<SpanNode[] | undefined> {
+export async function readTraceBody(traceId: string, attempts = 1): Promise<TraceBody | undefined> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     // The first look waits a moment too: a 404 for a trace still ending would be noise in the console.
     if (attempts > 1) await new Promise((resolve) => setTimeout(resolve, 100 + 150 * attempt));
-    const response = await fetch(`${apiBase}/debug/traces/${traceId}`);
+    // A trace with an authenticated request in it is its user's: the lab account's token shows it.
+    const token = storedToken();
+    const response = await fetch(`${apiBase}/debug/traces/${traceId}`, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    });
     if (response.ok) {
-      const { spans } = (await response.json()) as { spans: SpanNode[] };
-      if (spans.some((s) => s.kind === 'SERVER' || !s.parentSpanId)) return spans;
+      const body = (await response.json()) as { spans: SpanNode[] } & Record<string, unknown>;
+      if (body.spans.some((s) => s.kind === 'SERVER' || !s.parentSpanId))
+        return { spans: body.spans, linkedFrom: incomingLinks(body) };
     } else if (response.status !== 404) throw new Error(`GET /debug/traces/${traceId} answered ${response.status}`);
   }
   return undefined;
+}
+
+/** One trace's span tree, or undefined when the API does not have it (see readTraceBody). */
+export async function readTrace(traceId: string, attempts = 1): Promise<SpanNode[] | undefined> {
+  return (await readTraceBody(traceId, attempts))?.spans;
 }
 
 /** Every span of a tree, depth first. */

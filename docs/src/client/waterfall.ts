@@ -42,9 +42,9 @@ function isError(span: SpanNode): boolean {
 
 const base = import.meta.env.BASE_URL.replace(/\/$/, '');
 
-/** Where a log line's trace opens, on the span that wrote it. */
+/** The trace page for one trace id (where a link between traces leads), opened on a span when given (a log line's). */
 export function traceHref(traceId: string, spanId?: string): string {
-  return `${base}/traces/?id=${traceId}${spanId ? `&span=${spanId}` : ''}#span-${spanId ?? ''}`;
+  return `${base}/traces/?id=${traceId}${spanId ? `&span=${spanId}#span-${spanId}` : ''}`;
 }
 
 /** One log line: level, time and message; opened, its fields. */
@@ -74,11 +74,22 @@ export function renderLogLine(line: StoredLog, options: { start?: number; linkTr
   return details;
 }
 
-export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElement {
+/** How long a trace lasts, from its first span's start to its last span's end, in ms. */
+export function traceLength(tree: SpanNode[]): number {
   const spans = allSpans(tree);
   const start = Math.min(...spans.map((s) => s.startTime));
   const end = Math.max(...spans.map((s) => s.startTime + s.durationMs));
-  const total = Math.max(end - start, 0.001);
+  return Math.max(end - start, 0.001);
+}
+
+/**
+ * `axisMs` puts the trace on a longer time axis than its own (the compare view: two traces, one
+ * scale, so a bar's length means the same time in both).
+ */
+export function renderWaterfall(tree: SpanNode[], highlight: string, options: { axisMs?: number } = {}): HTMLElement {
+  const spans = allSpans(tree);
+  const start = Math.min(...spans.map((s) => s.startTime));
+  const total = Math.max(options.axisMs ?? 0, traceLength(tree));
   const list = element('ol', { className: 'waterfall' });
   list.setAttribute('aria-label', `Trace waterfall, ${spans.length} spans over ${total.toFixed(1)} ms`);
 
@@ -86,12 +97,16 @@ export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElemen
     const offset = ((span.startTime - start) / total) * 100;
     const width = Math.max((span.durationMs / total) * 100, 0.4);
     const marks: string[] = [];
-    if (span.name === highlight) marks.push('this step');
+    if (highlight && span.name === highlight) marks.push('this step');
     if (isError(span)) marks.push('error');
     const problem = span.attributes['flowlab.problem.type'];
     if (problem) marks.push(String(problem));
     const logs = span.logs ?? [];
     if (logs.length > 0) marks.push(`${logs.length} log line${logs.length === 1 ? '' : 's'}`);
+    // The side a span is from, where it is not the API: the browser's spans on step 1.
+    const service = span.attributes['service.name'];
+    if (service) marks.push(String(service));
+    if (span.links.length) marks.push('linked');
 
     const bar = element('span', { className: 'bar' });
     bar.style.marginInlineStart = `${offset}%`;
@@ -99,15 +114,23 @@ export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElemen
     const summary = element(
       'summary',
       {},
-      element('span', { className: 'name' }, span.name),
-      element('span', { className: 'marks' }, marks.map((m) => `[${m}]`).join(' ')),
+      // The whole name, wrapped when the row is narrow, never cut: the marks follow it.
+      element(
+        'span',
+        { className: 'name' },
+        element('span', { className: 'span-name' }, span.name),
+        ' ',
+        element('span', { className: 'kind' }, span.kind),
+        marks.length ? ' ' : '',
+        element('span', { className: 'marks' }, marks.map((m) => `[${m}]`).join(' ')),
+      ),
       element('span', { className: 'duration' }, `${span.durationMs.toFixed(1)} ms`),
       element('span', { className: 'track' }, bar),
     );
     summary.style.setProperty('--depth', String(depth));
     const details = element('details', { id: `span-${span.spanId}` }, summary);
     details.dataset.span = span.name;
-    if (span.name === highlight) details.classList.add('highlight');
+    if (highlight && span.name === highlight) details.classList.add('highlight');
     if (isError(span)) details.classList.add('error');
     const facts: [string, unknown][] = [
       ['kind', span.kind],
@@ -117,11 +140,7 @@ export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElemen
       // A link leads to another trace: the worker's event span to the request that wrote the event.
       ...span.links.map((l): [string, unknown] => [
         'link',
-        element(
-          'a',
-          { href: `${import.meta.env.BASE_URL.replace(/\/$/, '')}/traces/?id=${l.traceId}` },
-          `trace ${l.traceId}, span ${l.spanId}`,
-        ),
+        element('a', { href: traceHref(l.traceId) }, `trace ${l.traceId}, span ${l.spanId}`),
       ]),
     ];
     details.append(table('Span', facts), table('Attributes', Object.entries(span.attributes)));

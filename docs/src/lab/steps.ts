@@ -7,10 +7,10 @@
 export interface LabRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
-  /** A JSON body; `{n}` in a string becomes a fresh number, so titles never collide. */
+  /** A JSON body; `{n}` in a string (or the path) becomes a fresh number, so titles never collide. */
   body?: Record<string, unknown>;
   headers?: Record<string, string>;
-  /** Requests sent first, untraced by the page (a read that fills the cache, a todo to delete). */
+  /** Requests sent first (a read that fills the cache); traced and drawn too when the step compares. */
   before?: LabRequest[];
   /** Whether the request carries the learner's token. */
   auth?: boolean;
@@ -22,6 +22,10 @@ export interface StepRun {
   request: LabRequest;
   /** Response headers worth showing on this page. */
   headers: string[];
+  /** Traced from the page: a click span and a fetch span of the browser's own, above the SERVER span. */
+  fromBrowser?: boolean;
+  /** Compare two requests: `before` is traced too, and both waterfalls are drawn on one time axis. */
+  compare?: [string, string];
 }
 
 const create = (title: string): LabRequest => ({
@@ -34,7 +38,9 @@ const create = (title: string): LabRequest => ({
 const common = ['traceresponse', 'x-request-id', 'server-timing'];
 
 const runs = {
-  'click-and-fetch': { span: 'POST /todos', request: create('Follow the click'), headers: common },
+  // The concepts page's first trace: a create sent as the todo app sends it, from the click.
+  concepts: { span: 'POST /todos', request: create('My first trace'), headers: common, fromBrowser: true },
+  'click-and-fetch': { span: 'POST', request: create('Follow the click'), headers: common, fromBrowser: true },
   'request-id': {
     span: 'POST /todos',
     request: { ...create('Name the request'), headers: { 'X-Request-ID': 'learn-request-{n}' } },
@@ -53,13 +59,15 @@ const runs = {
   },
   'cache-lookup': {
     span: 'cache lookup',
+    // A search never asked for before ({n}): the first read misses, the same read again hits.
     request: {
       method: 'GET',
-      path: '/todos?limit=5',
+      path: '/todos?limit=5&q=cache-demo-{n}',
       auth: true,
-      before: [{ method: 'GET', path: '/todos?limit=5', auth: true }],
+      before: [{ method: 'GET', path: '/todos?limit=5&q=cache-demo-{n}', auth: true }],
     },
     headers: ['x-cache', 'server-timing', 'traceresponse'],
+    compare: ['the first read: a miss', 'the same read again: a hit'],
   },
   'duplicate-check': { span: 'duplicate check', request: create('Only once'), headers: ['location', 'traceresponse'] },
   'outbox-write': { span: 'outbox write', request: create('Tell the graph'), headers: common },
@@ -73,7 +81,7 @@ export const stepRuns: Record<StepName, StepRun> = runs;
 
 /** The curl command a reader runs by hand; `$API` and `$TOKEN` come from their shell. */
 export function curlCommand(request: LabRequest, extra: { traceparent?: string } = {}): string {
-  const lines = [`curl -i -X ${request.method} "$API${request.path}"`];
+  const lines = [`curl -i -X ${request.method} "$API${request.path.replaceAll('{n}', '1')}"`];
   if (request.auth) lines.push(`-H "Authorization: Bearer $TOKEN"`);
   for (const [name, value] of Object.entries(request.headers ?? {}))
     lines.push(`-H '${name}: ${value.replace('{n}', '1')}'`);

@@ -31,7 +31,11 @@ let browser: Browser;
 const traceIdOf = (shell: Shell) => shell.TRACEPARENT.split('-')[1] ?? '';
 
 async function spansOf(shell: Shell): Promise<{ name: string; kind: string; durationMs: number; spanId: string }[]> {
-  const { spans } = await (await fetch(`${server.base}/debug/traces/${traceIdOf(shell)}`)).json();
+  // The learner's own trace: their token reads it.
+  const response = await fetch(`${server.base}/debug/traces/${traceIdOf(shell)}`, {
+    headers: { Authorization: `Bearer ${shell.TOKEN}` },
+  });
+  const { spans } = await response.json();
   const flat = (nodes: { children: unknown[] }[]): never[] =>
     nodes.flatMap((n) => [n, ...flat(n.children as { children: unknown[] }[])]) as never[];
   return flat(spans);

@@ -3,9 +3,10 @@
 import { type StepName, stepRuns } from '../../src/lab/steps.ts';
 import { dashboardSlug, dashboards } from '../../src/lib/dashboard-pages.ts';
 
+/** Every page with a Run it panel, in the order a learner meets them: the concepts page, then the steps. */
 export const stepPages = (Object.keys(stepRuns) as StepName[]).map((step) => ({
   step,
-  path: `/learn/steps/${step}/`,
+  path: step === 'concepts' ? '/learn/concepts/' : `/learn/steps/${step}/`,
   span: stepRuns[step].span,
 }));
 
