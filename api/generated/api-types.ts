@@ -460,8 +460,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The lab's telemetry views: Jaeger search through the API, Jaeger's own UI, Prometheus's graph page */
+        /** The lab's telemetry views: Jaeger search through the API, Jaeger's own UI, Prometheus's series through the API, Prometheus's graph page */
         get: operations["getTelemetryViews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/debug/prometheus/query_range": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One PromQL query over a time range, from the lab's Prometheus, as series aligned on one list of timestamps (the docs' dashboard charts) */
+        get: operations["queryPrometheusRange"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3320,11 +3337,126 @@ export interface operations {
                             ui: string | null;
                         };
                         prometheus: {
+                            query: boolean;
+                            running: boolean;
                             ui: string;
                         };
                         logs: {
                             victoriaLogs: boolean;
                         };
+                    };
+                };
+            };
+        };
+    };
+    queryPrometheusRange: {
+        parameters: {
+            query: {
+                query: string;
+                start: string;
+                end: string;
+                step: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        query: string;
+                        start: number;
+                        end: number;
+                        step: number;
+                        /** @description Unix seconds: start, start + step, … up to end */
+                        timestamps: number[];
+                        series: {
+                            labels: {
+                                [key: string]: string;
+                            };
+                            /** @description One per timestamp; null where there is none */
+                            values: (number | null)[];
+                        }[];
+                        /** @description How many series Prometheus answered; at most 50 are returned */
+                        seriesTotal: number;
+                    };
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description Request validation failed (/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/validation-failed";
+                        /** @enum {number} */
+                        status: 422;
+                    };
+                };
+            };
+            /** @description Dependency failed (/problems/dependency-failed) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/dependency-failed";
+                        /** @enum {number} */
+                        status: 502;
+                    };
+                };
+            };
+            /** @description Dependency unavailable (/problems/dependency-unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/dependency-unavailable";
+                        /** @enum {number} */
+                        status: 503;
+                    };
+                };
+            };
+            /** @description Dependency timed out (/problems/dependency-timeout) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/dependency-timeout";
+                        /** @enum {number} */
+                        status: 504;
                     };
                 };
             };

@@ -36,6 +36,7 @@ import { browserSpanRoutes } from './trace-views/browser-spans.routes.ts';
 import { debugRoutes } from './trace-views/debug.routes.ts';
 import { jaegerRoutes } from './trace-views/jaeger.routes.ts';
 import { logRoutes } from './trace-views/logs.routes.ts';
+import { prometheusRoutes } from './trace-views/prometheus.routes.ts';
 import { viewsRoutes } from './trace-views/views.routes.ts';
 
 /** A page exports a batch every few hundred ms while someone clicks: 120 a minute is plenty. */
@@ -125,7 +126,17 @@ export function createApp(deps: AppDependencies) {
         jaegerSearch: Boolean(services.jaeger),
         victoriaLogs: Boolean(services.victoriaLogs),
         jaegerUi: config.WEB_JAEGER_URL,
+        prometheusReady: services.prometheus ? () => services.prometheus?.ready() ?? Promise.resolve(false) : undefined,
         prometheusUi: config.WEB_PROMETHEUS_URL,
+      }),
+    )
+    // Prometheus's series for the dashboard charts: open where /metrics is (see the route).
+    .route(
+      '/debug',
+      prometheusRoutes({
+        prometheus: services.prometheus,
+        open: !config.METRICS_TOKEN && !production,
+        isReader: (authorization) => isAdmin(authorization) || services.isScraper(authorization),
       }),
     )
     .route('/', metricsRoutes({ metrics, tokenRequired: Boolean(config.METRICS_TOKEN), isScraper: services.isScraper }))

@@ -17,6 +17,9 @@ export const DEV_SERVER_ORIGINS = ['4321', '5173'].flatMap((port) => [
   `http://127.0.0.1:${port}`,
 ]);
 
+/** The native Prometheus (scripts/lib/prometheus.sh): what PROMETHEUS_URL is in development when unset. */
+export const NATIVE_PROMETHEUS_URL = 'http://127.0.0.1:9090';
+
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
 /**
@@ -170,6 +173,18 @@ const configSchema = z.object({
     .min(64 * 1024)
     .max(256 * 1024 * 1024)
     .default(8 * 1024 * 1024),
+  // Prometheus's query API, read by /debug/prometheus/query_range for the docs' dashboard charts
+  // (natively http://127.0.0.1:9090, the development default; in Docker http://prometheus:9090).
+  // Unset outside development: that route answers 503 and the pages keep their Prometheus links.
+  PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PROMETHEUS_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // The largest answer read from Prometheus: a query over too many series is refused, not buffered.
+  PROMETHEUS_QUERY_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   // Where a browser opens Prometheus's graph page: the docs' dashboard pages link each panel there.
   WEB_PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:9090'),
   // The service name in the API's spans (also read by the OpenTelemetry SDK): a user's Jaeger search
@@ -265,6 +280,8 @@ export function loadConfig(env: Environment = process.env): Config {
     ADMIN_TOKEN_GENERATED: generate,
   };
   config.CORS_ORIGINS ??= development ? DEV_SERVER_ORIGINS : [];
+  // `npm start` alone draws the dashboards as soon as `bash scripts/services.sh up prometheus` runs.
+  config.PROMETHEUS_URL ??= development ? NATIVE_PROMETHEUS_URL : undefined;
   if (!development && config.JWT_SECRET === DEFAULT_JWT_SECRET) {
     throw new ConfigError([
       `JWT_SECRET: the development default is refused when NODE_ENV=${config.NODE_ENV}; set a secret of at least 32 characters`,

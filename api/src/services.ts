@@ -24,6 +24,7 @@ import type { TelemetryStores } from './telemetry/process-telemetry.ts';
 import { watchDependencies } from './telemetry/watch-dependencies.ts';
 import { createTodoService } from './todos/todos.service.ts';
 import { createJaegerQuery } from './trace-views/jaeger-query.ts';
+import { createPrometheusQuery } from './trace-views/prometheus-query.ts';
 import { createVictoriaLogsQuery } from './trace-views/victorialogs-query.ts';
 
 /** What createApp is built from: the opened dependencies, and this process's telemetry objects. */
@@ -100,6 +101,15 @@ export function createServices(deps: AppDependencies) {
       })
     : undefined;
 
+  // Prometheus's series for the dashboard charts (PROMETHEUS_URL: by default the native one, in development).
+  const prometheus = config.PROMETHEUS_URL
+    ? createPrometheusQuery({
+        baseUrl: config.PROMETHEUS_URL,
+        timeoutMs: config.PROMETHEUS_QUERY_TIMEOUT_MS,
+        maxBytes: config.PROMETHEUS_QUERY_MAX_BYTES,
+      })
+    : undefined;
+
   const stopWatching = watchDependencies(metrics, {
     dependencySpans: telemetry.dependencySpans,
     database,
@@ -122,6 +132,7 @@ export function createServices(deps: AppDependencies) {
     graph,
     outbox,
     jaeger,
+    prometheus,
     victoriaLogs,
     sites: defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR }),
     stop: stopWatching,

@@ -131,7 +131,7 @@ export const problemTypes = {
     status: 502,
     title: 'Dependency failed',
     description:
-      'A service the API reads for you (Jaeger) answered with an error, or with something too large or not understood; the `dependency` field names it.',
+      'A service the API reads for you (Jaeger, Prometheus) answered with an error, or with something too large or not understood; the `dependency` field names it.',
   },
   'dependency-unavailable': {
     status: 503,
@@ -141,7 +141,8 @@ export const problemTypes = {
   'dependency-timeout': {
     status: 504,
     title: 'Dependency timed out',
-    description: 'A service the API reads for you (Jaeger) did not answer in time; the `dependency` field names it.',
+    description:
+      'A service the API reads for you (Jaeger, Prometheus) did not answer in time; the `dependency` field names it.',
   },
 } as const satisfies Record<string, { status: number; title: string; description: string }>;
 

@@ -6,24 +6,29 @@
  * - jaeger.search: the API reads a Jaeger (JAEGER_QUERY_URL), so /debug/jaeger/* answers;
  * - jaeger.ui: Jaeger's own UI, only where it is real (WEB_JAEGER_URL: compose sets it; the native
  *   Jaeger, built from the Go module proxy, serves no UI);
+ * - prometheus.query: the API reads a Prometheus (PROMETHEUS_URL), so /debug/prometheus/query_range
+ *   answers and the dashboard pages draw their charts; prometheus.running: it answers right now
+ *   (GET /-/ready, a second at most), so a page says "not running" without a failed query per panel;
  * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL);
  * - logs.victoriaLogs: the API reads VictoriaLogs (VICTORIALOGS_URL), so /debug/logs?source=victorialogs answers.
  */
 import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../http/access.ts';
 import { createRouter, jsonContent } from '../http/openapi.ts';
+import { untraced } from '../telemetry/tracing.ts';
 
 const viewsRoute = defineRoute('public', {
   method: 'get',
   path: '/views',
   operationId: 'getTelemetryViews',
   tags: ['debug'],
-  summary: "The lab's telemetry views: Jaeger search through the API, Jaeger's own UI, Prometheus's graph page",
+  summary:
+    "The lab's telemetry views: Jaeger search through the API, Jaeger's own UI, Prometheus's series through the API, Prometheus's graph page",
   responses: {
     200: jsonContent(
       z.object({
         jaeger: z.object({ search: z.boolean(), ui: z.string().nullable() }),
-        prometheus: z.object({ ui: z.string() }),
+        prometheus: z.object({ query: z.boolean(), running: z.boolean(), ui: z.string() }),
         logs: z.object({ victoriaLogs: z.boolean() }),
       }),
       'The views',
@@ -34,16 +39,20 @@ const viewsRoute = defineRoute('public', {
 export function viewsRoutes(options: {
   jaegerSearch: boolean;
   jaegerUi?: string;
+  /** Undefined when the API reads no Prometheus. */
+  prometheusReady?: () => Promise<boolean>;
   prometheusUi: string;
   victoriaLogs?: boolean;
 }) {
   const trim = (url: string) => url.replace(/\/$/, '');
-  return createRouter().openapi(viewsRoute, (c) => {
+  return createRouter().openapi(viewsRoute, async (c) => {
     c.header('Cache-Control', 'no-cache');
+    const ready = options.prometheusReady;
+    const running = ready ? await untraced(ready) : false;
     return c.json(
       {
         jaeger: { search: options.jaegerSearch, ui: options.jaegerUi ? trim(options.jaegerUi) : null },
-        prometheus: { ui: trim(options.prometheusUi) },
+        prometheus: { query: Boolean(ready), running, ui: trim(options.prometheusUi) },
         logs: { victoriaLogs: options.victoriaLogs ?? false },
       },
       200,

@@ -46,7 +46,8 @@ describe('the Jaeger view without a Jaeger', () => {
     expect(views.status).toBe(200);
     expect(views.json).toEqual({
       jaeger: { search: false, ui: null },
-      prometheus: { ui: 'http://127.0.0.1:9090' },
+      prometheus: { query: false, running: false, ui: 'http://127.0.0.1:9090' },
+      logs: { victoriaLogs: false },
     });
   });
 
@@ -60,7 +61,8 @@ describe('the Jaeger view without a Jaeger', () => {
     });
     expect((await compose.send('GET', '/debug/views')).json).toEqual({
       jaeger: { search: true, ui: 'http://localhost:16687' },
-      prometheus: { ui: 'http://localhost:19090' },
+      prometheus: { query: false, running: false, ui: 'http://localhost:19090' },
+      logs: { victoriaLogs: false },
     });
   });
 

@@ -192,6 +192,7 @@ describe('docker-compose.yml', () => {
     expect(env.WEB_PROMETHEUS_URL).toBe(`http://localhost:${variable('FLOWLAB_PROMETHEUS_PORT:-9090')}`);
     expect(services.prometheus?.ports).toContain(`127.0.0.1:${variable('FLOWLAB_PROMETHEUS_PORT:-9090')}:9090`);
     expect(env.JAEGER_QUERY_URL).toBe('http://jaeger:16686');
+    expect(env.PROMETHEUS_URL).toBe('http://prometheus:9090');
   });
 
   it('starts the API once PostgreSQL and Redis are healthy, without waiting for Neo4j', async () => {

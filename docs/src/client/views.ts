@@ -7,7 +7,7 @@ import { apiBase } from './lab.ts';
 
 export interface LabViews {
   jaeger: { search: boolean; ui: string | null };
-  prometheus: { ui: string };
+  prometheus: { query: boolean; running: boolean; ui: string };
   /** Whether the API reads VictoriaLogs (VICTORIALOGS_URL): GET /debug/logs?source=victorialogs. */
   logs?: { victoriaLogs: boolean };
 }

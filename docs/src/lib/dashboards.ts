@@ -31,6 +31,7 @@ export interface DashboardPanel {
   maxDataPoints?: number;
   timeFrom?: string;
   targets?: DashboardTarget[];
+  fieldConfig?: { defaults?: { unit?: string } };
 }
 
 export interface Dashboard {
@@ -174,6 +175,8 @@ export interface PanelView {
   title: string;
   description?: string;
   type: string;
+  /** Grafana's unit for the values (s, ms, bytes, percentunit, reqps, ops, short). */
+  unit: string;
   timing: PanelTiming;
   queries: PanelQuery[];
   /** Relative to Prometheus's base URL: the page puts the base in front at run time. */
@@ -213,6 +216,7 @@ export function loadDashboards(repoRoot: string): { dashboards: DashboardView[];
             title: panel.title,
             description: panel.description,
             type: panel.type,
+            unit: panel.fieldConfig?.defaults?.unit ?? 'short',
             timing,
             queries,
             graphPath: prometheusGraphLink('', queries, timing),
