@@ -17,8 +17,10 @@
  * RECENT_TRACES_* and TRACES_PER_SECOND go through config.ts's schema (telemetrySettings).
  */
 import { register } from 'node:module';
-import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -73,39 +75,33 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
     ...(!env.OTEL_TRACES_SAMPLER && { sampler: labSampler(settings.tracesPerSecond) }),
     // Metrics are served by prom-client at /metrics; the SDK exports traces only.
     metricReaders: [],
+    // Only the libraries the API calls are instrumented (not the 40-odd of the auto-instrumentation
+    // bundle): each one loaded wraps its module and costs memory and start-up time even if unused.
     instrumentations: [
-      getNodeAutoInstrumentations({
-        // Noisy and rarely what a learner is looking for.
-        '@opentelemetry/instrumentation-fs': { enabled: false },
-        '@opentelemetry/instrumentation-dns': { enabled: false },
-        '@opentelemetry/instrumentation-net': { enabled: false },
-        // The HTTP server span is renamed by the app to "METHOD /route" once the route is known.
-        '@opentelemetry/instrumentation-http': {
-          // Probes, scrapes and the trace viewer itself would drown the learner's own requests.
-          // So would the pages of the walkthrough and the web client, the browser spans they send
-          // (/otlp/), and CORS preflights.
-          ignoreIncomingRequestHook: (request) =>
-            request.method === 'OPTIONS' ||
-            /^\/(healthz|readyz|metrics|debug\/|otlp\/|learn(\/|$)|app(\/|$))/.test(request.url ?? ''),
-          // url.query keeps the parameter names only for these: a search (?q=) is personal data,
-          // a cursor says nothing to a reader. The first four are the instrumentation's defaults.
-          redactedQueryParamsServer: ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'q', 'cursor'],
-        },
-        // Redis commands would otherwise carry their values (cached todos) in db.statement.
-        // Calls outside any request (start-up checks) make no orphan traces.
-        '@opentelemetry/instrumentation-ioredis': {
-          dbStatementSerializer: (command) => command,
-          requireParentSpan: true,
-        },
-        // pg: the statement with its placeholders, never the values. A span per pool checkout
-        // would double the spans of every step; pool waits show in flowlab_db_pool_connections.
-        '@opentelemetry/instrumentation-pg': {
-          enhancedDatabaseReporting: false,
-          ignoreConnectSpans: true,
-          requireParentSpan: true,
-        },
-        // The logger adds trace_id and span_id itself (telemetry/logger.ts), in plain sight.
-        '@opentelemetry/instrumentation-pino': { enabled: false },
+      // The HTTP server span is renamed by the app to "METHOD /route" once the route is known.
+      new HttpInstrumentation({
+        // Probes, scrapes and the trace viewer itself would drown the learner's own requests.
+        // So would the pages of the walkthrough and the web client, the browser spans they send
+        // (/otlp/), and CORS preflights.
+        ignoreIncomingRequestHook: (request) =>
+          request.method === 'OPTIONS' ||
+          /^\/(healthz|readyz|metrics|debug\/|otlp\/|learn(\/|$)|app(\/|$))/.test(request.url ?? ''),
+        // url.query keeps the parameter names only for these: a search (?q=) is personal data,
+        // a cursor says nothing to a reader. The first four are the instrumentation's defaults.
+        redactedQueryParamsServer: ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'q', 'cursor'],
+      }),
+      // Redis commands would otherwise carry their values (cached todos) in db.statement.
+      // Calls outside any request (start-up checks) make no orphan traces.
+      new IORedisInstrumentation({
+        dbStatementSerializer: (command) => command,
+        requireParentSpan: true,
+      }),
+      // pg: the statement with its placeholders, never the values. A span per pool checkout
+      // would double the spans of every step; pool waits show in flowlab_db_pool_connections.
+      new PgInstrumentation({
+        enhancedDatabaseReporting: false,
+        ignoreConnectSpans: true,
+        requireParentSpan: true,
       }),
     ],
   });
