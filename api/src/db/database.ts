@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Faults } from '../lab/faults.ts';
+import { initPgliteFolder } from './pglite-initdb.ts';
 import { tracePglite } from './pglite-tracing.ts';
 import * as schema from './schema.ts';
 
@@ -105,7 +106,10 @@ export const pgliteStartParams = [
 /** The embedded default. `dataDir` is a folder, or "memory://" for a throwaway database. */
 export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://');
-  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  if (!inMemory) {
+    await mkdir(dataDir, { recursive: true });
+    await initPgliteFolder(dataDir, pgliteStartParams);
+  }
   const client = tracePglite(await PGlite.create(inMemory ? undefined : dataDir, { startParams: pgliteStartParams }));
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
