@@ -5,44 +5,17 @@
  *
  *   k6 run load-tests/spike.ts
  */
-import { sleep } from 'k6';
-import { usersFor } from './lib/config.ts';
-import { readers, writers } from './lib/executors.ts';
-import { LIFECYCLE_STEPS, scenarioOptions } from './lib/options.ts';
-import { summaryFor } from './lib/summary.ts';
-import { browse, cleanUp, lifecycle, prepareRun, type RunData } from './lib/workloads.ts';
+import { mixedLoad } from './lib/mixed-load.ts';
 
-const CREATES_PER_SECOND = 1;
-
-export const options = scenarioOptions({
-  scenarios: {
-    writers: writers(CREATES_PER_SECOND, '3m'),
-    readers: readers([
-      { duration: '30s', target: 5 },
-      { duration: '10s', target: 60 },
-      { duration: '1m', target: 60 },
-      { duration: '10s', target: 5 },
-      { duration: '1m10s', target: 5 },
-    ]),
-  },
-  steps: LIFECYCLE_STEPS,
+export const { options, setup, write, read, teardown, handleSummary } = mixedLoad({
+  name: 'spike',
+  createsPerSecond: 1,
+  duration: '3m',
+  readerStages: [
+    { duration: '30s', target: 5 },
+    { duration: '10s', target: 60 },
+    { duration: '1m', target: 60 },
+    { duration: '10s', target: 5 },
+    { duration: '1m10s', target: 5 },
+  ],
 });
-
-export function setup(): RunData {
-  return prepareRun({ users: usersFor(CREATES_PER_SECOND) });
-}
-
-export function write(data: RunData): void {
-  lifecycle(data);
-}
-
-export function read(data: RunData): void {
-  browse(data);
-  sleep(1);
-}
-
-export function teardown(data: RunData): void {
-  cleanUp(data);
-}
-
-export const handleSummary = summaryFor('spike');

@@ -83,7 +83,7 @@ export type BuildOutcome = 'up-to-date' | 'built' | 'failed' | 'not-a-site';
 export function buildSite(
   dir: string,
   log: (line: string) => void = console.error,
-  // The build's own output goes to stderr: the API's stdout is its JSON log lines.
+  // A failed build's output goes to stderr ('ignore': nowhere, for tests that fail one on purpose).
   output: 'stderr' | 'ignore' = 'stderr',
 ): BuildOutcome {
   const manifest = join(dir, 'package.json');
@@ -101,17 +101,23 @@ export function buildSite(
     if (upToDate(hash)) return; // another process built it while this one waited
     log(`[flowlab] building ${name}/ (its sources changed; later starts reuse the build)`);
     const started = Date.now();
+    // The build's own output is kept, not shown: hundreds of lines a newcomer need not read on a
+    // first start. A failed build shows it whole, since that is where its reason is.
     const result = spawnSync('npm', ['run', 'build'], {
       cwd: dir,
       env: buildEnv(),
-      stdio: output === 'stderr' ? ['ignore', 2, 2] : 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
     });
     if (result.status === 0 && existsSync(join(dir, 'dist', 'index.html'))) {
       writeFileSync(stamp, hash);
       log(`[flowlab] built ${name}/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       outcome = 'built';
     } else {
-      log(`[flowlab] building ${name}/ failed; the API starts without the new build`);
+      // On stderr: the API's stdout is its log lines.
+      if (output === 'stderr')
+        process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}${result.error ?? ''}\n`);
+      log(`[flowlab] building ${name}/ failed (its output is above); the API starts without the new build`);
       outcome = 'failed';
     }
   });

@@ -22,6 +22,7 @@ import { createFaults } from '../src/lab/faults.ts';
 import { createOutboxWorker } from '../src/outbox/outbox-worker.ts';
 import { graphSyncFor } from '../src/outbox/wiring.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
+import { processTelemetry } from '../src/telemetry/process-telemetry.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://flowlab:flowlab@127.0.0.1:5432/flowlab';
 const neo4jUri = process.env.TEST_NEO4J_URI ?? 'bolt://127.0.0.1:7687';
@@ -56,7 +57,7 @@ try {
 
   async function buildBacklog(): Promise<number> {
     // No graph: this is the API during an outage; every event waits in the outbox.
-    const app = createApp({ config, database, logger, faults });
+    const app = createApp({ config, database, logger, faults, telemetry: processTelemetry });
     const send = (path: string, body: unknown, token?: string) =>
       app.request(path, {
         method: 'POST',

@@ -12,22 +12,23 @@ import { limitConnections, serverOptions } from './http/server-limits.ts';
 import { outboxWorkerFor } from './outbox/wiring.ts';
 import { defaultSites, isBuilt } from './sites/static-sites.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
-import { createLogger } from './telemetry/logger.ts';
+import { createLogger, prettyLogs } from './telemetry/logger.ts';
+import { processTelemetry } from './telemetry/process-telemetry.ts';
 
 const config = loadConfigOrExit();
 
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, pretty: prettyLogs(config) });
 const deps = await openDependencies(config, logger);
 if (config.MIGRATE_ON_START) await runMigrations(deps.database);
 const graphPreparation = deps.graph && prepareGraphInBackground(deps.graph.client, logger);
 const worker = config.OUTBOX_WORKER ? outboxWorkerFor({ ...deps, config, logger }) : undefined;
 worker?.start();
 
-const app = createApp({ ...deps, config, logger });
+const app = createApp({ ...deps, config, logger, telemetry: processTelemetry });
 if (config.LAB_MODE) {
   logger.warn(
     { labMode: true, nodeEnv: config.NODE_ENV },
-    'lab mode on: the fault switches at /lab/faults can slow or break PostgreSQL, Neo4j and Redis calls',
+    'lab mode on: the fault switches at /lab/faults can slow or break the database, the cache, Redis and Neo4j calls',
   );
 }
 
@@ -70,6 +71,10 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+  // A drill ends (its load stops, its faults go); a lab fault left on must not hold in-flight
+  // requests (up to 30 s a call) nor outlive the run.
+  app.dispose();
+  deps.faults.endAll();
   // Past the deadline, cut the connections that are left so the process still exits in time.
   const deadline = setTimeout(() => {
     logger.warn('shutdown deadline reached: closing remaining connections');

@@ -6,11 +6,11 @@ import { loadConfigOrExit } from './config.ts';
 import { closeDependencies, openDependencies, prepareGraphInBackground } from './dependencies.ts';
 import { outboxWorkerFor } from './outbox/wiring.ts';
 import { shutdownTelemetry } from './telemetry/lifecycle.ts';
-import { createLogger } from './telemetry/logger.ts';
+import { createLogger, prettyLogs } from './telemetry/logger.ts';
 
 const config = loadConfigOrExit();
 
-const logger = createLogger({ level: config.LOG_LEVEL, name: 'flowlab-outbox-worker' });
+const logger = createLogger({ level: config.LOG_LEVEL, name: 'flowlab-outbox-worker', pretty: prettyLogs(config) });
 if (!config.NEO4J_URI) {
   logger.error('NEO4J_URI is not set: the outbox worker has no graph to write to');
   process.exit(1);

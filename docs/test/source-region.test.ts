@@ -20,7 +20,9 @@ describe('extractRegion', () => {
   });
 
   it('finds a call by the function called', () => {
-    expect(extractRegion({ file: 'api/src/app.ts', call: 'bodyLimit' }).code).toMatch(/^const limitBody = bodyLimit\(/);
+    expect(extractRegion({ file: 'api/src/http/shell.ts', call: 'bodyLimit' }).code).toMatch(
+      /^const limitBody = bodyLimit\(/,
+    );
   });
 
   it('fails, naming file and region, when the region is gone', () => {
@@ -32,8 +34,9 @@ describe('extractRegion', () => {
     expect(() => extractRegion({ file: 'api/src/no-such-file.ts', span: 'x' })).toThrow(/does not exist/);
   });
 
-  it("pulls the README's request-path diagram", () => {
-    expect(extractMarkedBlock('README.md', 'request-path')).toContain('duplicate check');
-    expect(() => extractMarkedBlock('README.md', 'no-such-block')).toThrow(/no block marked/);
+  it('pulls the request-path diagram from its reference page', () => {
+    const page = 'docs/src/content/docs/reference/request-path.md';
+    expect(extractMarkedBlock(page, 'request-path')).toContain('duplicate check');
+    expect(() => extractMarkedBlock(page, 'no-such-block')).toThrow(/no block marked/);
   });
 });

@@ -1,8 +1,8 @@
 /**
- * Every scenario's options, checked as k6 would check them before a run, and against the README:
+ * Every scenario's options, checked as k6 would check them before a run, and against the docs:
  * known executors with their required fields and nothing else, exec functions that exist, durations
  * k6 can read, thresholds that parse for their metric's type, tag filters on real steps, and the
- * total duration the README's table documents. No server needed.
+ * total duration the load-test reference page's table documents. No server needed.
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,8 +52,10 @@ function end(spec: ScenarioSpec): number {
 }
 
 async function documentedMinutes(): Promise<Record<string, number>> {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('## Load tests'));
+  const section = await readFile(
+    new URL('../../docs/src/content/docs/reference/load-tests.md', import.meta.url),
+    'utf8',
+  );
   const rows: Record<string, number> = {};
   for (const match of section.matchAll(/^\| `([\w-]+)` +\| [^|]*?(\d+) min[^|]*\|/gm)) {
     rows[match[1] as string] = Number(match[2]);
@@ -110,9 +112,9 @@ describe.each(scenarioNames)('%s options', (name) => {
     expect(run.options.thresholds).toHaveProperty(['http_req_duration{step:create}']);
   });
 
-  it('runs as long as the README says', async () => {
+  it('runs as long as the load-test reference says', async () => {
     const documented = (await documentedMinutes())[name];
-    expect(documented, `a row for ${name} in the README's load-test table`).toBeDefined();
+    expect(documented, `a row for ${name} in the load-test reference's table`).toBeDefined();
     const total = Math.max(...Object.values(run.options.scenarios).map(end));
     expect(total / 60).toBe(documented);
   });

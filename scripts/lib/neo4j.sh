@@ -12,22 +12,23 @@
 # Authentication is off and only Bolt listens, on 127.0.0.1 (no HTTPS; HTTP only with FLOWLAB_NEO4J_HTTP_PORT).
 # Needs java (17 or 21) and mvn; both are installed from Debian packages when missing.
 #
-# The memory settings are docker-compose.yml's (api/test/stack/static.test.ts checks that they agree), so
+# The memory settings come from stack/neo4j/memory.env, which docker-compose.yml reads too, so
 # what the tests run against is what a laptop runs. A second Neo4j beside the first one, as the e2e tier's
 # memory measurement starts it, takes its own home, ports and a read-only lib folder from:
 #   FLOWLAB_NEO4J_HOME       home (default .data/neo4j)     FLOWLAB_NEO4J_LIB   jars (default <home>/lib; never
 #   FLOWLAB_NEO4J_BOLT_PORT  Bolt port (7687)                                    downloaded into when set)
 #   FLOWLAB_NEO4J_HTTP_PORT  HTTP port (unset: no HTTP)     FLOWLAB_NEO4J_PRETOUCH=1  -XX:+AlwaysPreTouch, as the image
-#   FLOWLAB_NEO4J_HEAP, FLOWLAB_NEO4J_PAGECACHE              memory settings (default: compose's)
+#   FLOWLAB_NEO4J_HEAP, FLOWLAB_NEO4J_PAGECACHE              memory settings (default: stack/neo4j/memory.env's)
 
 NEO4J_VERSION="${FLOWLAB_NEO4J_VERSION:-5.26.30}"
 NEO4J_HOST=127.0.0.1
 NEO4J_BOLT_PORT="${FLOWLAB_NEO4J_BOLT_PORT:-7687}"
 NEO4J_URL="bolt://$NEO4J_HOST:$NEO4J_BOLT_PORT"
 NEO4J_HTTP_PORT="${FLOWLAB_NEO4J_HTTP_PORT:-}"
-# docker-compose.yml's settings: `neo4j-admin server memory-recommendation --memory=768m --docker`.
-NEO4J_HEAP="${FLOWLAB_NEO4J_HEAP:-230m}"
-NEO4J_PAGECACHE="${FLOWLAB_NEO4J_PAGECACHE:-39m}"
+# shellcheck source=stack/neo4j/memory.env
+source "$(dirname "${BASH_SOURCE[0]}")/../../stack/neo4j/memory.env"
+NEO4J_HEAP="${FLOWLAB_NEO4J_HEAP:-$NEO4J_server_memory_heap_max__size}"
+NEO4J_PAGECACHE="${FLOWLAB_NEO4J_PAGECACHE:-$NEO4J_server_memory_pagecache_size}"
 NEO4J_START_SECONDS=120
 NEO4J_STOP_SECONDS=30
 

@@ -6,21 +6,21 @@
  * (account-inactive), and a reactivated account works again at once. See auth/account-states.ts.
  */
 
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { AccountStates } from '../auth/account-states.ts';
 import type { UsersRepository } from '../auth/users.repository.ts';
 import { ProblemError } from '../errors/problem.ts';
-import { bearerSecurity, createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
+import { defineRoute } from '../http/access.ts';
+import { createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
 
 const AccountStateSchema = z.object({ id: z.number().int(), isActive: z.boolean() }).openapi('AccountState');
 
 const change = (action: 'deactivate' | 'reactivate', summary: string) =>
-  createRoute({
+  defineRoute('admin', {
     method: 'post',
     path: `/users/{id}/${action}`,
     operationId: `${action}Account`,
     tags: ['admin'],
-    security: bearerSecurity,
     summary,
     request: { params: IdParamsSchema },
     responses: {

@@ -23,8 +23,8 @@ export function staticTokenCheck(adminToken: string | undefined): (authorization
   };
 }
 
-export function requireAdmin(adminToken: string | undefined) {
-  const isAdmin = staticTokenCheck(adminToken);
+/** `isAdmin` is the app's one check of ADMIN_TOKEN, when it has one already. */
+export function requireAdmin(adminToken: string | undefined, isAdmin = staticTokenCheck(adminToken)) {
   return createMiddleware<HonoEnv>(async function requireAdmin(c, next) {
     if (!adminToken) {
       throw invalidToken(

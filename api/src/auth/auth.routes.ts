@@ -1,27 +1,15 @@
-/** POST /auth/register, POST /auth/login, GET /auth/me. */
-import { createRoute } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import type { HonoEnv } from '../http/env.ts';
-import {
-  bearerSecurity,
-  bodyProblems,
-  createRouter,
-  jsonBody,
-  jsonContent,
-  problemResponses,
-  userProblems,
-} from '../http/openapi.ts';
+import { defineRoute } from '../http/access.ts';
+import { bodyProblems, createRouter, jsonBody, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import { AccessTokenSchema, LoginSchema, RegisterSchema, UserSchema } from './auth.schemas.ts';
 import { type AuthService, toPublicUser } from './auth.service.ts';
 import type { UsersRepository } from './users.repository.ts';
 
-const register = createRoute({
+const register = defineRoute('public', {
   method: 'post',
   path: '/register',
   operationId: 'register',
   tags: ['auth'],
   // Public: this is how a client gets an account in the first place.
-  security: [],
   summary: 'Create an account',
   description:
     'At most AUTH_RATE_LIMIT (30) register and login requests per AUTH_RATE_WINDOW_SECONDS (60) per address.',
@@ -41,12 +29,11 @@ const register = createRoute({
   },
 });
 
-const login = createRoute({
+const login = defineRoute('public', {
   method: 'post',
   path: '/login',
   operationId: 'login',
   tags: ['auth'],
-  security: [],
   summary: 'Exchange email and password for an access token',
   description: 'Shares the register rate limit: AUTH_RATE_LIMIT (30) per AUTH_RATE_WINDOW_SECONDS (60) per address.',
   request: { body: jsonBody(LoginSchema) },
@@ -65,28 +52,20 @@ const login = createRoute({
   },
 });
 
-const me = createRoute({
+const me = defineRoute('user', {
   method: 'get',
   path: '/me',
   operationId: 'getCurrentUser',
   tags: ['auth'],
   summary: 'The account the token belongs to',
-  security: bearerSecurity,
   responses: {
     200: jsonContent(UserSchema, 'The current user'),
     ...problemResponses(...userProblems),
   },
 });
 
-export function authRoutes(deps: {
-  auth: AuthService;
-  users: UsersRepository;
-  requireUser: MiddlewareHandler<HonoEnv>;
-}) {
-  const router = createRouter();
-  router.use('/me', deps.requireUser);
-
-  return router
+export function authRoutes(deps: { auth: AuthService; users: UsersRepository }) {
+  return createRouter()
     .openapi(register, async (c) => {
       const user = await deps.auth.register(c.req.valid('json'));
       return c.json(user, 201);

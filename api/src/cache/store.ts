@@ -173,3 +173,20 @@ export function memoryStore(limits: MemoryStoreLimits): CacheStore {
     },
   };
 }
+
+/**
+ * The lab's `cache` fault switch in front of either store: the embedded default's in-process
+ * cache can be slowed or broken like Redis, and its readers then bypass it (todo-cache.ts).
+ */
+export function withCacheFaults(store: CacheStore, faults: Faults): CacheStore {
+  const gate = () => faults.before('cache');
+  return {
+    kind: store.kind,
+    get: (key) => gate().then(() => store.get(key)),
+    set: (key, value, ttlSeconds, owner) => gate().then(() => store.set(key, value, ttlSeconds, owner)),
+    version: (key) => gate().then(() => store.version(key)),
+    bump: (key) => gate().then(() => store.bump(key)),
+    readVersioned: (versionKey, entryKey) => gate().then(() => store.readVersioned(versionKey, entryKey)),
+    add: (key, value, ttlSeconds, owner) => gate().then(() => store.add(key, value, ttlSeconds, owner)),
+  };
+}

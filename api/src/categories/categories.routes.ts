@@ -1,7 +1,7 @@
 /** POST /categories, GET /categories, DELETE /categories/:id. */
-import { createRoute } from '@hono/zod-openapi';
+
+import { defineRoute } from '../http/access.ts';
 import {
-  bearerSecurity,
   bodyProblems,
   createRouter,
   IdParamsSchema,
@@ -14,14 +14,12 @@ import { CategoryListSchema, CategorySchema, CreateCategorySchema } from './cate
 import type { CategoryService } from './categories.service.ts';
 
 const tags = ['categories'];
-const security = bearerSecurity;
 
-const createCategory = createRoute({
+const createCategory = defineRoute('user', {
   method: 'post',
   path: '/',
   operationId: 'createCategory',
   tags,
-  security,
   summary: 'Create a category',
   request: { body: jsonBody(CreateCategorySchema) },
   responses: {
@@ -47,12 +45,11 @@ const createCategory = createRoute({
   },
 });
 
-const listCategories = createRoute({
+const listCategories = defineRoute('user', {
   method: 'get',
   path: '/',
   operationId: 'listCategories',
   tags,
-  security,
   summary: 'List your categories, by name',
   responses: {
     200: jsonContent(CategoryListSchema, 'Your categories'),
@@ -60,12 +57,11 @@ const listCategories = createRoute({
   },
 });
 
-const deleteCategory = createRoute({
+const deleteCategory = defineRoute('user', {
   method: 'delete',
   path: '/{id}',
   operationId: 'deleteCategory',
   tags,
-  security,
   summary: 'Delete a category (its todos stay, without it)',
   request: { params: IdParamsSchema },
   responses: {

@@ -104,13 +104,16 @@ export const pgliteStartParams = [
 ];
 
 /** The embedded default. `dataDir` is a folder, or "memory://" for a throwaway database. */
-export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+export async function openPglite(dataDir: string, faults?: Faults): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) {
     await mkdir(dataDir, { recursive: true });
     await initPgliteFolder(dataDir, pgliteStartParams);
   }
-  const client = tracePglite(await PGlite.create(inMemory ? undefined : dataDir, { startParams: pgliteStartParams }));
+  const client = tracePglite(
+    await PGlite.create(inMemory ? undefined : dataDir, { startParams: pgliteStartParams }),
+    faults,
+  );
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,
@@ -129,8 +132,8 @@ export async function openDatabase(options: {
   pgliteDataDir: string;
   faults?: Faults;
 }): Promise<DatabaseHandle> {
-  // The lab's PostgreSQL faults apply to a PostgreSQL server; the embedded PGlite has none.
+  // The lab's `postgresql` fault switch reaches either: the pg driver's queries or PGlite's.
   return options.databaseUrl
     ? connectPostgres({ url: options.databaseUrl, poolMax: options.poolMax, faults: options.faults })
-    : openPglite(options.pgliteDataDir);
+    : openPglite(options.pgliteDataDir, options.faults);
 }

@@ -4,12 +4,12 @@
  *
  * drizzle's `.prepare(name)` binds the prepared query to the executor that built it. A
  * transaction is a new executor every time, so a repository working inside one would build
- * its SQL again on every call: drizzle's query building measured 100 to 280 µs a statement on
- * this machine under load, more than PostgreSQL takes to run the INSERT. Here the statement is
+ * its SQL again on every call, which costs more than PostgreSQL takes to run the INSERT
+ * (bench/README.md, "Query building"). Here the statement is
  * built once against the database; a transaction runs the same prepared query on its own
  * connection. The name makes node-postgres send a named statement, which PostgreSQL parses
  * and plans once per connection; PGlite ignores it. The pg instrumentation names the span
- * after it (`pg.query:INSERT todos <database>`), so names read like the statement they stand for.
+ * after it; telemetry/db-query-summary.ts then renames the span `INSERT todos`, as PGlite's is named.
  */
 import type { Database, Executor } from './database.ts';
 

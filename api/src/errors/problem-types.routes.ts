@@ -1,5 +1,6 @@
 /** GET /problems/:slug: what each problem `type` URI means, so clients can follow the link. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../http/access.ts';
 import { createRouter, jsonContent, problemResponses } from '../http/openapi.ts';
 import { ProblemError, type ProblemSlug, problemTypes, problemTypeUri } from './problem.ts';
 
@@ -7,22 +8,20 @@ const ProblemTypeSchema = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), description: z.string() })
   .openapi('ProblemType');
 
-const listProblemTypes = createRoute({
+const listProblemTypes = defineRoute('public', {
   method: 'get',
   path: '/problems',
   operationId: 'listProblemTypes',
   tags: ['problems'],
-  security: [],
   summary: 'Every problem type the API answers with',
   responses: { 200: jsonContent(z.object({ items: z.array(ProblemTypeSchema) }), 'The catalogue') },
 });
 
-const getProblemType = createRoute({
+const getProblemType = defineRoute('public', {
   method: 'get',
   path: '/problems/{slug}',
   operationId: 'getProblemType',
   tags: ['problems'],
-  security: [],
   summary: 'One problem type',
   request: { params: z.object({ slug: z.string().max(64).openapi({ example: 'validation-failed' }) }) },
   responses: {

@@ -55,6 +55,29 @@ export const problemTypes = {
     title: 'Duplicate category name',
     description: 'You already have a category with this name (compared case-insensitively).',
   },
+  'drill-running': {
+    status: 409,
+    title: 'A drill is running',
+    description:
+      'One drill runs at a time, and while it runs its fault switches are its own: finish it or give it up (DELETE /lab/drills/current/{runId}) first. `runId` names the running drill.',
+  },
+  'drill-unavailable': {
+    status: 409,
+    title: 'This drill needs the services',
+    description:
+      'Every cause of this drill lives in a dependency this API runs without (Neo4j or Redis): start the API with NEO4J_URI and REDIS_URL to run it.',
+  },
+  'drill-not-running': {
+    status: 409,
+    title: 'The drill has ended',
+    description: 'The drill was solved, given up, or ended when its lease ran out: start it again for a new cause.',
+  },
+  'fault-target-absent': {
+    status: 409,
+    title: 'No such dependency in this lab',
+    description:
+      'A lab fault names a dependency this API runs without (Neo4j without NEO4J_URI, Redis without REDIS_URL): there is no call to slow down or break. The `dependency` field names it; `postgresql` and `cache` work in every lab.',
+  },
   'payload-too-large': {
     status: 413,
     title: 'Request body too large',

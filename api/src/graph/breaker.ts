@@ -32,8 +32,8 @@ export interface BreakerOptions {
 export interface GraphBreaker {
   fire<T>(work: () => Promise<T>): Promise<T>;
   state(): BreakerState;
-  /** Called on every state change (for logs and metrics). */
-  onChange(listener: (state: BreakerState) => void): void;
+  /** Called on every state change (for logs and metrics); returns a function that stops it. */
+  onChange(listener: (state: BreakerState) => void): () => void;
   shutdown(): void;
 }
 
@@ -72,7 +72,13 @@ export function createGraphBreaker(options: BreakerOptions, logger: Logger): Gra
         }
       }),
     state,
-    onChange: (listener) => void listeners.push(listener),
+    onChange: (listener) => {
+      listeners.push(listener);
+      return () => {
+        const at = listeners.indexOf(listener);
+        if (at >= 0) listeners.splice(at, 1);
+      };
+    },
     shutdown: () => breaker.shutdown(),
   };
 }

@@ -1,17 +1,10 @@
 /** GET /todos/:id/related, GET /users/me/similar, GET /graph/stats. */
-import { createRoute, z } from '@hono/zod-openapi';
-import {
-  bearerSecurity,
-  createRouter,
-  IdParamsSchema,
-  jsonContent,
-  problemResponses,
-  userProblems,
-} from '../http/openapi.ts';
+import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../http/access.ts';
+import { createRouter, IdParamsSchema, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import type { GraphService } from './graph.service.ts';
 
 const tags = ['graph'];
-const security = bearerSecurity;
 const graphDown =
   ' Answers 503 dependency-unavailable (dependency: neo4j, with Retry-After) when no graph is configured (NEO4J_URI unset), Neo4j does not answer, or the circuit breaker is open.';
 
@@ -49,12 +42,11 @@ const StatsSchema = z
   })
   .openapi('GraphStats');
 
-const related = createRoute({
+const related = defineRoute('user', {
   method: 'get',
   path: '/todos/{id}/related',
   operationId: 'relatedTodos',
   tags,
-  security,
   summary: 'Your todos that share a category with this one (Neo4j)',
   description: `The todo must be yours (404 otherwise).${graphDown}`,
   request: { params: IdParamsSchema },
@@ -64,12 +56,11 @@ const related = createRoute({
   },
 });
 
-const similar = createRoute({
+const similar = defineRoute('user', {
   method: 'get',
   path: '/users/me/similar',
   operationId: 'similarUsers',
   tags,
-  security,
   summary: 'Users whose categories overlap yours, with a score (Neo4j)',
   description: graphDown.trim(),
   responses: {
@@ -78,12 +69,11 @@ const similar = createRoute({
   },
 });
 
-const stats = createRoute({
+const stats = defineRoute('user', {
   method: 'get',
   path: '/graph/stats',
   operationId: 'graphStats',
   tags,
-  security,
   summary: 'Node and relationship counts, the outbox backlog and the breaker state',
   description: graphDown.trim(),
   responses: {

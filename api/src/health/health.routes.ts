@@ -5,11 +5,12 @@
  * Neo4j and Redis being down degrade the API (graph writes wait in the outbox, the cache is
  * bypassed) but every request still succeeds, so /readyz stays 200 and says "degraded".
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Redis } from 'ioredis';
 import type { DatabaseHandle } from '../db/database.ts';
 import { ProblemError } from '../errors/problem.ts';
 import type { GraphClient } from '../graph/neo4j.ts';
+import { defineRoute } from '../http/access.ts';
 import { problemResponse } from '../http/error-handler.ts';
 import { createRouter, jsonContent, problemResponses } from '../http/openapi.ts';
 import { untraced } from '../telemetry/tracing.ts';
@@ -22,23 +23,21 @@ const CheckSchema = z.object({
   detail: z.string().optional(),
 });
 
-const healthz = createRoute({
+const healthz = defineRoute('public', {
   method: 'get',
   path: '/healthz',
   operationId: 'liveness',
   tags: ['health'],
   // Probes carry no credentials.
-  security: [],
   summary: 'Liveness: the process is up',
   responses: { 200: jsonContent(z.object({ status: z.literal('ok') }), 'The process is up') },
 });
 
-const readyz = createRoute({
+const readyz = defineRoute('public', {
   method: 'get',
   path: '/readyz',
   operationId: 'readiness',
   tags: ['health'],
-  security: [],
   summary: 'Readiness: each dependency answers',
   responses: {
     200: jsonContent(

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { Hono } from 'hono';
 import type { HonoEnv } from './env.ts';
 
 /** The package's files the page loads, served at /reference/<name>. */
@@ -71,16 +71,15 @@ function page(options: { openapiUrl: string; pageTitle: string; nonce: string })
 `;
 }
 
-export function mountApiReference(app: OpenAPIHono<HonoEnv>, options: { openapiUrl: string; pageTitle: string }) {
-  app.get('/reference', (c) => {
+export function apiReferenceRoutes(options: { openapiUrl: string; pageTitle: string }) {
+  const routes = new Hono<HonoEnv>().get('/reference', (c) => {
     const nonce = randomBytes(16).toString('base64');
     return c.html(page({ ...options, nonce }), 200, { 'Content-Security-Policy': contentSecurityPolicy(nonce) });
   });
-
   // Read once, on first use: 2 MB that most runs never ask for.
   for (const [name, contentType] of Object.entries(referenceAssets)) {
     let file: Promise<Buffer> | undefined;
-    app.get(`/reference/${name}`, async (c) => {
+    routes.get(`/reference/${name}`, async (c) => {
       file ??= readFile(referenceAssetFile(name as keyof typeof referenceAssets));
       return c.body(new Uint8Array(await file), 200, {
         'Content-Type': contentType,
@@ -88,4 +87,5 @@ export function mountApiReference(app: OpenAPIHono<HonoEnv>, options: { openapiU
       });
     });
   }
+  return routes;
 }

@@ -3,34 +3,18 @@
  * and every route documents its error responses with the same problem schema.
  */
 
-import { OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { type ProblemSlug, problemTypes, problemTypeUri } from '../errors/problem.ts';
 import type { HonoEnv } from './env.ts';
 import { MAX_ID, plainId } from './strict-input.ts';
-import { afterValidation, validationHook, validationStarts } from './validation.ts';
+import { validationHook } from './validation.ts';
 
 /**
- * A router whose routes validate with validationHook and time the step: every route that reads
- * a part of the request (params, query, headers, body) gets `validationStarts` just before its
- * validators and its handler wrapped by `afterValidation`, so the `validate request` span lasts
- * exactly as long as the validators worked.
+ * A router whose routes validate with validationHook: every refusal is the one 422 problem.
+ * Define its routes with defineRoute (access.ts), which says who may call each one.
  */
 export function createRouter() {
-  const router = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
-  const openapi = router.openapi;
-  router.openapi = ((
-    route: RouteConfig,
-    handler: Parameters<typeof openapi>[1],
-    hook?: Parameters<typeof openapi>[2],
-  ) => {
-    const { request } = route;
-    if (!request?.params && !request?.query && !request?.headers && !request?.cookies && !request?.body)
-      return openapi(route, handler, hook);
-    const middleware = route.middleware ? [route.middleware].flat() : [];
-    // The spread keeps what openapi() reads; createRoute's getRoutingPath is not among it.
-    return openapi({ ...route, middleware: [...middleware, validationStarts] }, afterValidation(handler), hook);
-  }) as typeof openapi;
-  return router;
+  return new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 }
 
 export const ProblemSchema = z
@@ -144,9 +128,6 @@ export function trimmedText<T extends z.ZodType<unknown, string>>(max: number, c
   const pattern = `^[${TRIMMED}]*[^${TRIMMED}](?:[\\s\\S]{0,${max - 2}}[^${TRIMMED}])?[${TRIMMED}]*$`;
   return z.string('must be a string').openapi({ pattern }).pipe(check);
 }
-
-/** The bearer scheme, named in every protected route's `security`. */
-export const bearerSecurity = [{ bearerAuth: [] }];
 
 /** A positive integer id in the path ("/todos/{id}"), plain decimal only ("1e3" and "0x1" are refused). */
 export const IdParamsSchema = z.object({

@@ -13,7 +13,7 @@
  *
  * @example
  *   app.use(requestId());
- *   app.use(requestObserver({ metrics, logger }));
+ *   app.use(requestObserver({ metrics, logger, serverTimings }));
  */
 import { context, type Span, trace } from '@opentelemetry/api';
 import type { Context } from 'hono';
@@ -22,7 +22,7 @@ import type { Logger } from 'pino';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '../telemetry/attributes.ts';
 import { requestLineLogger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { serverTimingHeader, serverTimings, type TimingStep } from '../telemetry/server-timing.ts';
+import { type ServerTimings, serverTimingHeader, type TimingStep } from '../telemetry/server-timing.ts';
 import { unsampledRequestContext } from '../telemetry/tracing.ts';
 import type { HonoEnv } from './env.ts';
 import { routeTemplate } from './route-template.ts';
@@ -53,7 +53,7 @@ function traceResponse(c: Context<HonoEnv>, request: Observed, sums?: Record<Tim
 /**
  * A header on a response the handler has already made. c.header() at this point rebuilds it
  * (new Response(res.body, res)), and reading the body makes @hono/node-server turn its light
- * response into a real one and stream it: about 47 µs of a cached GET's CPU in a profile. The
+ * response into a real one and stream it (its cost: bench/README.md, "Profile"). The
  * answer's own headers take the value as they are; a response whose headers are immutable
  * (Response.redirect, a fetch answer) still goes the long way.
  */
@@ -99,8 +99,8 @@ function logRequest(logger: Logger, c: Context<HonoEnv>, request: Observed): voi
 
 type RequestMetrics = Pick<Metrics, 'httpDuration' | 'activeRequests'>;
 
-export function requestObserver(deps: { metrics: RequestMetrics; logger: Logger }) {
-  const { metrics } = deps;
+export function requestObserver(deps: { metrics: RequestMetrics; logger: Logger; serverTimings: ServerTimings }) {
+  const { metrics, serverTimings } = deps;
   const logger = requestLineLogger(deps.logger);
   return createMiddleware<HonoEnv>(async function observeRequest(c, next) {
     const started = performance.now();

@@ -1,12 +1,15 @@
 /**
- * Lab fault switches: injected latency and errors in the calls to PostgreSQL, Neo4j or
- * Redis, so that a learner can slow a query or open the circuit breaker without stopping
- * a container. Every client calls `before(target)` first; with no fault set it costs nothing.
- * Only reachable over HTTP when LAB_MODE=1 and with the admin token (lab.routes.ts).
+ * Lab fault switches: injected latency and errors in the calls to the database (PostgreSQL or
+ * the embedded PGlite), the cache (Redis or the in-process one), Redis itself (cache and rate
+ * limits) or Neo4j, so that a learner can slow a query, bypass the cache or open the circuit
+ * breaker without stopping a service. Every client calls `before(target)` first; with no fault
+ * set it costs nothing. Only reachable over HTTP when LAB_MODE=1 and with the admin token
+ * (lab.routes.ts), and only for a target this API really calls (a lab without Neo4j has no
+ * Neo4j call to break).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const faultTargets = ['postgresql', 'neo4j', 'redis'] as const;
+export const faultTargets = ['postgresql', 'cache', 'redis', 'neo4j'] as const;
 export type FaultTarget = (typeof faultTargets)[number];
 
 export interface Fault {
@@ -31,10 +34,16 @@ export interface Faults {
   reset(target?: FaultTarget): void;
   list(): Partial<Record<FaultTarget, Fault>>;
   before(target: FaultTarget): Promise<void>;
+  /**
+   * Clears every fault and cuts short the latencies being waited out now: a shutting-down server
+   * must not hold its in-flight requests for a lab delay (up to 30 s a call).
+   */
+  endAll(): void;
 }
 
 export function createFaults(random: () => number = Math.random): Faults {
   const active = new Map<FaultTarget, Fault>();
+  let waiting = new AbortController();
   return {
     set: (target, fault) => void active.set(target, fault),
     reset: (target) => (target ? void active.delete(target) : active.clear()),
@@ -42,8 +51,17 @@ export function createFaults(random: () => number = Math.random): Faults {
     async before(target) {
       const fault = active.get(target);
       if (!fault) return;
-      if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+      if (fault.latencyMs > 0) {
+        // Ended early by endAll(): the call then goes ahead, as it would with no fault.
+        const ended = await sleep(fault.latencyMs, false, { signal: waiting.signal }).catch(() => true);
+        if (ended) return;
+      }
       if (fault.errorRate > 0 && random() < fault.errorRate) throw new InjectedFaultError(target);
+    },
+    endAll() {
+      active.clear();
+      waiting.abort();
+      waiting = new AbortController();
     },
   };
 }

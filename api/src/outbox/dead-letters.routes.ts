@@ -2,9 +2,10 @@
  * The outbox's dead letters: GET /admin/outbox/dead, POST /admin/outbox/:id/replay. Mounted under
  * /admin, behind the admin token (admin/require-admin.ts).
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
-import { bearerSecurity, createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
+import { defineRoute } from '../http/access.ts';
+import { createRouter, IdParamsSchema, jsonContent, problemResponses } from '../http/openapi.ts';
 import type { OutboxRepository } from './outbox.repository.ts';
 
 const DeadEventSchema = z
@@ -19,12 +20,11 @@ const DeadEventSchema = z
   })
   .openapi('DeadOutboxEvent');
 
-const listDead = createRoute({
+const listDead = defineRoute('admin', {
   method: 'get',
   path: '/outbox/dead',
   operationId: 'listDeadLetters',
   tags: ['admin'],
-  security: bearerSecurity,
   summary: 'Outbox events that failed too often to retry (dead letters)',
   responses: {
     200: jsonContent(z.object({ items: z.array(DeadEventSchema) }), 'Dead letters, oldest first'),
@@ -32,12 +32,11 @@ const listDead = createRoute({
   },
 });
 
-const replay = createRoute({
+const replay = defineRoute('admin', {
   method: 'post',
   path: '/outbox/{id}/replay',
   operationId: 'replayDeadLetter',
   tags: ['admin'],
-  security: bearerSecurity,
   summary: 'Put a dead letter back in line for the worker',
   request: { params: IdParamsSchema },
   responses: {

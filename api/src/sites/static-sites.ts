@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import type { HonoEnv } from '../http/env.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -36,9 +36,10 @@ function cacheControl(path: string): string {
   return /\/(_astro|assets)\//.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
-export function mountSites(app: Hono<HonoEnv>, sites: Site[]): Site[] {
-  const mounted = sites.filter(isBuilt);
-  for (const site of mounted) {
+/** The built sites' files, each under its mount; a site never built is left out. */
+export function siteRoutes(sites: Site[]) {
+  const app = new Hono<HonoEnv>();
+  for (const site of sites.filter(isBuilt)) {
     const bare = site.mount.slice(0, -1);
     app.get(bare, (c) => c.redirect(site.mount, 301));
     const files = serveStatic<HonoEnv>({
@@ -63,5 +64,5 @@ export function mountSites(app: Hono<HonoEnv>, sites: Site[]): Site[] {
       });
     }
   }
-  return mounted;
+  return app;
 }

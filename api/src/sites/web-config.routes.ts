@@ -23,8 +23,7 @@ export interface WebConfigOptions {
 }
 
 export function webConfigRoutes(options: WebConfigOptions) {
-  const router = new Hono<HonoEnv>();
-  router.get('/app/config.json', (c) => {
+  return new Hono<HonoEnv>().get('/app/config.json', (c) => {
     const collector = options.browserCollectorEndpoint ?? options.collectorEndpoint;
     const exportUrl = collector
       ? `${collector.replace(/\/$/, '')}/v1/traces`
@@ -48,5 +47,4 @@ export function webConfigRoutes(options: WebConfigOptions) {
       },
     });
   });
-  return router;
 }

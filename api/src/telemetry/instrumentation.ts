@@ -28,6 +28,7 @@ import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { ConfigError, telemetrySettings } from '../config.ts';
 import { API_VERSION } from '../version.ts';
+import { ATTR_DB_QUERY_SUMMARY, querySummary } from './db-query-summary.ts';
 import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
 import { recentTraces } from './recent-traces.ts';
@@ -92,9 +93,12 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
       }),
       // Redis commands would otherwise carry their values (cached todos) in db.statement.
       // Calls outside any request (start-up checks) make no orphan traces.
+      // Named by the command, as the semantic conventions name Redis spans (`GET`, `EVALSHA`), not
+      // ioredis's lower case; db.system.name=redis says which database it is.
       new IORedisInstrumentation({
         dbStatementSerializer: (command) => command,
         requireParentSpan: true,
+        requestHook: (span, { cmdName }) => span.updateName(cmdName.toUpperCase()),
       }),
       // pg: the statement with its placeholders, never the values. A span per pool checkout
       // would double the spans of every step; pool waits show in flowlab_db_pool_connections.
@@ -102,6 +106,12 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
         enhancedDatabaseReporting: false,
         ignoreConnectSpans: true,
         requireParentSpan: true,
+        // Named `INSERT todos`, `BEGIN` (db.query.summary), as PGlite's are: not `pg.query:INSERT todos learner_db`.
+        requestHook: (span, { query }) => {
+          const summary = querySummary(query.text);
+          span.updateName(summary);
+          span.setAttribute(ATTR_DB_QUERY_SUMMARY, summary);
+        },
       }),
     ],
   });

@@ -6,10 +6,8 @@
  * Written without blocking: stdout is an asynchronous SonicBoom (what pino does by default,
  * chosen here on purpose): a line is queued and written by the event loop, and a line that
  * comes while a write is in flight joins the next one; pino flushes what is queued on exit.
- * Measured with bench/log-line.ts (2 shared cores, load average 15, stdout a pipe): a
- * synchronous destination blocked the loop 46 µs a line, the asynchronous one 15 µs; buffering
- * lines to 4 KiB (minLength) gained nothing (21 µs), so it is not used: it would only delay a
- * learner's log line. Most of what remains is the redaction pass (4 µs a line without it).
+ * It blocks the loop least, and buffering lines (minLength) gained nothing, so it is not used: it
+ * would only delay a learner's log line. Figures: bench/README.md, "Log lines".
  */
 import { trace } from '@opentelemetry/api';
 import { type Logger, pino } from 'pino';
@@ -36,7 +34,27 @@ export const redactedPaths = [
   '*.METRICS_TOKEN',
 ];
 
-export function createLogger(options: { level: string; name?: string }, destination?: pino.DestinationStream): Logger {
+/**
+ * On a terminal in development, lines are printed for people (pino-pretty, in pino's worker
+ * thread, so the formatting costs the API nothing); anywhere else (a pipe, a file, a collector,
+ * production) they stay one JSON object a line: `npm start 2>&1 | tee api.log` saves JSON.
+ */
+export function prettyLogs(env: { NODE_ENV: string }, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  return stdout.isTTY === true && env.NODE_ENV !== 'production';
+}
+
+function prettyDestination(): pino.DestinationStream {
+  return pino.transport({
+    target: 'pino-pretty',
+    // One line an entry, as in JSON: a grep for a trace id shows the whole line, span_id included.
+    options: { destination: 1, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' },
+  });
+}
+
+export function createLogger(
+  options: { level: string; name?: string; pretty?: boolean },
+  destination?: pino.DestinationStream,
+): Logger {
   return pino(
     {
       name: options.name ?? 'flowlab-api',
@@ -55,15 +73,15 @@ export function createLogger(options: { level: string; name?: string }, destinat
         return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
       },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? (options.pretty ? prettyDestination() : pino.destination({ dest: 1, sync: false })),
   );
 }
 
 /**
  * The logger for the one line per request (http/request-observer.ts): its fields are fixed
  * (method, route, path, status, duration, request id, user id) and never a secret, so it skips
- * the redaction pass, which is most of a line's cost (15 µs a line with it, 4 without, in
- * bench/log-line.ts: the wildcard paths make pino look at every key). It inherits the rest:
+ * the redaction pass, which is most of a line's cost (the wildcard paths make pino look at every
+ * key; figures: bench/README.md, "Log lines"). It inherits the rest:
  * level, mixin (trace_id, span_id), serializers, stream.
  */
 export function requestLineLogger(logger: Logger): Logger {

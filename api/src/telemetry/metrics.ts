@@ -8,7 +8,15 @@
  * - the Node.js runtime: event-loop delay, GC, heap (prom-client's default metrics).
  * Label values are bounded: routes are templates, operations come from a fixed set of code paths.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type Metric,
+  Registry,
+  type RegistryContentType,
+} from 'prom-client';
 
 export const OPENMETRICS = Registry.OPENMETRICS_CONTENT_TYPE;
 export const PROMETHEUS_TEXT = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -17,18 +25,63 @@ export interface BacklogSource {
   backlog(): Promise<{ pending: number; dead: number; oldestPendingAgeSeconds: number }>;
 }
 
-export function createMetrics() {
-  // Exemplars exist only in OpenMetrics, so metrics are registered on an OpenMetrics registry;
-  // a second registry holds the same metric objects to answer in the classic text format.
-  const registry = new Registry<typeof OPENMETRICS>();
-  registry.setContentType(OPENMETRICS);
-  const registers = [registry];
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
-  // These three are gauges with a _total suffix, which Prometheus's naming rules (and promtool)
-  // reserve for counters; the lab does without them.
-  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
-    registry.removeSingleMetric(name);
+let runtime: Metric[] | undefined;
+
+/**
+ * The Node.js runtime's metrics (prom-client's defaults), made once per process and shared by every
+ * app in it: the event loop and the GC are the process's, and prom-client starts monitors for them
+ * that it offers no way to stop, so a second set would only add monitors that never go away.
+ */
+function runtimeMetrics(): Metric[] {
+  if (!runtime) {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+    // These three are gauges with a _total suffix, which Prometheus's naming rules (and promtool)
+    // reserve for counters; the lab does without them.
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ]) {
+      registry.removeSingleMetric(name);
+    }
+    runtime = registry.getMetricsAsArray() as unknown as Metric[];
   }
+  return runtime;
+}
+
+/**
+ * A counter under the name one format gives it, read through its public get(): OpenMetrics names
+ * the family without _total (its samples add it), the classic text format names the samples with
+ * it. prom-client keeps one name per counter and rewrites it in place during an OpenMetrics scrape,
+ * so the names would depend on which format was scraped first; each format gets its own view instead.
+ */
+function counterNamed(counter: Metric, name: string): Metric {
+  const view = { name, type: 'counter', get: async () => ({ ...(await counter.get()), name }) };
+  return view as unknown as Metric;
+}
+
+/** One exposition registry: every metric, counters under the name this format gives them. */
+function expositionRegistry(metrics: Metric[], format: 'openmetrics' | 'text'): Registry<RegistryContentType> {
+  const registry = new Registry<RegistryContentType>();
+  if (format === 'openmetrics') registry.setContentType(OPENMETRICS);
+  for (const metric of metrics) {
+    if (!(metric instanceof Counter)) {
+      registry.registerMetric(metric);
+      continue;
+    }
+    const family = (metric as unknown as { name: string }).name.replace(/_total$/, '');
+    registry.registerMetric(counterNamed(metric, format === 'openmetrics' ? family : `${family}_total`));
+  }
+  return registry;
+}
+
+export function createMetrics() {
+  // Exemplars exist only in OpenMetrics, so the histograms are made on an OpenMetrics registry
+  // (prom-client insists); the expositions below are views of the same metric objects.
+  const own = new Registry<typeof OPENMETRICS>();
+  own.setContentType(OPENMETRICS);
+  const registers = [own];
 
   const httpDuration = new Histogram({
     name: 'http_server_request_duration_seconds',
@@ -99,19 +152,9 @@ export function createMetrics() {
     registers,
   });
 
-  const textRegistry = new Registry();
-  const all = registry.getMetricsAsArray() as unknown as Metric[];
-  for (const metric of all) textRegistry.registerMetric(metric);
-  // An OpenMetrics scrape renames counters in place (process_cpu_seconds_total becomes
-  // process_cpu_seconds), so the names would depend on which format was scraped before. Every
-  // counter gets its family name (no _total) once, here; each format then adds the suffix to its samples.
-  const counters = all
-    .filter((m) => m instanceof Counter)
-    .map((m) => {
-      const metric = m as unknown as { name: string };
-      metric.name = metric.name.replace(/_total$/, '');
-      return metric.name;
-    });
+  const all = [...runtimeMetrics(), ...(own.getMetricsAsArray() as unknown as Metric[])];
+  const openMetrics = expositionRegistry(all, 'openmetrics');
+  const text = expositionRegistry(all, 'text');
 
   return {
     httpDuration,
@@ -133,17 +176,9 @@ export function createMetrics() {
     async expose(accept: string | undefined): Promise<{ contentType: string; body: string }> {
       await Promise.all(this.sources.map(async (source) => source()));
       if (accept?.includes('application/openmetrics-text')) {
-        return { contentType: OPENMETRICS, body: await registry.metrics() };
+        return { contentType: OPENMETRICS, body: await openMetrics.metrics() };
       }
-      // prom-client appends _total to counters only in OpenMetrics; the classic format
-      // (and promtool) wants the suffix in the name itself.
-      let body = await textRegistry.metrics();
-      for (const name of counters) {
-        body = body
-          .replace(new RegExp(`^(# (?:HELP|TYPE) )${name} `, 'gm'), `$1${name}_total `)
-          .replace(new RegExp(`^${name}([{ ])`, 'gm'), `${name}_total$1`);
-      }
-      return { contentType: PROMETHEUS_TEXT, body };
+      return { contentType: PROMETHEUS_TEXT, body: await text.metrics() };
     },
   };
 }

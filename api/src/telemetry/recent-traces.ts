@@ -4,10 +4,13 @@
  * Bounded three ways: at most `maxTraces` traces, `maxSpans` spans and about `maxBytes` bytes
  * in all; the oldest trace goes first. Ended spans are kept as the SDK made them and turned into
  * plain objects only when somebody reads them: every request pays for the store, few are read.
- * Served by GET /debug/traces and GET /debug/traces/:traceId.
+ * Served by GET /debug/traces and GET /debug/traces/:traceId (trace-views/debug.routes.ts).
  *
  * Each trace may have owners: the users whose token authenticated a request in it (`claim`).
- * The list shows a user only the traces they own; a trace by id is open to whoever holds the id.
+ * The list shows a user only the traces they own, and the traces linked to one of theirs: the
+ * outbox worker's `outbox drain` trace links to the request that wrote the event, so it is the
+ * learner's too. A trace by id is open to whoever holds the id, with its links both ways
+ * (`linksTo`, `linkedFrom`), so a viewer can follow them.
  */
 import type { Attributes, Context } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
@@ -41,25 +44,20 @@ export interface TraceSummary {
   startTime: string;
   durationMs: number;
   spanCount: number;
+  /** The traces this one links to (the worker's to the requests that wrote its events). */
+  linksTo?: string[];
 }
 
-export interface SpanNode extends StoredSpan {
-  children: SpanNode[];
-}
-
-/**
- * One trace's spans as a tree, children in start order; a span whose parent is not among them
- * (a remote caller's, or one not kept) is a root. Jaeger's traces are drawn through it too.
- */
-export function spanTree(spans: StoredSpan[]): SpanNode[] {
-  const nodes = new Map(spans.map((s) => [s.spanId, { ...s, children: [] as SpanNode[] }]));
-  const roots: SpanNode[] = [];
-  for (const node of [...nodes.values()].sort((a, b) => a.startTime - b.startTime)) {
-    const parent = node.parentSpanId ? nodes.get(node.parentSpanId) : undefined;
-    if (parent) parent.children.push(node);
-    else roots.push(node);
-  }
-  return roots;
+/** A link between two kept traces, seen from one of them. */
+export interface TraceLink {
+  /** The other trace. */
+  traceId: string;
+  /** The span there: the one linked to (linksTo), or the one whose link points here (linkedFrom). */
+  spanId: string;
+  /** That span's name, when the other trace is kept (linkedFrom always is). */
+  spanName?: string;
+  /** The span of this trace at this end of the link. */
+  localSpanId: string;
 }
 
 function toStored(span: ReadableSpan): StoredSpan {
@@ -87,8 +85,8 @@ function toStored(span: ReadableSpan): StoredSpan {
 
 /**
  * A rough size of a kept span, in bytes: enough to bound the store's memory, cheap to count.
- * An ended SDK span with two short attributes measured 965 bytes of heap (Node 24, SDK 2.x):
- * about 800 for the span itself, the rest for its name and attributes.
+ * About 800 bytes for the SDK span itself, then its strings (the measurement: bench/README.md,
+ * "Recent traces").
  */
 function approximateBytes(span: ReadableSpan): number {
   let bytes = 800 + span.name.length * 2;
@@ -203,7 +201,8 @@ export class RecentTraces implements SpanProcessor {
   list(filter: { route?: string; status?: 'ok' | 'error'; limit: number; ownerId?: number }): TraceSummary[] {
     const summaries: TraceSummary[] = [];
     for (const [traceId, { spans }] of [...this.traces.entries()].reverse()) {
-      if (filter.ownerId !== undefined && !this.owners.get(traceId)?.has(filter.ownerId)) continue;
+      const linksTo = [...new Set(spans.flatMap((s) => s.links.map((l) => l.context.traceId)))];
+      if (filter.ownerId !== undefined && !this.isOwnedBy(traceId, linksTo, filter.ownerId)) continue;
       // A trace is listed once its root has ended: the span without a parent, or whose parent is
       // the caller's (a traceparent from the web front end or curl), so not a span of this process.
       const ended = spans.find((s) => !s.parentSpanContext || s.parentSpanContext.isRemote);
@@ -223,20 +222,60 @@ export class RecentTraces implements SpanProcessor {
         startTime: new Date(root.startTime).toISOString(),
         durationMs: root.durationMs,
         spanCount: spans.length,
+        ...(linksTo.length > 0 && { linksTo }),
       });
       if (summaries.length >= filter.limit) break;
     }
     return summaries;
   }
 
-  /** The span tree of one trace, children in start order; undefined when it is not (or no longer) kept. */
-  tree(traceId: string): SpanNode[] | undefined {
-    const spans = this.traces.get(traceId)?.spans.map(toStored);
-    return spans && spanTree(spans);
+  /** A user's trace: they authenticated in it, or it links to one they did (the worker's, to their request). */
+  private isOwnedBy(traceId: string, linksTo: string[], ownerId: number): boolean {
+    if (this.owners.get(traceId)?.has(ownerId)) return true;
+    return linksTo.some((linked) => linked !== traceId && this.owners.get(linked)?.has(ownerId));
   }
 
-  spans(traceId: string): StoredSpan[] {
-    return (this.traces.get(traceId)?.spans ?? []).map(toStored);
+  /**
+   * A trace's links both ways: its spans' links to other traces, and the kept spans elsewhere that
+   * link to it. The second reads every kept span (bounded by maxSpans), only when somebody asks.
+   */
+  links(traceId: string): { linksTo: TraceLink[]; linkedFrom: TraceLink[] } {
+    const linksTo: TraceLink[] = [];
+    const linkedFrom: TraceLink[] = [];
+    const nameOf = (otherTrace: string, spanId: string) =>
+      this.traces.get(otherTrace)?.spans.find((s) => s.spanContext().spanId === spanId)?.name;
+    for (const [otherTrace, { spans }] of this.traces) {
+      for (const span of spans) {
+        for (const link of span.links) {
+          const target = link.context;
+          if (otherTrace === traceId && target.traceId !== traceId) {
+            const spanName = nameOf(target.traceId, target.spanId);
+            linksTo.push({
+              traceId: target.traceId,
+              spanId: target.spanId,
+              ...(spanName && { spanName }),
+              localSpanId: span.spanContext().spanId,
+            });
+          } else if (otherTrace !== traceId && target.traceId === traceId) {
+            linkedFrom.push({
+              traceId: otherTrace,
+              spanId: span.spanContext().spanId,
+              spanName: span.name,
+              localSpanId: target.spanId,
+            });
+          }
+        }
+      }
+    }
+    return { linksTo, linkedFrom };
+  }
+
+  /**
+   * One trace's spans as plain objects; undefined when it is not (or no longer) kept.
+   * The lab's views (trace-views/span-tree.ts) make the tree.
+   */
+  spans(traceId: string): StoredSpan[] | undefined {
+    return this.traces.get(traceId)?.spans.map(toStored);
   }
 }
 

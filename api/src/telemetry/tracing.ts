@@ -42,12 +42,18 @@ export function recordError(span: Span, error: unknown): void {
  * (ECONNREFUSED, EOPENBREAKER, a PostgreSQL SQLSTATE, a Neo4j status), else its class name.
  */
 export function errorType(error: unknown): string {
-  const { code, name, cause } = (error ?? {}) as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
-  // drizzle wraps the driver's error: the SQLSTATE is on its cause.
+  const { code, name, cause } = (error ?? {}) as {
+    code?: unknown;
+    name?: unknown;
+    cause?: { code?: unknown; name?: unknown };
+  };
+  // drizzle wraps the driver's error: the SQLSTATE (or a lab fault's class) is on its cause.
   for (const candidate of [code, cause?.code]) {
     if (typeof candidate === 'string' && /^[\w.-]{1,80}$/.test(candidate)) return candidate;
   }
-  if (typeof name === 'string' && name && name !== 'Error') return name;
+  for (const candidate of [name, cause?.name]) {
+    if (typeof candidate === 'string' && candidate && candidate !== 'Error') return candidate;
+  }
   return ERROR_TYPE_VALUE_OTHER;
 }
 

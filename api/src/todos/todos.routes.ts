@@ -1,8 +1,8 @@
 /** The todo lifecycle over HTTP: contracts (createRoute) and handlers, side by side. */
-import { createRoute } from '@hono/zod-openapi';
+
+import { defineRoute } from '../http/access.ts';
 import { sendJsonText } from '../http/json-text.ts';
 import {
-  bearerSecurity,
   bodyProblems,
   createRouter,
   IdParamsSchema,
@@ -23,7 +23,6 @@ import {
 import type { TodoService } from './todos.service.ts';
 
 const tags = ['todos'];
-const security = bearerSecurity;
 
 /** Where a todo's id leads next: the links a client (or Schemathesis' stateful phase) follows. */
 const todoLinks = {
@@ -44,12 +43,11 @@ const todoHeaders = {
   },
 };
 
-const createTodo = createRoute({
+const createTodo = defineRoute('user', {
   method: 'post',
   path: '/',
   operationId: 'createTodo',
   tags,
-  security,
   summary: 'Create a todo',
   description:
     'The title is trimmed and must be 1 to 200 characters and unique among your todos (case-insensitively). ' +
@@ -73,12 +71,11 @@ const createTodo = createRoute({
   },
 });
 
-const listTodos = createRoute({
+const listTodos = defineRoute('user', {
   method: 'get',
   path: '/',
   operationId: 'listTodos',
   tags,
-  security,
   summary: 'List your todos, newest first',
   request: { query: ListTodosQuerySchema },
   responses: {
@@ -87,12 +84,11 @@ const listTodos = createRoute({
   },
 });
 
-const getTodo = createRoute({
+const getTodo = defineRoute('user', {
   method: 'get',
   path: '/{id}',
   operationId: 'getTodo',
   tags,
-  security,
   summary: 'Read one todo',
   request: { params: IdParamsSchema },
   responses: {
@@ -101,12 +97,11 @@ const getTodo = createRoute({
   },
 });
 
-const updateTodo = createRoute({
+const updateTodo = defineRoute('user', {
   method: 'patch',
   path: '/{id}',
   operationId: 'updateTodo',
   tags,
-  security,
   summary: 'Change a todo; completed: true completes it, false reopens it',
   description:
     'Send at least one field. Each of categoryIds must be one of your categories, or the answer is 422; ' +
@@ -121,12 +116,11 @@ const updateTodo = createRoute({
   },
 });
 
-const deleteTodo = createRoute({
+const deleteTodo = defineRoute('user', {
   method: 'delete',
   path: '/{id}',
   operationId: 'deleteTodo',
   tags,
-  security,
   summary: 'Delete a todo',
   request: { params: IdParamsSchema },
   responses: {

@@ -1,23 +1,23 @@
 /**
  * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON.
- * The list needs a token: a user's access token lists the requests made with it, the admin
- * token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
+ * The list needs a token: a user's access token lists the requests made with it (and the traces
+ * linked to them: the outbox worker's), the admin token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
  * own response's traceresponse, or they chose it in a traceparent), so a 401 can be looked up too.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
-import type { Authenticate } from '../http/auth.ts';
-import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
+import { defineRoute } from '../http/access.ts';
+import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import type { RecentTraces } from '../telemetry/recent-traces.ts';
-import { untraced } from '../telemetry/tracing.ts';
+import { spanTree } from './span-tree.ts';
 
-const listTraces = createRoute({
+const listTraces = defineRoute('viewer', {
   method: 'get',
   path: '/traces',
   operationId: 'listRecentTraces',
   tags: ['debug'],
-  summary: "Recent traces, newest first: your own (access token), or everyone's (ADMIN_TOKEN)",
-  security: bearerSecurity,
+  summary:
+    "Recent traces, newest first: your own and the traces linked to them (access token), or everyone's (ADMIN_TOKEN)",
   request: {
     query: z.object({
       route: z
@@ -52,38 +52,49 @@ export const traceIdParams = z.object({
     .openapi({ param: { name: 'traceId', in: 'path' } }),
 });
 
-const getTrace = createRoute({
+const TraceLinkSchema = z
+  .object({
+    traceId: z.string(),
+    spanId: z.string(),
+    spanName: z.string().optional(),
+    localSpanId: z.string(),
+  })
+  .openapi('TraceLink');
+
+const getTrace = defineRoute('public', {
   method: 'get',
   path: '/traces/{traceId}',
   operationId: 'getRecentTrace',
   tags: ['debug'],
-  security: [],
-  summary: "One trace's span tree, with timings, attributes and events",
+  summary: "One trace's span tree, with timings, attributes and events, and its links to other traces both ways",
+  description:
+    "linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace.",
   request: {
     params: traceIdParams,
   },
   responses: {
-    200: jsonContent(z.object({ traceId: z.string(), spans: z.array(z.record(z.string(), z.unknown())) }), 'The trace'),
+    200: jsonContent(
+      z.object({
+        traceId: z.string(),
+        spans: z.array(z.record(z.string(), z.unknown())),
+        linksTo: z.array(TraceLinkSchema),
+        linkedFrom: z.array(TraceLinkSchema),
+      }),
+      'The trace',
+    ),
     ...problemResponses('not-found', 'validation-failed'),
   },
 });
 
-export function debugRoutes(deps: {
-  traces: RecentTraces;
-  isAdmin: (authorization: string | undefined) => boolean;
-  authenticate: Authenticate;
-}) {
+export function debugRoutes(deps: { traces: RecentTraces }) {
   const disabled = () =>
     new ProblemError('not-found', {
       detail: 'The recent-traces view is off (RECENT_TRACES_MAX=0, the production default), or telemetry is disabled.',
     });
   return createRouter()
     .openapi(listTraces, async (c) => {
-      const authorization = c.req.header('Authorization');
-      // The viewer's own lookup would otherwise be a trace of its own (PGlite's spans need no parent).
-      const ownerId = deps.isAdmin(authorization)
-        ? undefined
-        : (await untraced(() => deps.authenticate(authorization))).id;
+      const viewer = c.get('viewer');
+      const ownerId = viewer.admin ? undefined : viewer.userId;
       if (!deps.traces.enabled) throw disabled();
       const items = deps.traces.list({ ...c.req.valid('query'), ownerId });
       return c.json({ items: items as unknown as Record<string, unknown>[] }, 200);
@@ -91,8 +102,11 @@ export function debugRoutes(deps: {
     .openapi(getTrace, (c) => {
       if (!deps.traces.enabled) throw disabled();
       const { traceId } = c.req.valid('param');
-      const spans = deps.traces.tree(traceId);
-      if (!spans) throw new ProblemError('not-found', { detail: `Trace ${traceId} is not among the recent traces.` });
-      return c.json({ traceId, spans: spans as unknown as Record<string, unknown>[] }, 200);
+      const kept = deps.traces.spans(traceId);
+      if (!kept) throw new ProblemError('not-found', { detail: `Trace ${traceId} is not among the recent traces.` });
+      return c.json(
+        { traceId, spans: spanTree(kept) as unknown as Record<string, unknown>[], ...deps.traces.links(traceId) },
+        200,
+      );
     });
 }

@@ -6,7 +6,8 @@
  * OpenTelemetry status folded into tags, events as `logs`, the parent and the links as
  * `references`. This module unfolds them again; nothing here does I/O.
  */
-import { type SpanNode, spanTree, type TraceSummary } from '../telemetry/recent-traces.ts';
+import type { TraceSummary } from '../telemetry/recent-traces.ts';
+import { flattenSpans, type SpanNode, spanTree } from './span-tree.ts';
 
 export interface JaegerKeyValue {
   key: string;
@@ -77,19 +78,15 @@ function toNode(span: JaegerSpan, trace: JaegerTrace): SpanNode {
   };
 }
 
-/** The span tree of one Jaeger trace, children in start order (as RecentTraces.tree builds it). */
+/** The span tree of one Jaeger trace, children in start order (as the recent-traces view builds it). */
 export function jaegerTree(trace: JaegerTrace): SpanNode[] {
   return spanTree(trace.spans.map((span) => toNode(span, trace)));
-}
-
-function flatten(tree: SpanNode[]): SpanNode[] {
-  return tree.flatMap((span) => [span, ...flatten(span.children)]);
 }
 
 /** One line of the search results: the trace's first root span names it. */
 export function summarize(trace: JaegerTrace): JaegerTraceSummary {
   const tree = jaegerTree(trace);
-  const spans = flatten(tree);
+  const spans = flattenSpans(tree);
   const root = tree[0] ?? spans[0];
   const start = Math.min(...spans.map((s) => s.startTime));
   const end = Math.max(...spans.map((s) => s.startTime + s.durationMs));
@@ -127,7 +124,7 @@ export interface TraceCriteria {
  * is one more property of that one span; `status: ok` means no span of the trace failed.
  */
 export function matchesCriteria(trace: JaegerTrace, criteria: TraceCriteria): boolean {
-  const spans = flatten(jaegerTree(trace));
+  const spans = flattenSpans(jaegerTree(trace));
   if (criteria.status === 'ok' && spans.some((s) => s.status === 'error')) return false;
   const processTags = (span: JaegerSpan) => fields(trace.processes[span.processID]?.tags);
   return trace.spans.some((raw) => {

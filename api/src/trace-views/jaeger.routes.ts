@@ -11,10 +11,10 @@
  * Without JAEGER_QUERY_URL every one answers 503 dependency-unavailable saying so, and the viewer
  * hides its Jaeger search.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
-import type { Authenticate } from '../http/auth.ts';
-import { bearerSecurity, createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
+import { defineRoute } from '../http/access.ts';
+import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
 import { ATTR_ENDUSER_ID } from '../telemetry/attributes.ts';
 import { untraced } from '../telemetry/tracing.ts';
 import { traceIdParams } from './debug.routes.ts';
@@ -87,12 +87,11 @@ const searchQuery = z.object({
 
 const summarySchema = z.record(z.string(), z.unknown());
 
-const servicesRoute = createRoute({
+const servicesRoute = defineRoute('public', {
   method: 'get',
   path: '/jaeger/services',
   operationId: 'listJaegerServices',
   tags: ['debug'],
-  security: [],
   summary: 'The services Jaeger has traces of',
   responses: {
     200: jsonContent(z.object({ items: z.array(z.string()) }), 'Service names'),
@@ -100,12 +99,11 @@ const servicesRoute = createRoute({
   },
 });
 
-const operationsRoute = createRoute({
+const operationsRoute = defineRoute('public', {
   method: 'get',
   path: '/jaeger/operations',
   operationId: 'listJaegerOperations',
   tags: ['debug'],
-  security: [],
   summary: "One service's span names",
   request: {
     query: z.object({
@@ -125,12 +123,11 @@ const operationsRoute = createRoute({
   },
 });
 
-const searchRoute = createRoute({
+const searchRoute = defineRoute('viewer', {
   method: 'get',
   path: '/jaeger/traces',
   operationId: 'searchJaegerTraces',
   tags: ['debug'],
-  security: bearerSecurity,
   summary:
     "Search Jaeger, newest first: everyone's traces (ADMIN_TOKEN), or those your access token authenticated in; every service unless `service` is given",
   request: { query: searchQuery },
@@ -143,12 +140,11 @@ const searchRoute = createRoute({
   },
 });
 
-const traceRoute = createRoute({
+const traceRoute = defineRoute('public', {
   method: 'get',
   path: '/jaeger/traces/{traceId}',
   operationId: 'getJaegerTrace',
   tags: ['debug'],
-  security: [],
   summary: 'One trace from Jaeger, as the same span tree as /debug/traces/{traceId}',
   request: {
     params: traceIdParams,
@@ -167,8 +163,6 @@ export interface JaegerRoutesOptions {
   jaeger?: JaegerQuery;
   /** The API's own service name: the one whose spans carry enduser.id. */
   apiService: string;
-  isAdmin: (authorization: string | undefined) => boolean;
-  authenticate: Authenticate;
   now?: () => number;
 }
 
@@ -197,9 +191,8 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
     })
     .openapi(searchRoute, async (c) => {
       const query = c.req.valid('query');
-      const authorization = c.req.header('Authorization');
-      const admin = options.isAdmin(authorization);
-      const userId = admin ? undefined : (await untraced(() => options.authenticate(authorization))).id;
+      const viewer = c.get('viewer');
+      const userId = viewer.admin ? undefined : viewer.userId;
       const endMs = now();
       const startMs = endMs - LOOKBACKS[query.lookback] * 60_000;
       const tags = Object.fromEntries(
@@ -258,7 +251,7 @@ export function jaegerRoutes(options: JaegerRoutesOptions) {
         .map(summarize)
         .sort((a, b) => b.startTime.localeCompare(a.startTime))
         .slice(0, query.limit);
-      return c.json({ scope: admin ? ('all' as const) : ('own' as const), items }, 200);
+      return c.json({ scope: viewer.admin ? ('all' as const) : ('own' as const), items }, 200);
     })
     .openapi(traceRoute, async (c) => {
       const { traceId } = c.req.valid('param');

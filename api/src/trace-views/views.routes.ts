@@ -8,15 +8,15 @@
  *   Jaeger, built from the Go module proxy, serves no UI);
  * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL).
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../http/access.ts';
 import { createRouter, jsonContent } from '../http/openapi.ts';
 
-const viewsRoute = createRoute({
+const viewsRoute = defineRoute('public', {
   method: 'get',
   path: '/views',
   operationId: 'getTelemetryViews',
   tags: ['debug'],
-  security: [],
   summary: "The lab's telemetry views: Jaeger search through the API, Jaeger's own UI, Prometheus's graph page",
   responses: {
     200: jsonContent(

@@ -10,23 +10,14 @@ import { pgliteBackend, type TestDatabase } from '../helpers/backends.ts';
 import { type FullServer, startFullServer, tracedClient } from '../helpers/full-server.ts';
 import { eventually } from '../helpers/services.ts';
 import { createTestApp } from '../helpers/test-app.ts';
+import { flatten, type SpanNode } from '../helpers/traces.ts';
 
 const JAEGER = 'http://127.0.0.1:16686';
 // Jaeger's own OTLP/HTTP receiver natively (stack/jaeger/jaeger.yaml): the lab's collector sends to its gRPC twin.
 const JAEGER_OTLP_HTTP = 'http://127.0.0.1:14318';
 const ADMIN_TOKEN = 'e2e-jaeger-admin-token-0123456789';
 
-interface Node {
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: string;
-  status: string;
-  durationMs: number;
-  attributes: Record<string, unknown>;
-  children: Node[];
-}
-const flatten = (tree: Node[]): Node[] => tree.flatMap((n) => [n, ...flatten(n.children)]);
+type Node = SpanNode;
 
 describe('the Jaeger view, on the real Jaeger', () => {
   let full: FullServer;

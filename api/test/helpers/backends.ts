@@ -13,7 +13,7 @@ import { createFaults, type Faults } from '../../src/lab/faults.ts';
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://flowlab:flowlab@127.0.0.1:5432/flowlab';
 
 export interface TestDatabase extends DatabaseHandle {
-  /** The lab fault switch wired into this database's driver (PostgreSQL only). */
+  /** The lab fault switch wired into this database's driver (pg's or PGlite's). */
   faults: Faults;
   /** The connection string, for a server process started on this database (PostgreSQL only). */
   url?: string;
@@ -79,11 +79,12 @@ export const postgresBackend: Backend = {
 export const pgliteBackend: Backend = {
   name: 'pglite',
   async create() {
-    const handle = await openPglite('memory://');
+    const faults = createFaults();
+    const handle = await openPglite('memory://', faults);
     await runMigrations(handle);
     return {
       ...handle,
-      faults: createFaults(),
+      faults,
       async destroy() {
         await handle.close().catch(() => {});
       },

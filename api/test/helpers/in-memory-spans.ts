@@ -16,6 +16,7 @@ import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@o
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE } from '../../src/telemetry/attributes.ts';
 import { serverTimings } from '../../src/telemetry/server-timing.ts';
+import { flattenSpans } from '../../src/trace-views/span-tree.ts';
 
 export interface MemorySpan {
   name: string;
@@ -108,7 +109,7 @@ export function inMemorySpans() {
 }
 
 export function flattenTree(node: MemorySpan): MemorySpan[] {
-  return [node, ...node.children.flatMap(flattenTree)];
+  return flattenSpans([node]);
 }
 
 export function childNamed(node: MemorySpan, name: string): MemorySpan {

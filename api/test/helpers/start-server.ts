@@ -65,7 +65,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     await rm(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 45_000;
+  // Generous: PGlite starting and migrating on a busy 2-core machine has taken over 45 s.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const up = await fetch(`${base}/healthz`).then(
       (r) => r.ok,

@@ -5,8 +5,9 @@
 import { testClient } from 'hono/testing';
 import { createApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
-import type { Runtime } from '../../src/dependencies.ts';
+import type { AppDependencies } from '../../src/services.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
+import { processTelemetry } from '../../src/telemetry/process-telemetry.ts';
 import type { TestDatabase } from './backends.ts';
 
 export const TEST_JWT_SECRET = 'flowlab-test-secret-0123456789abcdef-0123456789';
@@ -31,15 +32,19 @@ export type TestApp = ReturnType<typeof createTestApp>;
 export const as = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
 
 /** Real dependencies beyond the database (Neo4j, Redis), when a suite has them. */
-export type ExtraDeps = Partial<Pick<Runtime, 'graph' | 'redis' | 'faults' | 'onGraphApplied' | 'logger'>>;
+export type ExtraDeps = Partial<
+  Pick<AppDependencies, 'graph' | 'redis' | 'faults' | 'onGraphApplied' | 'logger' | 'telemetry'>
+>;
 
 export function createTestApp(database: TestDatabase, overrides: Record<string, string> = {}, extra: ExtraDeps = {}) {
   const config = testConfig(overrides);
-  const deps: Runtime = {
+  const deps: AppDependencies = {
     config,
     database,
     logger: createLogger({ level: 'silent' }),
     faults: database.faults,
+    // The process's own telemetry objects (the in-memory tracer of a test adds them to its provider).
+    telemetry: processTelemetry,
     ...extra,
   };
   const app = createApp(deps);

@@ -1,19 +1,9 @@
 /** Reading a started server's own recent-traces store (GET /debug/traces), for span-tree tests. */
 import { randomBytes } from 'node:crypto';
+import { flattenSpans, type SpanNode } from '../../src/trace-views/span-tree.ts';
 import { eventually } from './services.ts';
 
-export interface SpanNode {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: string;
-  status: 'unset' | 'ok' | 'error';
-  attributes: Record<string, unknown>;
-  events: { name: string; attributes: Record<string, unknown> }[];
-  links: { traceId: string; spanId: string }[];
-  children: SpanNode[];
-}
+export type { SpanNode };
 
 /** A W3C traceparent for a request, so the test knows its trace id in advance. */
 export function newTraceparent(): { traceparent: string; traceId: string; parentSpanId: string } {
@@ -22,7 +12,10 @@ export function newTraceparent(): { traceparent: string; traceId: string; parent
   return { traceparent: `00-${traceId}-${parentSpanId}-01`, traceId, parentSpanId };
 }
 
-/** The step spans under a create's SERVER span, in the order the README's diagram gives them. */
+/** The reference page that draws the request path (the diagram the docs and these tests read). */
+export const REQUEST_PATH_PAGE = 'docs/src/content/docs/reference/request-path.md';
+
+/** The step spans under a create's SERVER span, in the order the request-path diagram gives them. */
 export const CREATE_STEPS = [
   'authenticate',
   'validate request',
@@ -32,9 +25,7 @@ export const CREATE_STEPS = [
   'graph write',
 ];
 
-export function flatten(nodes: SpanNode[]): SpanNode[] {
-  return nodes.flatMap((node) => [node, ...flatten(node.children)]);
-}
+export const flatten = flattenSpans<SpanNode>;
 
 /** The trace's span tree once its SERVER span has ended (spans end after the response is sent). */
 export async function fetchTrace(

@@ -159,13 +159,10 @@ describe('docker-compose.yml', () => {
     expect(new Set(defaults).size).toBe(defaults.length);
   });
 
-  it("matches the README's port table, row for row", async () => {
+  it("matches the full lab's port table (its reference page), row for row", async () => {
     const { services } = await compose();
-    const readme = await read('README.md');
-    const section = readme.slice(
-      readme.indexOf('## The full lab'),
-      readme.indexOf('### The same stack without Docker'),
-    );
+    const page = await read('docs/src/content/docs/reference/full-lab.md');
+    const section = page.slice(0, page.indexOf('## The same stack without Docker'));
     const rows = [...section.matchAll(/^\| (\d+) +\| `(FLOWLAB_\w+)` +\| ([\w-]+) +\|/gm)].map(
       ([, port, name, service]) => `${service} 127.0.0.1:${variable(`${name}:-${port}`)}`,
     );
@@ -250,7 +247,7 @@ describe('docker-compose.yml', () => {
       const floor = MEMORY_FLOORS_MIB[name];
       if (floor) expect(limit, `${name}: ${floor.source}`).toBeGreaterThanOrEqual(floor.floor * floor.margin);
     }
-    // The README asks for a Docker VM of at least 4 GiB: the limits, plus the VM's own kernel and engine.
+    // The full lab's page asks for a Docker VM of at least 4 GiB: the limits, plus the VM's own kernel and engine.
     expect(total).toBeLessThanOrEqual(3 * 1024);
   });
 
@@ -263,16 +260,6 @@ describe('docker-compose.yml', () => {
     expect(services.jaeger?.command).toEqual([
       `--set=extensions::jaeger_storage::backends::some_storage::memory::max_traces=${maxTraces}`,
     ]);
-  });
-
-  it("gives Neo4j the native lab's memory settings", async () => {
-    const { services } = await compose();
-    const env = services.neo4j?.environment ?? {};
-    const script = await read('scripts/lib/neo4j.sh');
-    const nativeDefault = (variable: string) => new RegExp(`\\$\\{${variable}:-(\\w+)\\}`).exec(script)?.[1];
-    expect(env.NEO4J_server_memory_heap_initial__size).toBe(nativeDefault('FLOWLAB_NEO4J_HEAP'));
-    expect(env.NEO4J_server_memory_heap_max__size).toBe(nativeDefault('FLOWLAB_NEO4J_HEAP'));
-    expect(env.NEO4J_server_memory_pagecache_size).toBe(nativeDefault('FLOWLAB_NEO4J_PAGECACHE'));
   });
 
   it('has the services the lab needs, and an API that listens beyond its container', async () => {

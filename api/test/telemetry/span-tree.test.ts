@@ -3,8 +3,9 @@
  * process, on PGlite (its queries get CLIENT spans from the app's own wrapper). The real process,
  * the ESM instrumentation and the pg, ioredis and Neo4j spans are traces.test.ts's.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineRoute } from '../../src/http/access.ts';
 import { createRouter } from '../../src/http/openapi.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { pgliteBackend, type TestDatabase } from '../helpers/backends.ts';
@@ -57,6 +58,8 @@ describe('the span tree of each step, in-process', () => {
     expect(childNamed(root, 'authenticate').children.some(isDatabaseSpan)).toBe(true);
     const insert = childNamed(root, 'duplicate check').children.find(isDatabaseSpan);
     expect(String(insert?.attributes['db.query.text'])).toMatch(/^insert into "todos"/i);
+    // Named as on PostgreSQL (db.query.summary): not `INSERT pglite`.
+    expect(insert).toMatchObject({ name: 'INSERT todos', attributes: { 'db.query.summary': 'INSERT todos' } });
     expect(JSON.stringify(insert?.attributes)).not.toContain('Follow the trace');
     expect(childNamed(root, 'rate limit decision').attributes).toMatchObject({ 'flowlab.rate_limit.allowed': true });
     expect(childNamed(root, 'outbox write').attributes).toMatchObject({ 'flowlab.outbox.event_type': 'todo.created' });
@@ -184,7 +187,7 @@ describe('the validate request span of any route built with createRouter', () =>
     return value !== 'refused';
   });
   const router = createRouter().openapi(
-    createRoute({
+    defineRoute('public', {
       method: 'post',
       path: '/checked/{id}',
       request: {

@@ -2,7 +2,7 @@
  * The real `npm start` on a real PostgreSQL, Redis and Neo4j: the proof that the ESM
  * instrumentation loads (the http SERVER span continuing the caller's traceparent, pg and ioredis
  * spans under the steps, Neo4j's), that log lines on stdout carry their trace, and that the
- * README's diagram names spans a learner can see, the worker's included. The server's own
+ * request-path diagram (docs' reference) names spans a learner can see, the worker's included. The server's own
  * recent-traces store is the exporter here. What the app alone decides (span names, the steps,
  * their attributes, validate request, error.type) is asserted in-process: span-tree.test.ts.
  */
@@ -17,6 +17,7 @@ import {
   flatten,
   isPostgresSpan,
   isRedisSpan,
+  REQUEST_PATH_PAGE,
   type SpanNode,
 } from '../helpers/traces.ts';
 
@@ -27,13 +28,15 @@ describe('traces of the todo lifecycle', () => {
   let server: StartedServer;
   const client = tracedClient(() => server.base);
   const call = client.call;
+  let userToken = '';
 
   beforeAll(async () => {
     full = await startFullServer({ LAB_MODE: '1', ADMIN_TOKEN, OUTBOX_POLL_MS: '50', BREAKER_RESET_MS: '500' });
     server = full.server;
     const credentials = { email: 'tracer@example.com', password: 'trace every step' };
     await call('POST', '/auth/register', credentials);
-    client.setToken((await call('POST', '/auth/login', credentials)).json.accessToken);
+    userToken = (await call('POST', '/auth/login', credentials)).json.accessToken;
+    client.setToken(userToken);
     // The first Neo4j write of a fresh process (connection, constraints being created) can
     // outlast the 1 s graph timeout; warm it up so the traces below show the steady state.
     await call('POST', '/todos', { title: 'warm-up' });
@@ -64,7 +67,7 @@ describe('traces of the todo lifecycle', () => {
 
     const names = root.children.map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(CREATE_STEPS));
-    // Steps happen in the order the README's diagram gives.
+    // Steps happen in the order the request-path diagram gives.
     expect(names.filter((n) => CREATE_STEPS.includes(n))).toEqual(CREATE_STEPS);
 
     // The libraries' own spans are there too: Redis under authenticate (the account's state, cached
@@ -78,6 +81,18 @@ describe('traces of the todo lifecycle', () => {
       /^insert into "todos"/i,
     );
     expect(JSON.stringify(insert?.attributes)).not.toContain('Follow the trace');
+    // Database spans read as the semantic conventions name them (db.query.summary), the same
+    // words PGlite's spans use: `INSERT todos`, `BEGIN`, not `pg.query:INSERT todos <database>`.
+    expect(insert).toMatchObject({ name: 'INSERT todos', attributes: { 'db.query.summary': 'INSERT todos' } });
+    expect(names).toEqual(expect.arrayContaining(['BEGIN', 'COMMIT']));
+    expect(flatten([root]).filter((s) => s.name.startsWith('pg.query'))).toEqual([]);
+    // Redis spans: the command in capitals, and which database it is.
+    const redisSpans = flatten([root]).filter(isRedisSpan);
+    expect(redisSpans.length).toBeGreaterThan(0);
+    for (const span of redisSpans) {
+      expect(span.name).toMatch(/^[A-Z]+$/);
+      expect(span.attributes['db.system.name']).toBe('redis');
+    }
     expect(child(root, 'rate limit decision').children.some(isRedisSpan)).toBe(true);
     expect(child(root, 'rate limit decision').attributes).toMatchObject({ 'flowlab.rate_limit.allowed': true });
 
@@ -179,9 +194,9 @@ describe('traces of the todo lifecycle', () => {
     expect(items.every((item) => item.route === '/todos')).toBe(true);
   });
 
-  it("names every step of the README's request-path diagram as a span", async () => {
-    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
-    const diagram = /<!-- request-path:start -->([\s\S]*?)<!-- request-path:end -->/.exec(readme)?.[1] ?? '';
+  it('names every step of the request-path diagram (the reference page) as a span', async () => {
+    const page = await readFile(new URL(`../../../${REQUEST_PATH_PAGE}`, import.meta.url), 'utf8');
+    const diagram = /<!-- request-path:start -->([\s\S]*?)<!-- request-path:end -->/.exec(page)?.[1] ?? '';
     const root = /──▶ (\S+ \S+)/.exec(diagram)?.[1];
     const steps = [...diagram.matchAll(/[├└]─ ([a-z][a-z ]+?)\s{2,}/g)].map((m) => m[1]);
     const inline = /inline: ([a-z0-9 ]+) → ([a-z0-9 ]+)\n/.exec(diagram);
@@ -213,20 +228,32 @@ describe('traces of the todo lifecycle', () => {
     return root;
   }
 
+  /**
+   * The worker's span that links to the request `traceId`, found as a learner finds it: the request's
+   * trace names the traces linking to it (linkedFrom), and the worker's trace is in the learner's
+   * own list (GET /debug/traces with their token), since it links to their request.
+   */
   async function findLinkedSpan(traceId: string): Promise<SpanNode> {
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      // The worker's traces belong to no user: only the admin token lists them.
-      const listing = await fetch(`${server.base}/debug/traces?limit=50`, {
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-      });
-      const { items } = (await listing.json()) as { items: { traceId: string }[] };
-      for (const item of items) {
-        const response = await fetch(`${server.base}/debug/traces/${item.traceId}`);
-        if (response.status !== 200) continue;
-        const { spans } = (await response.json()) as { spans: SpanNode[] };
-        const linked = flatten(spans).find((s) => s.links.some((l) => l.traceId === traceId));
-        if (linked) return linked;
+      const request = (await (await fetch(`${server.base}/debug/traces/${traceId}`)).json()) as {
+        linkedFrom: { traceId: string; spanId: string; spanName: string; localSpanId: string }[];
+      };
+      // The worker may have tried while Neo4j was failing (an outage) before it applied the event.
+      for (const from of request.linkedFrom) {
+        const worker = (await (await fetch(`${server.base}/debug/traces/${from.traceId}`)).json()) as {
+          spans: SpanNode[];
+          linksTo: { traceId: string; spanId: string; localSpanId: string }[];
+        };
+        const linked = flatten(worker.spans).find((s) => s.spanId === from.spanId);
+        if (linked?.attributes['flowlab.outbox.outcome'] !== 'done') continue;
+        expect(worker.linksTo).toContainEqual(expect.objectContaining({ traceId, localSpanId: from.spanId }));
+        const listing = await fetch(`${server.base}/debug/traces?limit=200`, {
+          headers: { Authorization: `Bearer ${userToken}` },
+        });
+        const { items } = (await listing.json()) as { items: { traceId: string; linksTo?: string[] }[] };
+        expect(items.find((item) => item.traceId === from.traceId)?.linksTo).toContain(traceId);
+        return linked;
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

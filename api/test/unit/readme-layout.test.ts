@@ -1,6 +1,7 @@
 /**
- * The README says where each step lives (its Layout section and the paragraph under the request
- * path). When a file or folder moves, this fails until the README follows it.
+ * The README and the reference pages say where each step lives (the README's Layout section, the
+ * paragraph under the request path, the pages' file names). When a file or folder moves, this fails
+ * until the text follows it.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const referenceDir = join(root, 'docs/src/content/docs/reference');
+const reference = readdirSync(referenceDir).map((page) => readFileSync(join(referenceDir, page), 'utf8'));
 
 /** The names listed under `api/src/` in the Layout block: `http/`, `server.ts`, `admin/, lab/`. */
 function layoutEntries(): string[] {
@@ -32,8 +35,10 @@ describe("the README's layout", () => {
     expect([...listed].sort()).toEqual([...present].sort());
   });
 
-  it('names only paths under api/src that exist', () => {
-    const paths = [...readme.matchAll(/`(api\/src\/[^`*…]+?)`/g)].map((match) => match[1] ?? '');
+  it('names only paths under api/src that exist, in the README and the reference pages', () => {
+    const paths = [...[readme, ...reference].join('\n').matchAll(/`(api\/src\/[^`*…]+?)`/g)].map(
+      (match) => match[1] ?? '',
+    );
     expect(paths.length).toBeGreaterThan(5);
     for (const path of paths) expect(existsSync(join(root, path)), path).toBe(true);
   });

@@ -1,8 +1,9 @@
-/** The recent-traces store stays within its bounds and builds span trees. */
+/** The recent-traces store stays within its bounds; its spans make the span tree the views serve. */
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { RecentTraces } from '../../src/telemetry/recent-traces.ts';
+import { spanTree } from '../../src/trace-views/span-tree.ts';
 
 function span(
   traceId: string,
@@ -32,7 +33,7 @@ describe('recent traces', () => {
     const store = new RecentTraces({ maxTraces: 3, maxSpans: 100, maxBytes: 1e9 });
     for (let t = 1; t <= 5; t++) store.onEnd(span(`trace${t}`, '1'));
     expect(store.list({ limit: 10 }).map((s) => s.traceId)).toEqual(['trace5', 'trace4', 'trace3']);
-    expect(store.tree('trace1')).toBeUndefined();
+    expect(store.spans('trace1')).toBeUndefined();
   });
 
   it('keeps at most maxSpans spans in all', () => {
@@ -57,7 +58,7 @@ describe('recent traces', () => {
     store.onEnd(span('a', '2', '1'));
     store.onEnd(span('a', '1', undefined, { 'http.route': '/todos', 'http.response.status_code': 200 }));
     store.onEnd(span('b', '1', undefined, { 'http.route': '/todos/:id' }));
-    const [root] = store.tree('a') ?? [];
+    const [root] = spanTree(store.spans('a') ?? []);
     expect(root?.name).toBe('GET /todos');
     expect(root?.children.map((c) => c.spanId)).toEqual(['2']);
     expect(store.list({ route: '/todos', limit: 10 }).map((s) => s.traceId)).toEqual(['a']);
@@ -71,9 +72,9 @@ describe('recent traces', () => {
     expect(store.list({ limit: 10 })).toEqual([
       expect.objectContaining({ traceId: 'c', rootName: 'child 1', route: '/todos', spanCount: 2 }),
     ]);
-    expect(store.tree('c')?.map((root) => [root.spanId, root.parentSpanId, root.children.length])).toEqual([
-      ['1', '9', 1],
-    ]);
+    expect(
+      spanTree(store.spans('c') ?? []).map((root) => [root.spanId, root.parentSpanId, root.children.length]),
+    ).toEqual([['1', '9', 1]]);
   });
 
   it('keeps nothing when configured off', () => {
@@ -102,5 +103,40 @@ describe('recent traces', () => {
     for (let t = 0; t < 50; t++) store.claim(`orphan${t}`, 1);
     expect(store.ownersOf('orphan0')).toEqual([]);
     expect(store.ownersOf('orphan49')).toEqual([1]);
+  });
+});
+
+describe('linked traces', () => {
+  // The request (trace "req", user 1's) wrote an event; the worker's trace ("work") has an event span linking to it.
+  function linked() {
+    const store = new RecentTraces({ maxTraces: 10, maxSpans: 100, maxBytes: 1e9 });
+    store.onEnd(span('req', '1', undefined, { 'http.route': '/todos' }));
+    store.claim('req', 1);
+    const event = span('work', '2', '1');
+    (event as { links: unknown }).links = [{ context: { traceId: 'req', spanId: '1', traceFlags: 1 } }];
+    store.onEnd(event);
+    store.onEnd(span('work', '1'));
+    store.onEnd(span('other', '1'));
+    return store;
+  }
+
+  it("lists the worker's trace to the user whose request it links to, and to nobody else", () => {
+    const store = linked();
+    const mine = store.list({ limit: 10, ownerId: 1 });
+    expect(mine.map((s) => s.traceId)).toEqual(['work', 'req']);
+    expect(mine[0]?.linksTo).toEqual(['req']);
+    expect(store.list({ limit: 10, ownerId: 2 })).toEqual([]);
+  });
+
+  it('gives a trace its links both ways, so a viewer can follow them', () => {
+    const store = linked();
+    expect(store.links('req')).toEqual({
+      linksTo: [],
+      linkedFrom: [{ traceId: 'work', spanId: '2', spanName: 'child 2', localSpanId: '1' }],
+    });
+    expect(store.links('work')).toEqual({
+      linksTo: [{ traceId: 'req', spanId: '1', spanName: 'GET /todos', localSpanId: '2' }],
+      linkedFrom: [],
+    });
   });
 });

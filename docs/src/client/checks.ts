@@ -117,7 +117,7 @@ export const checks: Record<string, (context: CheckContext) => Verdict | Promise
     const status = graph.attributes['flowlab.graph.status'];
     if (status === 'disabled')
       return fail(
-        'The graph is disabled on this API (no NEO4J_URI), so there is no breaker to open. Start the API with Neo4j (see the README).',
+        'The graph is disabled on this API (no NEO4J_URI), so there is no breaker to open. Start the API with Neo4j (see Running the services, in the Reference).',
       );
     // With the breaker open, the request does not even try: no circuit breaker span under graph write.
     const breaker = find(c, 'circuit breaker');

@@ -45,8 +45,8 @@ class JaegerSearch extends HTMLElement {
     const views = await labViews();
     if (!views?.jaeger.search) {
       status.textContent = views
-        ? 'This API reads no Jaeger: start it with JAEGER_QUERY_URL (natively http://127.0.0.1:16686), as the README says.'
-        : `The API did not answer at ${apiBase}.`;
+        ? 'This API reads no Jaeger: start it with JAEGER_QUERY_URL (natively http://127.0.0.1:16686), as the Reference page on the full lab says.'
+        : `The API did not answer at $apiBase.`;
       return;
     }
     status.textContent = views.jaeger.ui

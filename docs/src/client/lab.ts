@@ -3,7 +3,7 @@
  * in this browser's localStorage), requests sent with a traceparent made here, and the trace read
  * back from GET /debug/traces/:traceId. Every panel on every page goes through this module.
  */
-import type { SpanNode } from '../../../api/src/telemetry/recent-traces.ts';
+import { flattenSpans, type SpanNode } from '@flowlab/api/span-tree';
 import type { LabRequest } from '../lab/steps.ts';
 
 /** Same origin as the API in the lab (it serves /learn/); the dev server points elsewhere. */
@@ -132,8 +132,8 @@ export async function sendLabRequest(request: LabRequest, traceparent?: string):
   };
 }
 
-// The span tree as GET /debug/traces/:traceId serves it: the API's own type, so the viewer
-// follows the API when its shape changes (a type-only import: nothing of the API is bundled).
+// The span tree as GET /debug/traces/:traceId serves it: the API's own module (a type and a pure
+// function, nothing of the server is bundled), so the viewer follows the API when its shape changes.
 export type { SpanNode };
 
 /**
@@ -155,6 +155,4 @@ export async function readTrace(traceId: string, attempts = 1): Promise<SpanNode
 }
 
 /** Every span of a tree, depth first. */
-export function allSpans(tree: SpanNode[]): SpanNode[] {
-  return tree.flatMap((span) => [span, ...allSpans(span.children)]);
-}
+export const allSpans = flattenSpans<SpanNode>;

@@ -145,7 +145,7 @@ export function extractRegion(
   };
 }
 
-/** A block of a Markdown file between `<!-- name:start -->` and `<!-- name:end -->` (the README's diagram). */
+/** A block of a Markdown file between `<!-- name:start -->` and `<!-- name:end -->` (the request-path diagram). */
 export function extractMarkedBlock(file: string, name: string): string {
   const text = readFileSync(resolve(repoRoot, file), 'utf8');
   const match = text.match(new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`));

@@ -20,7 +20,25 @@ export const otherPages = [
   '/learn/recent/',
   '/learn/traces/',
   '/learn/explore/',
+  '/learn/drills/',
   '/learn/dashboards/',
+  // The reference (the README's long sections).
+  ...[
+    'request-path',
+    'curl',
+    'web-client',
+    'walkthrough',
+    'telemetry',
+    'error-model',
+    'api',
+    'data-flow',
+    'full-lab',
+    'load-tests',
+    'services',
+    'security',
+    'configuration',
+    'migrations',
+  ].map((page) => `/learn/reference/${page}/`),
   // One page per provisioned dashboard, generated: a new dashboard is tested without a new line here.
   ...dashboards().map((d) => `/learn/dashboards/${dashboardSlug(d.uid)}/`),
 ];

@@ -45,12 +45,11 @@ describe('Run it on every step page', () => {
       });
       expect(await row.getAttribute('class')).toContain('highlight');
       expect(await row.locator('summary').innerText()).toContain('[this step]');
-      // The trace shown is the one the API answered with.
-      const traceresponse = (await tab.locator('run-it .response-head').innerText()).match(
-        /traceresponse: 00-([0-9a-f]{32})-/,
-      );
-      const shown = await tab.locator('run-it .trace-heading code').innerText();
-      if (traceresponse) expect(shown).toBe(traceresponse[1]);
+      // The trace shown is the one the API answered with (every answer carries traceresponse).
+      const head = await tab.locator('run-it .response-head').innerText();
+      const traceresponse = /traceresponse: 00-([0-9a-f]{32})-/.exec(head);
+      expect(traceresponse, `no traceresponse among the answer's headers:\n${head}`).not.toBeNull();
+      expect(await tab.locator('run-it .trace-heading code').innerText()).toBe(traceresponse?.[1]);
       // Attributes are one key press away: each row is a <details>, its summary focusable.
       await row.locator('summary').focus();
       await tab.keyboard.press('Enter');

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { signIn } from '../state/flows.ts';
 import { type State, update } from '../state/store.ts';
-import { FieldError } from './FieldError.tsx';
+import { LabelledField } from './LabelledField.tsx';
 
 /** Log in or register; the email and name live in the store, so a 401 later finds them still typed. */
 export function AuthForm({ state }: { state: State }) {
@@ -21,38 +21,39 @@ export function AuthForm({ state }: { state: State }) {
           void signIn({ email: authDraft.email, password, name: authDraft.name });
         }}
       >
-        <label for="auth-email">Email</label>
-        <input
-          id="auth-email"
-          type="email"
-          autocomplete="username"
-          value={authDraft.email}
-          aria-invalid={Boolean(authErrors.email)}
-          aria-describedby={authErrors.email ? 'auth-email-error' : undefined}
-          onInput={(e) => setDraft({ email: e.currentTarget.value })}
-        />
-        <FieldError id="auth-email-error" message={authErrors.email} />
-        <label for="auth-password">Password</label>
-        <input
-          id="auth-password"
-          type="password"
-          autocomplete={registering ? 'new-password' : 'current-password'}
-          value={password}
-          aria-invalid={Boolean(authErrors.password)}
-          aria-describedby={authErrors.password ? 'auth-password-error' : undefined}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-        <FieldError id="auth-password-error" message={authErrors.password} />
-        {registering && (
-          <>
-            <label for="auth-name">Name (optional)</label>
+        <LabelledField id="auth-email" label="Email" error={authErrors.email}>
+          {(control) => (
             <input
-              id="auth-name"
-              autocomplete="name"
-              value={authDraft.name}
-              onInput={(e) => setDraft({ name: e.currentTarget.value })}
+              {...control}
+              type="email"
+              autocomplete="username"
+              value={authDraft.email}
+              onInput={(e) => setDraft({ email: e.currentTarget.value })}
             />
-          </>
+          )}
+        </LabelledField>
+        <LabelledField id="auth-password" label="Password" error={authErrors.password}>
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autocomplete={registering ? 'new-password' : 'current-password'}
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          )}
+        </LabelledField>
+        {registering && (
+          <LabelledField id="auth-name" label="Name (optional)">
+            {(control) => (
+              <input
+                {...control}
+                autocomplete="name"
+                value={authDraft.name}
+                onInput={(e) => setDraft({ name: e.currentTarget.value })}
+              />
+            )}
+          </LabelledField>
         )}
         <button type="submit" disabled={busy}>
           {registering ? 'Register' : 'Log in'}

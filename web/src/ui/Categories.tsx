@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { SimilarUser } from '../api/guards.ts';
 import { addCategory, deleteCategory, similarUsers } from '../state/flows.ts';
 import type { State } from '../state/store.ts';
-import { FieldError } from './FieldError.tsx';
+import { LabelledField } from './LabelledField.tsx';
 
 /** Manage categories, and see who shares them (the graph's "similar users"). */
 export function Categories({ state }: { state: State }) {
@@ -37,15 +37,9 @@ export function Categories({ state }: { state: State }) {
           if (!problem) setName('');
         }}
       >
-        <label for="category-name">New category</label>
-        <input
-          id="category-name"
-          value={name}
-          aria-invalid={Boolean(error)}
-          aria-describedby={error ? 'category-name-error' : undefined}
-          onInput={(e) => setName(e.currentTarget.value)}
-        />
-        <FieldError id="category-name-error" message={error} />
+        <LabelledField id="category-name" label="New category" error={error}>
+          {(control) => <input {...control} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+        </LabelledField>
         <button type="submit" disabled={state.pending.includes('category')}>
           Add category
         </button>

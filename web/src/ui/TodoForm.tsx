@@ -1,6 +1,6 @@
 import { addTodo } from '../state/flows.ts';
 import { type State, update } from '../state/store.ts';
-import { FieldError } from './FieldError.tsx';
+import { LabelledField } from './LabelledField.tsx';
 import { useNow } from './useNow.ts';
 
 /** Add a todo. The button is off while the add is in flight and during a 429's countdown. */
@@ -24,36 +24,36 @@ export function TodoForm({ state }: { state: State }) {
       }}
     >
       <h2 id="add-heading">Add a todo</h2>
-      <label for="todo-title">Title</label>
-      <input
-        id="todo-title"
-        value={todoDraft.title}
-        maxLength={400}
-        aria-invalid={Boolean(todoErrors.title)}
-        aria-describedby={todoErrors.title ? 'todo-title-error' : undefined}
-        onInput={(e) => setDraft({ title: e.currentTarget.value })}
-      />
-      <FieldError id="todo-title-error" message={todoErrors.title} />
-      <label for="todo-description">Description (optional)</label>
-      <textarea
-        id="todo-description"
-        rows={2}
-        value={todoDraft.description}
-        aria-invalid={Boolean(todoErrors.description)}
-        aria-describedby={todoErrors.description ? 'todo-description-error' : undefined}
-        onInput={(e) => setDraft({ description: e.currentTarget.value })}
-      />
-      <FieldError id="todo-description-error" message={todoErrors.description} />
-      <label for="todo-due">Due (optional)</label>
-      <input
-        id="todo-due"
-        type="datetime-local"
-        value={todoDraft.dueAt}
-        aria-invalid={Boolean(todoErrors.dueAt)}
-        aria-describedby={todoErrors.dueAt ? 'todo-due-error' : undefined}
-        onInput={(e) => setDraft({ dueAt: e.currentTarget.value })}
-      />
-      <FieldError id="todo-due-error" message={todoErrors.dueAt} />
+      <LabelledField id="todo-title" label="Title" error={todoErrors.title}>
+        {(control) => (
+          <input
+            {...control}
+            value={todoDraft.title}
+            maxLength={400}
+            onInput={(e) => setDraft({ title: e.currentTarget.value })}
+          />
+        )}
+      </LabelledField>
+      <LabelledField id="todo-description" label="Description (optional)" error={todoErrors.description}>
+        {(control) => (
+          <textarea
+            {...control}
+            rows={2}
+            value={todoDraft.description}
+            onInput={(e) => setDraft({ description: e.currentTarget.value })}
+          />
+        )}
+      </LabelledField>
+      <LabelledField id="todo-due" label="Due (optional)" error={todoErrors.dueAt}>
+        {(control) => (
+          <input
+            {...control}
+            type="datetime-local"
+            value={todoDraft.dueAt}
+            onInput={(e) => setDraft({ dueAt: e.currentTarget.value })}
+          />
+        )}
+      </LabelledField>
       {categories.length > 0 && (
         <fieldset>
           <legend>Categories</legend>

@@ -1,0 +1,20 @@
+/**
+ * The telemetry objects an app reads and feeds, as one dependency: the span processors that the
+ * instrumentation module (loaded with --import, before the app) added to this process's tracer
+ * provider. createApp takes them the way it takes the database, rather than reading the modules'
+ * singletons itself; there is one set a process because there is one tracer provider.
+ */
+import { type DependencySpans, dependencySpans } from './dependency-spans.ts';
+import { type RecentTraces, recentTraces } from './recent-traces.ts';
+import { type ServerTimings, serverTimings } from './server-timing.ts';
+
+export interface TelemetryStores {
+  /** The last traces, for the lab's trace views (trace-views/). */
+  recentTraces: RecentTraces;
+  /** Each request's time in PostgreSQL, Neo4j and Redis, for its Server-Timing header. */
+  serverTimings: ServerTimings;
+  /** Every dependency call's duration, for the dependency metrics. */
+  dependencySpans: DependencySpans;
+}
+
+export const processTelemetry: TelemetryStores = { recentTraces, serverTimings, dependencySpans };
