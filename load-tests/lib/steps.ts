@@ -3,22 +3,16 @@
  * one field that proves the step did its job. A check that fails counts against the `checks` threshold;
  * the step returns what the next step needs, or undefined.
  */
+
+import type { components } from '@flowlab/api/api-types';
 import { check, sleep } from 'k6';
 import { bodyJson, header, type Response, send } from './request.ts';
 
-export interface Todo {
-  id: number;
-  title: string;
-  completed: boolean;
-  completedAt: string | null;
-  graph?: { status: string };
-}
-
-export interface Problem {
-  type: string;
-  status: number;
-  requestId?: string;
-}
+// The API's own shapes, generated from its OpenAPI document (`npm run api:types`).
+type Schemas = components['schemas'];
+/** A todo as any answer gives it; a write's answer adds whether the graph has it. */
+export type Todo = Schemas['Todo'] & { graph?: Schemas['GraphWrite'] };
+export type Problem = Schemas['Problem'];
 
 /** Retry-After in seconds, at least 1 (the header is always set on a 429, but a check guards that). */
 export function retryAfterSeconds(res: Response): number {

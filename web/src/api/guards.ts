@@ -3,77 +3,24 @@
  * other shapes the API returns. TypeScript's types end at the network: a body that fails its guard
  * becomes an InvalidResponseError shown to the user, never a crash or a silently wrong list.
  * Extra fields are allowed (an API may add fields without breaking old clients); wrong types are not.
+ * The types are the API's (generated from /openapi.json); each guard checks at run time what its type says.
  */
+import type { components } from '@flowlab/api/api-types';
 
-export interface CategoryRef {
-  id: number;
-  name: string;
-}
-
-export interface Todo {
-  id: number;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  completedAt: string | null;
-  dueAt: string | null;
-  categories: CategoryRef[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TodoWrite extends Todo {
-  graph: { status: 'synced' | 'pending' | 'disabled' };
-}
-
-export interface TodoPage {
-  items: Todo[];
-  nextCursor: string | null;
-}
-
-export interface Category {
-  id: number;
-  name: string;
-  createdAt: string;
-}
-
-export interface User {
-  id: number;
-  email: string;
-  name: string | null;
-  isActive: boolean;
-  createdAt: string;
-}
-
-export interface AccessToken {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-}
-
-export interface RelatedTodo {
-  id: number;
-  title: string;
-  completed: boolean;
-  sharedCategories: string[];
-}
-
-export interface SimilarUser {
-  userId: number;
-  sharedCategories: string[];
-  score: number;
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  requestId?: string;
-  errors?: { path: string; message: string }[];
-  dependency?: string;
-}
+// The API's own shapes, generated from its OpenAPI document (`npm run api:types`): when a route's
+// schema changes, these change with it and the guards below stop compiling where they disagree.
+type Schemas = components['schemas'];
+export type CategoryRef = Schemas['CategoryRef'];
+export type Todo = Schemas['Todo'];
+export type TodoWrite = Schemas['TodoWrite'];
+export type TodoPage = Schemas['TodoPage'];
+export type Category = Schemas['Category'];
+export type User = Schemas['User'];
+export type AccessToken = Schemas['AccessToken'];
+export type RelatedTodo = Schemas['RelatedTodos']['items'][number];
+export type SimilarUser = Schemas['SimilarUsers']['items'][number];
+/** A problem, with the extension members some types add (`dependency` on a 503). */
+export type Problem = Schemas['Problem'] & { dependency?: string };
 
 export type Guard<T> = (value: unknown) => value is T;
 
