@@ -17,6 +17,7 @@
 #   jaeger     Jaeger v2 built from the Go module proxy; UI on 127.0.0.1:16686, OTLP in on 14317/14318
 #   collector  an OpenTelemetry Collector built from stack/collector/builder-config.yaml, running ./otel-collector.yaml
 #   prometheus Debian's Prometheus with stack/prometheus/prometheus.yml, on 127.0.0.1:9090
+#   victorialogs  VictoriaLogs built from the Go module proxy, the log store; 127.0.0.1:9428
 # `status` prints the URLs the tests use by default.
 set -euo pipefail
 
@@ -38,12 +39,14 @@ source "$here/lib/collector.sh"
 source "$here/lib/jaeger.sh"
 # shellcheck source=scripts/lib/prometheus.sh
 source "$here/lib/prometheus.sh"
+# shellcheck source=scripts/lib/victorialogs.sh
+source "$here/lib/victorialogs.sh"
 # shellcheck source=scripts/lib/schemathesis.sh
 source "$here/lib/schemathesis.sh"
 
 # The default set: what `npm test` needs. The observability stack is named explicitly.
 all_services=(tools postgres redis neo4j)
-known_services=(tools postgres redis neo4j jaeger collector prometheus schemathesis)
+known_services=(tools postgres redis neo4j jaeger victorialogs collector prometheus schemathesis)
 
 main() {
   local action="${1:-}"
@@ -52,7 +55,7 @@ main() {
   if [ ${#services[@]} -eq 0 ]; then
     case "$action" in
       # Stopping and reporting cover everything, the stack first.
-      down) services=(prometheus collector jaeger neo4j redis postgres) ;;
+      down) services=(prometheus collector victorialogs jaeger neo4j redis postgres) ;;
       status) services=("${known_services[@]}") ;;
       *) services=("${all_services[@]}") ;;
     esac
@@ -66,7 +69,7 @@ main() {
   esac
   for service in "${services[@]}"; do
     case "$service" in
-      tools | postgres | redis | neo4j | jaeger | collector | prometheus | schemathesis) "${service}_$action" ;;
+      tools | postgres | redis | neo4j | jaeger | victorialogs | collector | prometheus | schemathesis) "${service}_$action" ;;
       *)
         echo "unknown service: $service (known: ${known_services[*]})" >&2
         exit 2

@@ -492,6 +492,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/lab/drills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The incident drills, and which this lab can run */
+        get: operations["listDrills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lab/drills/{drillId}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a drill: a hidden cause, its faults and a background load */
+        post: operations["startDrill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lab/drills/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The drill running, or the last one with its debrief */
+        get: operations["currentDrill"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lab/drills/current/{runId}/lease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keep the drill alive: the page is open */
+        post: operations["renewDrillLease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lab/drills/current/{runId}/hint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The next hint (three at most) */
+        post: operations["drillHint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lab/drills/current/{runId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer with a cause and a trace that shows it; the lab checks the trace */
+        post: operations["answerDrill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lab/drills/current/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Give up: the drill ends, its faults are restored and the debrief names the cause */
+        delete: operations["giveUpDrill"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -714,6 +833,63 @@ export interface components {
              * @example 1
              */
             errorRate: number;
+        };
+        DrillSummary: {
+            id: string;
+            title: string;
+            symptom: string;
+            runnable: boolean;
+            needs: ("redis" | "neo4j")[];
+        };
+        Drill: {
+            /** Format: uuid */
+            runId: string;
+            drillId: string;
+            title: string;
+            symptom: string;
+            /** @enum {string} */
+            state: "running" | "solved" | "ended";
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            leaseExpiresAt: string;
+            hints: string[];
+            attempts: number;
+            choices: {
+                id: string;
+                label: string;
+            }[];
+            endedBecause?: string;
+            debrief?: components["schemas"]["DrillDebrief"];
+        };
+        DrillDebrief: {
+            cause: {
+                id: string;
+                label: string;
+            };
+            evidence?: {
+                traceId: string;
+                found: string;
+            };
+            path: string[];
+            fix: string;
+            attempts: number;
+            hintsUsed: number;
+            tookMs: number;
+        };
+        DrillVerdict: {
+            correct: boolean;
+            message: string;
+            drill: components["schemas"]["Drill"];
+        };
+        DrillAnswer: {
+            /**
+             * @example postgresql-slow
+             * @enum {string}
+             */
+            cause: "postgresql-slow" | "postgresql-errors" | "cache-slow" | "cache-down" | "neo4j-down" | "neo4j-slow" | "neo4j-flaky" | "noisy-neighbour" | "postgresql-growing" | "cache-growing";
+            /** @example 4bf92f3577b34da6a3ce929d0e0e4736 */
+            traceId: string;
         };
     };
     responses: never;
@@ -3141,6 +3317,526 @@ export interface operations {
                         type: "/problems/invalid-token";
                         /** @enum {number} */
                         status: 401;
+                    };
+                };
+            };
+            /** @description Request validation failed (/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/validation-failed";
+                        /** @enum {number} */
+                        status: 422;
+                    };
+                };
+            };
+        };
+    };
+    listDrills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drills */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        drills: components["schemas"]["DrillSummary"][];
+                    };
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+        };
+    };
+    startDrill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                drillId: "slow-create" | "slow-lists" | "some-requests-fail" | "login-refused" | "latency-growing" | "slow-everywhere" | "graph-pending" | "reads-skip-cache";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drill, running */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Drill"];
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description A drill is running (/problems/drill-running); This drill needs the services (/problems/drill-unavailable) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/drill-running" | "/problems/drill-unavailable";
+                        /** @enum {number} */
+                        status: 409;
+                    };
+                };
+            };
+            /** @description Request validation failed (/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/validation-failed";
+                        /** @enum {number} */
+                        status: 422;
+                    };
+                };
+            };
+        };
+    };
+    currentDrill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drill */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Drill"];
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @enum {number} */
+                        status: 404;
+                    };
+                };
+            };
+        };
+    };
+    renewDrillLease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drill */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Drill"];
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @enum {number} */
+                        status: 404;
+                    };
+                };
+            };
+            /** @description The drill has ended (/problems/drill-not-running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/drill-not-running";
+                        /** @enum {number} */
+                        status: 409;
+                    };
+                };
+            };
+            /** @description Request validation failed (/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/validation-failed";
+                        /** @enum {number} */
+                        status: 422;
+                    };
+                };
+            };
+        };
+    };
+    drillHint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drill */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Drill"];
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @enum {number} */
+                        status: 404;
+                    };
+                };
+            };
+            /** @description The drill has ended (/problems/drill-not-running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/drill-not-running";
+                        /** @enum {number} */
+                        status: 409;
+                    };
+                };
+            };
+            /** @description Request validation failed (/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/validation-failed";
+                        /** @enum {number} */
+                        status: 422;
+                    };
+                };
+            };
+        };
+    };
+    answerDrill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrillAnswer"];
+            };
+        };
+        responses: {
+            /** @description Right (the drill ends, with its debrief) or wrong (with the next hint) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrillVerdict"];
+                };
+            };
+            /** @description Malformed JSON (/problems/malformed-json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/malformed-json";
+                        /** @enum {number} */
+                        status: 400;
+                    };
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @enum {number} */
+                        status: 404;
+                    };
+                };
+            };
+            /** @description The drill has ended (/problems/drill-not-running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/drill-not-running";
+                        /** @enum {number} */
+                        status: 409;
+                    };
+                };
+            };
+            /** @description Request body too large (/problems/payload-too-large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/payload-too-large";
+                        /** @enum {number} */
+                        status: 413;
+                    };
+                };
+            };
+            /** @description Unsupported media type (/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/unsupported-media-type";
+                        /** @enum {number} */
+                        status: 415;
+                    };
+                };
+            };
+            /** @description Request validation failed (/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/validation-failed";
+                        /** @enum {number} */
+                        status: 422;
+                    };
+                };
+            };
+        };
+    };
+    giveUpDrill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drill, ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Drill"];
+                };
+            };
+            /** @description Authentication required (/problems/invalid-token) */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/invalid-token";
+                        /** @enum {number} */
+                        status: 401;
+                    };
+                };
+            };
+            /** @description Not found (/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/not-found";
+                        /** @enum {number} */
+                        status: 404;
+                    };
+                };
+            };
+            /** @description The drill has ended (/problems/drill-not-running) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        type: "/problems/drill-not-running";
+                        /** @enum {number} */
+                        status: 409;
                     };
                 };
             };

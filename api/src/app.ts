@@ -35,6 +35,7 @@ import { todoRoutes } from './todos/todos.routes.ts';
 import { browserSpanRoutes } from './trace-views/browser-spans.routes.ts';
 import { debugRoutes } from './trace-views/debug.routes.ts';
 import { jaegerRoutes } from './trace-views/jaeger.routes.ts';
+import { logRoutes } from './trace-views/logs.routes.ts';
 import { viewsRoutes } from './trace-views/views.routes.ts';
 
 /** A page exports a batch every few hundred ms while someone clicks: 120 a minute is plenty. */
@@ -98,13 +99,19 @@ export function createApp(deps: AppDependencies) {
     .route('/', graphRoutes({ graph: services.graph }))
     .route('/admin', deadLetterRoutes({ outbox: services.outbox }))
     .route('/admin', accountRoutes({ users: services.users, accounts: services.accounts }))
-    // 4. The lab's views of its own signals (recent traces, Jaeger's), the scrape, the fault switches.
-    .route('/debug', debugRoutes({ traces: telemetry.recentTraces }))
+    // 4. The lab's views of its own signals (recent traces and logs, Jaeger's, VictoriaLogs'), the scrape, the fault switches.
+    .route('/debug', debugRoutes({ traces: telemetry.recentTraces, logs: telemetry.recentLogs }))
+    // The log search: the recent-logs store, and VictoriaLogs when the API reads one.
+    .route(
+      '/debug',
+      logRoutes({ logs: telemetry.recentLogs, owners: telemetry.recentTraces, victoriaLogs: services.victoriaLogs }),
+    )
     .route('/debug', jaegerRoutes({ jaeger: services.jaeger, apiService: config.OTEL_SERVICE_NAME }))
     .route(
       '/debug',
       viewsRoutes({
         jaegerSearch: Boolean(services.jaeger),
+        victoriaLogs: Boolean(services.victoriaLogs),
         jaegerUi: config.WEB_JAEGER_URL,
         prometheusUi: config.WEB_PROMETHEUS_URL,
       }),

@@ -35,6 +35,13 @@ const telemetryShape = {
     .int()
     .min(64 * 1024)
     .default(16 * 1024 * 1024),
+  // The recent-logs store beside it (telemetry/recent-logs.ts): on whenever the recent traces are.
+  RECENT_LOGS_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  RECENT_LOGS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(4 * 1024 * 1024),
 };
 
 const configSchema = z.object({
@@ -140,6 +147,16 @@ const configSchema = z.object({
   // http://127.0.0.1:16686; in Docker http://jaeger:16686). Unset: those routes answer 503.
   JAEGER_QUERY_URL: z.url({ protocol: /^https?$/ }).optional(),
   JAEGER_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // VictoriaLogs, read by GET /debug/logs (LogsQL) once a line has left the recent-logs store
+  // (natively http://127.0.0.1:9428; in Docker http://victorialogs:9428). Unset: the store only.
+  VICTORIALOGS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  VICTORIALOGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  VICTORIALOGS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(64 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   // The largest answer read from Jaeger: a search of many long traces is refused, not buffered.
   JAEGER_QUERY_MAX_BYTES: z.coerce
     .number()
@@ -204,6 +221,7 @@ const telemetrySchema = z.object({ NODE_ENV: configSchema.shape.NODE_ENV, ...tel
 
 export interface TelemetrySettings {
   recentTraces: RecentTracesLimits;
+  recentLogs: { maxLines: number; maxBytes: number };
   tracesPerSecond: number;
 }
 
@@ -213,11 +231,17 @@ export interface TelemetrySettings {
  */
 export function telemetrySettings(env: Environment = process.env): TelemetrySettings {
   const parsed = parse(telemetrySchema, env);
+  const maxTraces = parsed.RECENT_TRACES_MAX ?? (parsed.NODE_ENV === 'production' ? 0 : 200);
   return {
     recentTraces: {
-      maxTraces: parsed.RECENT_TRACES_MAX ?? (parsed.NODE_ENV === 'production' ? 0 : 200),
+      maxTraces,
       maxSpans: parsed.RECENT_TRACES_MAX_SPANS,
       maxBytes: parsed.RECENT_TRACES_MAX_BYTES,
+    },
+    recentLogs: {
+      // Off with the recent traces (production's default): the two views go together.
+      maxLines: maxTraces > 0 ? parsed.RECENT_LOGS_MAX : 0,
+      maxBytes: parsed.RECENT_LOGS_MAX_BYTES,
     },
     tracesPerSecond: parsed.TRACES_PER_SECOND,
   };

@@ -24,6 +24,7 @@ import type { TelemetryStores } from './telemetry/process-telemetry.ts';
 import { watchDependencies } from './telemetry/watch-dependencies.ts';
 import { createTodoService } from './todos/todos.service.ts';
 import { createJaegerQuery } from './trace-views/jaeger-query.ts';
+import { createVictoriaLogsQuery } from './trace-views/victorialogs-query.ts';
 
 /** What createApp is built from: the opened dependencies, and this process's telemetry objects. */
 export interface AppDependencies extends Runtime {
@@ -90,6 +91,14 @@ export function createServices(deps: AppDependencies) {
         maxBytes: config.JAEGER_QUERY_MAX_BYTES,
       })
     : undefined;
+  // VictoriaLogs' log lines, when the API knows where it is: the log search beyond the recent logs.
+  const victoriaLogs = config.VICTORIALOGS_URL
+    ? createVictoriaLogsQuery({
+        baseUrl: config.VICTORIALOGS_URL,
+        timeoutMs: config.VICTORIALOGS_TIMEOUT_MS,
+        maxBytes: config.VICTORIALOGS_MAX_BYTES,
+      })
+    : undefined;
 
   const stopWatching = watchDependencies(metrics, {
     dependencySpans: telemetry.dependencySpans,
@@ -113,6 +122,7 @@ export function createServices(deps: AppDependencies) {
     graph,
     outbox,
     jaeger,
+    victoriaLogs,
     sites: defaultSites({ docs: config.DOCS_DIST_DIR, web: config.WEB_DIST_DIR }),
     stop: stopWatching,
   };

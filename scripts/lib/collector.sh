@@ -10,7 +10,8 @@
 #
 # Ports (from otel-collector.yaml, which binds 0.0.0.0): OTLP 4317 (gRPC) and 4318 (HTTP), health 13133,
 # span metrics for Prometheus 8889, the collector's own metrics 8888 (its default, on localhost).
-# Traces go to the native Jaeger (scripts/lib/jaeger.sh) on 127.0.0.1:14317: JAEGER_OTLP_ENDPOINT.
+# Traces go to the native Jaeger (scripts/lib/jaeger.sh) on 127.0.0.1:14317: JAEGER_OTLP_ENDPOINT;
+# log records to the native VictoriaLogs (scripts/lib/victorialogs.sh) on :9428: VICTORIALOGS_OTLP_ENDPOINT.
 # Needs Go 1.26 or newer (the contrib modules say go 1.26.0); the first build takes a few minutes.
 
 COLLECTOR_HOST=127.0.0.1
@@ -30,6 +31,7 @@ COLLECTOR_PID_FILE="$COLLECTOR_HOME/collector.pid"
 COLLECTOR_LOG="$COLLECTOR_HOME/collector.log"
 # Where the native Jaeger receives OTLP/gRPC; Docker's default (jaeger:4317) is in otel-collector.yaml.
 COLLECTOR_JAEGER_ENDPOINT="${JAEGER_OTLP_ENDPOINT:-127.0.0.1:14317}"
+COLLECTOR_VICTORIALOGS_ENDPOINT="${VICTORIALOGS_OTLP_ENDPOINT:-http://127.0.0.1:9428/insert/opentelemetry/v1/logs}"
 
 # The builder's release is the manifest's core release: the builder writes
 # `go.opentelemetry.io/collector/otelcol <its own version>` into the generated go.mod.
@@ -90,7 +92,8 @@ collector_build() {
 # The collector's own check of otel-collector.yaml (component names, keys, pipelines); non-zero when invalid.
 collector_validate() {
   collector_build || return 1
-  JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" "$COLLECTOR_BIN" validate --config="$COLLECTOR_CONFIG"
+  JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" VICTORIALOGS_OTLP_ENDPOINT="$COLLECTOR_VICTORIALOGS_ENDPOINT" \
+    "$COLLECTOR_BIN" validate --config="$COLLECTOR_CONFIG"
 }
 
 collector_ready() {
@@ -115,11 +118,12 @@ collector_start() {
   fi
   ports_free "$COLLECTOR_HOST" collector "${COLLECTOR_PORTS[@]}" || return 1
   collector_build || return 1
-  log "starting the collector (OTLP on :4317/:4318, span metrics on :8889, traces to $COLLECTOR_JAEGER_ENDPOINT)"
+  log "starting the collector (OTLP on :4317/:4318, span metrics on :8889, traces to $COLLECTOR_JAEGER_ENDPOINT, logs to $COLLECTOR_VICTORIALOGS_ENDPOINT)"
   local started
   started="$(date +%s%N)"
   pid="$(daemon_launch "the collector" "$COLLECTOR_PID_FILE" "$COLLECTOR_LOG" \
-    env JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" "$COLLECTOR_BIN" --config="$COLLECTOR_CONFIG")" || return 1
+    env JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" VICTORIALOGS_OTLP_ENDPOINT="$COLLECTOR_VICTORIALOGS_ENDPOINT" \
+    "$COLLECTOR_BIN" --config="$COLLECTOR_CONFIG")" || return 1
   collector_wait "$pid" "$started"
 }
 

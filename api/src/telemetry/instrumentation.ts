@@ -10,6 +10,14 @@
  * - Spans go to OTLP over HTTP (protobuf) only when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces
  *   one) is set: with no endpoint nothing is exported, so nothing errors or retries.
  * - They always go to the recent-traces store (GET /debug/traces) and the Server-Timing sums.
+ * - Logs: each pino line (logger.ts) still goes to stdout, and also becomes an OpenTelemetry log
+ *   record with the trace id and span id of the span that wrote it: the pino instrumentation's
+ *   log sending (a second stream beside stdout, in this process). Chosen over the pino transport
+ *   (pino-opentelemetry-transport) because that one runs a worker thread with an SDK of its own:
+ *   more memory, its own export settings, and no way to feed the recent-logs store of this
+ *   process. Both keep redaction, since both read the line pino has already redacted.
+ *   The records go to the recent-logs store, and to OTLP (protobuf, /v1/logs) beside the spans
+ *   when an endpoint is set. With neither, no record is made at all.
  * - OTEL_SDK_DISABLED=true turns all of it off.
  *
  * This module is the one place outside config.ts that reads the environment: it must run
@@ -17,11 +25,14 @@
  * RECENT_TRACES_* and TRACES_PER_SECOND go through config.ts's schema (telemetrySettings).
  */
 import { register } from 'node:module';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -31,6 +42,7 @@ import { API_VERSION } from '../version.ts';
 import { ATTR_DB_QUERY_SUMMARY, querySummary } from './db-query-summary.ts';
 import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
+import { recentLogs } from './recent-logs.ts';
 import { recentTraces } from './recent-traces.ts';
 import { labSampler } from './sampler.ts';
 import { serverTimings } from './server-timing.ts';
@@ -58,10 +70,16 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
   // are parsed by config.ts's own schema, so a bad value stops here naming the variable.
   const settings = settingsOrExit();
   recentTraces.configure(settings.recentTraces);
+  recentLogs.configure(settings.recentLogs);
 
   const spanProcessors: SpanProcessor[] = [serverTimings, dependencySpans, recentTraces];
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  }
+  const logRecordProcessors: LogRecordProcessor[] = recentLogs.enabled() ? [recentLogs] : [];
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT) {
+    // Batched like the spans: at most 2,048 records wait, then new ones are dropped, never the app slowed.
+    logRecordProcessors.push(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() }));
   }
 
   const sdk = new NodeSDK({
@@ -71,6 +89,8 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
       'deployment.environment.name': env.NODE_ENV ?? 'development',
     }),
     spanProcessors,
+    // Explicit, even when empty: left out, the SDK would send logs to localhost:4318 by default.
+    logRecordProcessors,
     // OTEL_TRACES_SAMPLER, when set, is the SDK's to read; else every request, or at most
     // TRACES_PER_SECOND new traces a second when that is set (telemetry/sampler.ts).
     ...(!env.OTEL_TRACES_SAMPLER && { sampler: labSampler(settings.tracesPerSecond) }),
@@ -112,6 +132,18 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
           span.updateName(summary);
           span.setAttribute(ATTR_DB_QUERY_SUMMARY, summary);
         },
+      }),
+      // Log sending only: the logger adds trace_id and span_id to its lines itself (logger.ts), in plain sight.
+      // OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino turns it off (bench/log-sending.ts compares the two), as it
+      // did when the auto-instrumentation bundle read that variable.
+      new PinoInstrumentation({
+        enabled:
+          logRecordProcessors.length > 0 &&
+          !(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ?? '')
+            .split(',')
+            .map((name) => name.trim())
+            .includes('pino'),
+        disableLogCorrelation: true,
       }),
     ],
   });

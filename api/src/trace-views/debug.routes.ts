@@ -1,5 +1,6 @@
 /**
- * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON.
+ * GET /debug/traces and GET /debug/traces/:traceId: the recent-traces store, as JSON; a trace by
+ * id carries its log lines from the recent-logs store, each under the span that wrote it.
  * The list needs a token: a user's access token lists the requests made with it (and the traces
  * linked to them: the outbox worker's), the admin token lists all. One trace by id is open to whoever holds its 128-bit id (it came back in their
  * own response's traceresponse, or they chose it in a traceparent), so a 401 can be looked up too.
@@ -8,8 +9,10 @@ import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../errors/problem.ts';
 import { defineRoute } from '../http/access.ts';
 import { createRouter, jsonContent, problemResponses, userProblems } from '../http/openapi.ts';
+import type { RecentLogs } from '../telemetry/recent-logs.ts';
 import type { RecentTraces } from '../telemetry/recent-traces.ts';
 import { spanTree } from './span-tree.ts';
+import { withLogLines } from './trace-logs.ts';
 
 const listTraces = defineRoute('viewer', {
   method: 'get',
@@ -66,9 +69,10 @@ const getTrace = defineRoute('public', {
   path: '/traces/{traceId}',
   operationId: 'getRecentTrace',
   tags: ['debug'],
-  summary: "One trace's span tree, with timings, attributes and events, and its links to other traces both ways",
+  summary:
+    "One trace's span tree, with timings, attributes, events and each span's log lines, and its links to other traces both ways",
   description:
-    "linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace.",
+    "linksTo: the traces this one links to (each span also lists its own `links`); linkedFrom: the kept spans of other traces that link to this one (the outbox worker's event span, to the request that wrote the event). Each entry: traceId and spanId of the other end, spanName when known, localSpanId of the span in this trace. Each span has `logs`, the log lines written while it was the active span; `logs` beside the tree holds the trace's lines whose span is not in it.",
   request: {
     params: traceIdParams,
   },
@@ -77,6 +81,7 @@ const getTrace = defineRoute('public', {
       z.object({
         traceId: z.string(),
         spans: z.array(z.record(z.string(), z.unknown())),
+        logs: z.array(z.record(z.string(), z.unknown())),
         linksTo: z.array(TraceLinkSchema),
         linkedFrom: z.array(TraceLinkSchema),
       }),
@@ -86,7 +91,7 @@ const getTrace = defineRoute('public', {
   },
 });
 
-export function debugRoutes(deps: { traces: RecentTraces }) {
+export function debugRoutes(deps: { traces: RecentTraces; logs: RecentLogs }) {
   const disabled = () =>
     new ProblemError('not-found', {
       detail: 'The recent-traces view is off (RECENT_TRACES_MAX=0, the production default), or telemetry is disabled.',
@@ -104,8 +109,14 @@ export function debugRoutes(deps: { traces: RecentTraces }) {
       const { traceId } = c.req.valid('param');
       const kept = deps.traces.spans(traceId);
       if (!kept) throw new ProblemError('not-found', { detail: `Trace ${traceId} is not among the recent traces.` });
+      const placed = withLogLines(spanTree(kept), deps.logs.ofTrace(traceId));
       return c.json(
-        { traceId, spans: spanTree(kept) as unknown as Record<string, unknown>[], ...deps.traces.links(traceId) },
+        {
+          traceId,
+          spans: placed.spans as unknown as Record<string, unknown>[],
+          logs: placed.unplaced as unknown as Record<string, unknown>[],
+          ...deps.traces.links(traceId),
+        },
         200,
       );
     });

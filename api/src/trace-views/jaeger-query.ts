@@ -41,9 +41,13 @@ export interface JaegerQueryOptions {
 
 const dependency = { dependency: 'jaeger' };
 
-async function readBounded(response: Response, maxBytes: number, what: string): Promise<string> {
+/**
+ * Reads a dependency's answer up to `maxBytes`, then stops: a huge answer is refused, not buffered.
+ * Shared by the Jaeger and VictoriaLogs clients; `tooLarge` names the problem in the caller's words.
+ */
+export async function readBounded(response: Response, maxBytes: number, tooLarge: () => ProblemError): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw tooLarge(what, maxBytes);
+  if (declared > maxBytes) throw tooLarge();
   const reader = response.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
@@ -54,7 +58,7 @@ async function readBounded(response: Response, maxBytes: number, what: string): 
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw tooLarge(what, maxBytes);
+      throw tooLarge();
     }
     chunks.push(value);
   }
@@ -98,7 +102,7 @@ export function createJaegerQuery(options: JaegerQueryOptions): JaegerQuery {
     }
     let text: string;
     try {
-      text = await readBounded(response, options.maxBytes, what);
+      text = await readBounded(response, options.maxBytes, () => tooLarge(what, options.maxBytes));
     } catch (error) {
       if (error instanceof ProblemError) throw error;
       throw new ProblemError('dependency-timeout', {

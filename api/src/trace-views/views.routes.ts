@@ -6,7 +6,8 @@
  * - jaeger.search: the API reads a Jaeger (JAEGER_QUERY_URL), so /debug/jaeger/* answers;
  * - jaeger.ui: Jaeger's own UI, only where it is real (WEB_JAEGER_URL: compose sets it; the native
  *   Jaeger, built from the Go module proxy, serves no UI);
- * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL).
+ * - prometheus.ui: where a browser opens Prometheus's graph page (WEB_PROMETHEUS_URL);
+ * - logs.victoriaLogs: the API reads VictoriaLogs (VICTORIALOGS_URL), so /debug/logs?source=victorialogs answers.
  */
 import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../http/access.ts';
@@ -23,13 +24,19 @@ const viewsRoute = defineRoute('public', {
       z.object({
         jaeger: z.object({ search: z.boolean(), ui: z.string().nullable() }),
         prometheus: z.object({ ui: z.string() }),
+        logs: z.object({ victoriaLogs: z.boolean() }),
       }),
       'The views',
     ),
   },
 });
 
-export function viewsRoutes(options: { jaegerSearch: boolean; jaegerUi?: string; prometheusUi: string }) {
+export function viewsRoutes(options: {
+  jaegerSearch: boolean;
+  jaegerUi?: string;
+  prometheusUi: string;
+  victoriaLogs?: boolean;
+}) {
   const trim = (url: string) => url.replace(/\/$/, '');
   return createRouter().openapi(viewsRoute, (c) => {
     c.header('Cache-Control', 'no-cache');
@@ -37,6 +44,7 @@ export function viewsRoutes(options: { jaegerSearch: boolean; jaegerUi?: string;
       {
         jaeger: { search: options.jaegerSearch, ui: options.jaegerUi ? trim(options.jaegerUi) : null },
         prometheus: { ui: trim(options.prometheusUi) },
+        logs: { victoriaLogs: options.victoriaLogs ?? false },
       },
       200,
     );

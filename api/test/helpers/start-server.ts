@@ -65,8 +65,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     await rm(dataDir, { recursive: true, force: true });
   };
 
-  // Generous: PGlite starting and migrating on a busy 2-core machine has taken over 45 s.
-  const deadline = Date.now() + 90_000;
+  // Generous: PGlite starting and migrating on a busy 2-core machine has taken over 45 s; START_TIMEOUT_MS
+  // for a machine busier still.
+  const deadline = Date.now() + Number(process.env.START_TIMEOUT_MS ?? 90_000);
   while (Date.now() < deadline) {
     const up = await fetch(`${base}/healthz`).then(
       (r) => r.ok,

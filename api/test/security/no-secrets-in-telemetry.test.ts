@@ -2,8 +2,12 @@
  * A failing register and a failing create, end to end through `npm start` on PostgreSQL:
  * the database refuses the insert (a trigger), so the driver's "Failed query ... params: ..."
  * error passes through every place that records errors. Not one span attribute, event, status
- * message or log line may carry the email, the password, its hash, the token or the todo's text.
+ * message or log line may carry the email, the password, its hash, the token or the todo's text:
+ * neither on stdout, nor as the OpenTelemetry log records the lines become (the recent-logs store
+ * under each span, and the OTLP export, captured here as the bytes the exporter sends).
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { pgliteBackend, postgresBackend, type TestDatabase } from '../helpers/backends.ts';
@@ -27,16 +31,38 @@ const REFUSING_TRIGGERS = [
    WHEN (NEW.title LIKE 'refused:%') EXECUTE FUNCTION refuse_for_the_test()`,
 ];
 
+/** Where the API's OTLP log exporter sends: each request body kept as it arrived (protobuf). */
+async function otlpLogsSink(): Promise<{ server: Server; url: string; bodies: Buffer[] }> {
+  const bodies: Buffer[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.url === '/v1/logs') bodies.push(Buffer.concat(chunks));
+      response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/logs`, bodies };
+}
+
 describe('no secrets or personal data in spans and logs of a failing request', () => {
   let database: TestDatabase;
   let server: StartedServer;
+  let sink: Awaited<ReturnType<typeof otlpLogsSink>>;
   let token: string;
   const json = { 'Content-Type': 'application/json' };
 
   beforeAll(async () => {
     database = await postgresBackend.create();
     for (const statement of REFUSING_TRIGGERS) await database.db.execute(statement);
-    server = await startServer({ DATABASE_URL: database.url ?? '', PASSWORD_SCRYPT_LOG_N: '10' });
+    sink = await otlpLogsSink();
+    server = await startServer({
+      DATABASE_URL: database.url ?? '',
+      PASSWORD_SCRYPT_LOG_N: '10',
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: sink.url,
+      OTEL_BLRP_SCHEDULE_DELAY: '100',
+    });
     const credentials = JSON.stringify({ email: 'kept@example.com', password: 'a kept password' });
     await fetch(`${server.base}/auth/register`, { method: 'POST', headers: json, body: credentials });
     const login = await fetch(`${server.base}/auth/login`, { method: 'POST', headers: json, body: credentials });
@@ -45,10 +71,11 @@ describe('no secrets or personal data in spans and logs of a failing request', (
 
   afterAll(async () => {
     await server?.stop();
+    sink?.server.close();
     await database?.destroy();
   });
 
-  it('keeps them out of every span attribute, event and log line', async () => {
+  it('keeps them out of every span attribute, event and log line, on stdout and as log records', async () => {
     const register = newTraceparent();
     const registered = await fetch(`${server.base}/auth/register`, {
       method: 'POST',
@@ -71,6 +98,9 @@ describe('no secrets or personal data in spans and logs of a failing request', (
     // Both failures are recorded, with the statement and the database's reason: the test sees real errors.
     const text = (span: SpanNode) =>
       JSON.stringify([span.attributes, span.events, (span as { statusMessage?: string }).statusMessage]);
+    // The log records kept under each span (the recent-logs store), as GET /debug/traces/:id serves them.
+    const records = spans.map((span) => JSON.stringify((span as { logs?: unknown[] }).logs ?? [])).join('\n');
+    expect(records).toContain('refused by the test');
     const recorded = spans.map(text).join('\n');
     expect(recorded).toContain('refused by the test');
     expect(recorded).toMatch(/insert into \\"users\\"/);
@@ -83,10 +113,22 @@ describe('no secrets or personal data in spans and logs of a failing request', (
     );
     const logs = server.stdout();
     expect(logs).toContain('refused by the test');
+    // What the OTLP exporter sent: protobuf, whose strings are their UTF-8 bytes.
+    const exported = await eventually(
+      async () => {
+        const sent = Buffer.concat(sink.bodies).toString('utf8');
+        if ((sent.match(/unexpected error/g) ?? []).length < 2) throw new Error('no exported error record yet');
+        return sent;
+      },
+      { timeoutMs: 10_000 },
+    );
+    expect(exported).toContain('refused by the test');
 
     for (const [where, haystack] of [
       ['spans', recorded],
       ['logs', logs],
+      ['log records', records],
+      ['exported log records', exported],
     ] as const) {
       for (const secret of [refusedEmail, refusedPassword, token, refusedTitle, refusedDescription]) {
         expect(haystack, `${where} hold ${secret.slice(0, 20)}`).not.toContain(secret);

@@ -75,6 +75,11 @@ const SHIPPED_COMMANDS: Record<string, { commands: string[]; source: string }> =
     commands: [],
     source: 'open-telemetry/opentelemetry-collector-releases distributions/otelcol-contrib/Dockerfile: FROM scratch',
   },
+  'victoriametrics/victoria-logs:v1.52.2': {
+    commands: [],
+    source:
+      'VictoriaLogs v1.52.2 deployment/docker/Makefile: ROOT_IMAGE gcr.io/distroless/static, with the binary alone (app/victoria-logs/multiarch/Dockerfile)',
+  },
   'jaegertracing/jaeger:2.13.0': {
     commands: ['wget'],
     source: 'jaeger v1.76.0 scripts/build/docker/base/Dockerfile: alpine:3.22.2, whose busybox has wget',
@@ -150,6 +155,7 @@ describe('docker-compose.yml', () => {
       api: ['8000'],
       neo4j: ['7474', '7687'],
       'otel-collector': ['4317', '4318'],
+      victorialogs: ['9428'],
       jaeger: ['16686'],
       prometheus: ['9090'],
       grafana: ['3000'],
@@ -356,7 +362,7 @@ describe('Grafana dashboards and provisioning', () => {
 
   it('describes every panel and uses only provisioned data sources, by uid', async () => {
     const uids = (await provisioning()).datasources.map((d) => d.uid);
-    expect(uids).toEqual(['prometheus', 'jaeger']);
+    expect(uids).toEqual(['prometheus', 'jaeger', 'victorialogs']);
     for (const { file, json } of await dashboards()) {
       const panelIds = json.panels.map((p: { id: number }) => p.id);
       expect(new Set(panelIds).size, file).toBe(panelIds.length);
@@ -398,6 +404,49 @@ describe('Grafana dashboards and provisioning', () => {
     for (const { uid, jsonData } of datasources) expect(JSON.stringify(jsonData), uid).not.toMatch(inNetwork);
     // The data sources' own URLs are in-network on purpose: Grafana's server makes those requests.
     expect(JSON.stringify(datasources)).toMatch(inNetwork);
+  });
+
+  it('provisions VictoriaLogs with its plugin pinned, a log line linking to its trace and a span to its lines', async () => {
+    const { services } = await compose();
+    const { datasources } = (await provisioning()) as unknown as {
+      datasources: { uid: string; type: string; url: string; jsonData: Record<string, unknown> }[];
+    };
+    const logs = datasources.find((d) => d.uid === 'victorialogs');
+    // The plugin Grafana installs at start is the type the data source names, at a pinned version.
+    const preinstall = String(services.grafana?.environment?.GF_PLUGINS_PREINSTALL_SYNC ?? '');
+    expect(preinstall).toMatch(/^victoriametrics-logs-datasource@\d+\.\d+\.\d+$/);
+    expect(logs?.type).toBe(preinstall.split('@')[0]);
+    expect(logs?.url).toBe('http://victorialogs:9428');
+    // A log line's trace_id field opens the trace in Jaeger's own UI, at the browser's address.
+    const [derived, ...more] = (logs?.jsonData.derivedFields ?? []) as Record<string, string>[];
+    expect(more).toEqual([]);
+    expect(derived).toMatchObject({ matcherType: 'label', matcherRegex: 'trace_id' });
+    expect(derived).not.toHaveProperty('datasourceUid');
+    expect(derived?.url).toBe(`${variable('FLOWLAB_JAEGER_BROWSER_URL')}/trace/$${variable('__value.raw')}`);
+    // A span opens its own lines: LogsQL exact filters on the two ids VictoriaLogs stores.
+    const jaeger = datasources.find((d) => d.uid === 'jaeger');
+    const toLogs = jaeger?.jsonData.tracesToLogsV2 as Record<string, unknown>;
+    expect(toLogs.datasourceUid).toBe('victorialogs');
+    expect(toLogs.query).toBe(`trace_id:="$${variable('__span.traceId')}" span_id:="$${variable('__span.spanId')}"`);
+  });
+
+  it('runs the same VictoriaLogs release in compose as natively, and sends it the logs through the collector', async () => {
+    const { services } = await compose();
+    const script = await read('scripts/lib/victorialogs.sh');
+    const version = /^VICTORIALOGS_VERSION=(v[\d.]+)$/m.exec(script)?.[1];
+    expect(services.victorialogs?.image).toBe(`victoriametrics/victoria-logs:${version}`);
+    const collector = parse(await read('otel-collector.yaml'));
+    expect(collector.service.pipelines.logs.exporters).toEqual(['otlp_http/victorialogs']);
+    // Protobuf: VictoriaLogs' OTLP endpoint refuses JSON.
+    expect(collector.exporters['otlp_http/victorialogs'].encoding).toBe('proto');
+    expect(collector.exporters['otlp_http/victorialogs'].logs_endpoint).toContain('/insert/opentelemetry/v1/logs');
+    expect(await read('stack/collector/builder-config.yaml')).toMatch(
+      /gomod: go\.opentelemetry\.io\/collector\/exporter\/otlphttpexporter v/,
+    );
+    expect(services['otel-collector']?.environment?.VICTORIALOGS_OTLP_ENDPOINT).toBe(
+      'http://victorialogs:9428/insert/opentelemetry/v1/logs',
+    );
+    expect(services.api?.environment?.VICTORIALOGS_URL).toBe('http://victorialogs:9428');
   });
 
   it('keeps the link from a trace back to the metrics of its operation', async () => {

@@ -184,12 +184,22 @@ export const checks: Record<string, (context: CheckContext) => Verdict | Promise
         );
   },
 
-  'log-span-id': (c) => {
+  'span-log-trace': (c) => {
     const answer = c.answer.trim().replace(/"/g, '');
-    if (!answer) return fail('Paste the span_id from the log line of your request, then Check.');
-    return answer === c.root?.spanId
-      ? pass('Yes: the log line names the SERVER span of your request. Logs, traces and metrics share these ids.')
-      : fail(`${answer} is not the SERVER span of your request. Search the log for your trace id, ${c.traceId}.`);
+    if (!answer)
+      return fail("Open your request's SERVER span, then its log line, and paste its requestId; then Check.");
+    const line = c.root?.logs?.find((l) => typeof l.fields.requestId === 'string');
+    if (!line)
+      return fail(
+        `Your request's SERVER span has no log line in the API's recent logs (RECENT_TRACES_MAX=0, or the line is gone): send the request again.`,
+      );
+    return answer === line.fields.requestId
+      ? pass(
+          `Yes: the line your SERVER span (${line.spanId}) wrote. Its trace_id and span_id lead back here, from stdout, the log search or VictoriaLogs.`,
+        )
+      : fail(
+          `${answer} is not the requestId of your request's log line: open the ${c.root?.name} span of trace ${c.traceId}.`,
+        );
   },
 };
 

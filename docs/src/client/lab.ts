@@ -3,7 +3,8 @@
  * in this browser's localStorage), requests sent with a traceparent made here, and the trace read
  * back from GET /debug/traces/:traceId. Every panel on every page goes through this module.
  */
-import { flattenSpans, type SpanNode } from '@flowlab/api/span-tree';
+import { type SpanNode as ApiSpanNode, flattenSpans } from '@flowlab/api/span-tree';
+import type { StoredLog } from '../../../api/src/telemetry/recent-logs.ts';
 import type { LabRequest } from '../lab/steps.ts';
 
 /** Same origin as the API in the lab (it serves /learn/); the dev server points elsewhere. */
@@ -134,7 +135,9 @@ export async function sendLabRequest(request: LabRequest, traceparent?: string):
 
 // The span tree as GET /debug/traces/:traceId serves it: the API's own module (a type and a pure
 // function, nothing of the server is bundled), so the viewer follows the API when its shape changes.
-export type { SpanNode };
+// Each span carries its log lines (the recent-logs store); Jaeger's copy of a trace has none.
+export type SpanNode = Omit<ApiSpanNode, 'children'> & { logs?: StoredLog[]; children: SpanNode[] };
+export type { StoredLog };
 
 /**
  * One trace's span tree, or undefined when the API does not have it. The SERVER span ends just

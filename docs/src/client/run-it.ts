@@ -45,7 +45,7 @@ export async function showTrace(target: HTMLElement, traceId: string, highlight:
   heading.append(
     `Trace `,
     Object.assign(document.createElement('code'), { textContent: traceId }),
-    ' (open a row for its attributes and events)',
+    ' (open a row for its attributes, events and log lines)',
   );
   if (jaegerUrl) {
     const link = Object.assign(document.createElement('a'), {

@@ -1,5 +1,6 @@
 /**
- * <trace-view>: the waterfall of the trace named by ?id= (links from the web client) or typed in.
+ * <trace-view>: the waterfall of the trace named by ?id= (links from the web client) or typed in;
+ * with &span= (a log line's link), that span is opened and scrolled to, its log lines showing.
  * The API's recent-traces store first (the learner's own requests, at once); when it does not
  * have the trace and the API reads a Jaeger, Jaeger's copy, drawn by the same waterfall.
  */
@@ -25,7 +26,14 @@ class TraceView extends HTMLElement {
     const input = form?.querySelector<HTMLInputElement>('input[name="id"]');
     const trace = this.querySelector<HTMLElement>('.trace');
     if (!form || !input || !trace) return;
-    const open = (id: string) => void show(trace, id.trim().toLowerCase());
+    const open = (id: string, spanId?: string | null) =>
+      void show(trace, id.trim().toLowerCase()).then(() => {
+        const row = spanId ? document.getElementById(`span-${spanId}`) : null;
+        if (!(row instanceof HTMLDetailsElement)) return;
+        row.open = true;
+        row.classList.add('linked');
+        row.scrollIntoView({ block: 'center' });
+      });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       history.replaceState(null, '', `?id=${encodeURIComponent(input.value.trim())}`);
@@ -34,7 +42,7 @@ class TraceView extends HTMLElement {
     const id = new URLSearchParams(location.search).get('id');
     if (id && /^[0-9a-f]{32}$/i.test(id)) {
       input.value = id;
-      open(id);
+      open(id, new URLSearchParams(location.search).get('span'));
     }
   }
 }

@@ -8,6 +8,8 @@ import { apiBase } from './lab.ts';
 export interface LabViews {
   jaeger: { search: boolean; ui: string | null };
   prometheus: { ui: string };
+  /** Whether the API reads VictoriaLogs (VICTORIALOGS_URL): GET /debug/logs?source=victorialogs. */
+  logs?: { victoriaLogs: boolean };
 }
 
 let pending: Promise<LabViews | undefined> | undefined;

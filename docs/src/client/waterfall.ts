@@ -1,10 +1,11 @@
 /**
  * The trace waterfall: one row per span, indented by depth, its bar placed and sized as a share of
  * the whole trace (as otel-desktop-viewer draws it). Each row is a <details>: the keyboard opens it,
- * and inside are the span's attributes and events. Errors and the step's own span are said in
- * words as well as colour, so the waterfall reads without colour too.
+ * and inside are the span's attributes, events and log lines (each line opens on its fields).
+ * Errors and the step's own span are said in words as well as colour, so the waterfall reads
+ * without colour too. Each row has the id span-<spanId>: a log line elsewhere links to its span.
  */
-import { allSpans, type SpanNode } from './lab.ts';
+import { allSpans, type SpanNode, type StoredLog } from './lab.ts';
 
 function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -39,6 +40,40 @@ function isError(span: SpanNode): boolean {
   return span.status === 'error' || status >= 500;
 }
 
+const base = import.meta.env.BASE_URL.replace(/\/$/, '');
+
+/** Where a log line's trace opens, on the span that wrote it. */
+export function traceHref(traceId: string, spanId?: string): string {
+  return `${base}/traces/?id=${traceId}${spanId ? `&span=${spanId}` : ''}#span-${spanId ?? ''}`;
+}
+
+/** One log line: level, time and message; opened, its fields. */
+export function renderLogLine(line: StoredLog, options: { start?: number; linkTrace?: boolean } = {}): HTMLElement {
+  const when =
+    options.start === undefined
+      ? new Date(line.time).toLocaleTimeString()
+      : `+${Math.max(line.time - options.start, 0).toFixed(0)} ms`;
+  const summary = element(
+    'summary',
+    {},
+    element('span', { className: `level level-${line.level}` }, line.level),
+    element('span', { className: 'when' }, when),
+    element('span', { className: 'message' }, line.message),
+  );
+  const details = element('details', { className: 'log-line' }, summary);
+  const facts: [string, unknown][] = [['time', new Date(line.time).toISOString()], ...Object.entries(line.fields)];
+  if (line.traceId) {
+    facts.push([
+      'trace',
+      options.linkTrace
+        ? element('a', { href: traceHref(line.traceId, line.spanId) }, `${line.traceId} (span ${line.spanId})`)
+        : line.traceId,
+    ]);
+  }
+  details.append(table('Fields', facts));
+  return details;
+}
+
 export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElement {
   const spans = allSpans(tree);
   const start = Math.min(...spans.map((s) => s.startTime));
@@ -55,6 +90,8 @@ export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElemen
     if (isError(span)) marks.push('error');
     const problem = span.attributes['flowlab.problem.type'];
     if (problem) marks.push(String(problem));
+    const logs = span.logs ?? [];
+    if (logs.length > 0) marks.push(`${logs.length} log line${logs.length === 1 ? '' : 's'}`);
 
     const bar = element('span', { className: 'bar' });
     bar.style.marginInlineStart = `${offset}%`;
@@ -68,7 +105,7 @@ export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElemen
       element('span', { className: 'track' }, bar),
     );
     summary.style.setProperty('--depth', String(depth));
-    const details = element('details', {}, summary);
+    const details = element('details', { id: `span-${span.spanId}` }, summary);
     details.dataset.span = span.name;
     if (span.name === highlight) details.classList.add('highlight');
     if (isError(span)) details.classList.add('error');
@@ -92,6 +129,11 @@ export function renderWaterfall(tree: SpanNode[], highlight: string): HTMLElemen
       details.append(
         table(`Event: ${event.name} at +${(event.timeMs - start).toFixed(2)} ms`, Object.entries(event.attributes)),
       );
+    if (logs.length > 0) {
+      const lines = element('div', { className: 'log-lines' }, element('p', {}, 'Log lines written in this span'));
+      for (const line of logs) lines.append(renderLogLine(line, { start }));
+      details.append(lines);
+    }
     list.append(element('li', {}, details));
     for (const child of span.children) add(child, depth + 1);
   };

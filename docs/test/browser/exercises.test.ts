@@ -59,14 +59,15 @@ const cases: Case[] = [
   { id: 'make-415', page: '/learn/picture/error-model/' },
   { id: 'exemplar', page: '/learn/picture/metrics/' },
   {
-    id: 'log-span-id',
+    id: 'span-log-trace',
     page: '/learn/picture/logs/',
+    // What the learner reads under the SERVER span in the waterfall: its log line's requestId.
     answer: async (shell) => {
-      const line = server
-        .output()
-        .split('\n')
-        .find((l) => l.includes(`"trace_id":"${traceIdOf(shell)}"`));
-      return JSON.parse(line ?? '{}').span_id ?? '';
+      const response = await fetch(`${server.base}/debug/logs?traceId=${traceIdOf(shell)}`, {
+        headers: { Authorization: `Bearer ${shell.TOKEN}` },
+      });
+      const { items } = (await response.json()) as { items: { fields: { requestId?: string } }[] };
+      return items.find((line) => line.fields.requestId)?.fields.requestId ?? '';
     },
   },
 ];

@@ -125,7 +125,8 @@ export async function addTodo(): Promise<void> {
   const { todoDraft, addBlockedUntil } = getState();
   if (addBlockedUntil && addBlockedUntil > Date.now()) return;
   const errors = checkNewTodo(todoDraft);
-  update({ todoErrors: errors });
+  // A new attempt's answer replaces the last one's: a refused title must not sit under an old banner.
+  update({ todoErrors: errors, notice: null });
   if (Object.keys(errors).length > 0) return;
   const now = new Date().toISOString();
   const optimistic: TodoView = {
@@ -159,9 +160,10 @@ export async function addTodo(): Promise<void> {
       if (error instanceof ApiError && error.kind === 'validation') update({ todoErrors: error.fieldErrors });
       if (error instanceof ApiError && error.kind === 'duplicate')
         update({ todoErrors: { title: userMessage(error, 'todo') } });
+      // A 429 is said by the form's countdown, which ticks: a banner would only repeat a number that goes stale.
       if (error instanceof ApiError && error.kind === 'rate-limited')
         update({ addBlockedUntil: Date.now() + (error.retryAfterSeconds ?? 60) * 1000 });
-      showError(error);
+      else showError(error);
     }
   });
 }

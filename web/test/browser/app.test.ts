@@ -115,6 +115,11 @@ describe('the web client at /app/', () => {
       .toBe('You already have a todo with this title.');
     expect(await todoRows(page).count()).toBe(2);
     expect(await page.getByLabel('Title', { exact: true }).inputValue()).toBe('TRACE A REQUEST');
+    // The 409's banner is there; an empty title, refused on the page, replaces it: the banner went stale.
+    await expect.poll(() => page.getByTestId('notice').count()).toBe(1);
+    await addTodo(page, '   ');
+    await expect.poll(() => page.locator('#todo-title-error').textContent()).toBe('must not be empty');
+    expect(await page.getByTestId('notice').count()).toBe(0);
 
     await row(page, 'Trace a request').getByRole('checkbox').check();
     await expect.poll(() => row(page, 'Trace a request').getAttribute('class')).toContain('done');
@@ -172,6 +177,8 @@ describe('the web client at /app/', () => {
     expect(seconds).toBeGreaterThan(0);
     expect(seconds).toBeLessThanOrEqual(60);
     expect(await page.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(true);
+    // The countdown says the time, alone: no banner beside it with a fixed number of seconds.
+    expect(await page.getByTestId('notice').count()).toBe(0);
     // It counts down.
     await expect
       .poll(async () => Number((await countdown.textContent())?.match(/in (\d+) s/)?.[1]), { timeout: 5000 })
