@@ -1,6 +1,6 @@
 /**
  * `npm run bench:overhead`: what telemetry costs, and what a cache hit costs, against baselines
- * measured in the same run (the goals of issue 11).
+ * measured in the same run (the goals of issue 25; the figures of each run go in bench/README.md).
  *
  * Targets, each in its own process and measured in interleaved slices (lib/slices.ts says why):
  * - bare:     the API's HTTP stack (hono + @hono/node-server) with one JSON route;
@@ -9,6 +9,8 @@
  *             (OTEL_SDK_DISABLED=true) and on, GET /todos (a cache hit) and POST /todos;
  * - embedded: `npm start` with neither DATABASE_URL nor REDIS_URL (PGlite, the in-process cache),
  *             telemetry on, GET /todos.
+ * - the SDK floor: a span started and ended through a Node tracer provider with a batch processor and
+ *             no exporter, in this process (lib/sdk-floor.ts): the anchor of the per-span goal.
  * Each HTTP server's CPU time per request and memory (before and after) come from /proc (Linux).
  *
  *   BENCH_TARGETS=bare,pgbench,get,post,embedded BENCH_SLICES=8 BENCH_SLICE_SECONDS=3 \
@@ -25,10 +27,20 @@ import { type CacheCounts, cacheCounts, cacheLine } from './lib/cache-check.ts';
 import { httpSlice, type Slice } from './lib/load.ts';
 import { preparePgbench } from './lib/pgbench.ts';
 import { cpuMicrosOf, memoryOf } from './lib/process-tree.ts';
-import { type Figure, figureLine, latencyVerdict, ratioVerdict, type Verdict, workLine } from './lib/report.ts';
+import {
+  boundVerdict,
+  cpuPerRequest,
+  type Figure,
+  figureLine,
+  latencyVerdict,
+  ratioVerdict,
+  type Verdict,
+  workLine,
+} from './lib/report.ts';
+import { sdkFloorMicros } from './lib/sdk-floor.ts';
 import { interleave, type Measurement } from './lib/slices.ts';
 import { type ApiTarget, startApi, startBareHono } from './lib/targets.ts';
-import { censusLines, traceCensus } from './lib/trace-census.ts';
+import { type Census, censusLines, traceCensus } from './lib/trace-census.ts';
 
 const slices = Number(process.env.BENCH_SLICES ?? 8);
 const sliceSeconds = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
@@ -163,12 +175,14 @@ try {
 
   if (api.on || api.embedded)
     console.log('\none request of each, traced (spans and round trips, from /debug/traces/<id>):');
+  const census: { get?: Census; post?: Census } = {};
   if (api.on) {
-    for (const line of censusLines('GET /todos, services', await traceCensus(api.on.server.base, api.on.list, 'hit')))
-      console.log(line);
-    if (wants('post'))
-      for (const line of censusLines('POST /todos, services', await traceCensus(api.on.server.base, api.on.create)))
-        console.log(line);
+    census.get = await traceCensus(api.on.server.base, api.on.list, 'hit');
+    for (const line of censusLines('GET /todos, services', census.get)) console.log(line);
+    if (wants('post')) {
+      census.post = await traceCensus(api.on.server.base, api.on.create);
+      for (const line of censusLines('POST /todos, services', census.post)) console.log(line);
+    }
   }
   if (api.embedded) {
     const census = await traceCensus(api.embedded.server.base, api.embedded.list, 'hit');
@@ -180,14 +194,54 @@ try {
     if (got(numerator).length && got(denominator).length)
       verdicts.push(ratioVerdict({ label, numerator: got(numerator), denominator: got(denominator), atLeast }));
   };
-  ratio('GET cache hit, telemetry off / bare Hono', 'get off', 'bare', 0.25);
-  ratio('GET cache hit, telemetry on / off', 'get on', 'get off', 0.9);
-  ratio('POST, telemetry on / off', 'post on', 'post off', 0.9);
+  ratio('GET cache hit, telemetry off / bare Hono', 'get off', 'bare', 0.15);
+  ratio('GET cache hit, telemetry on / off', 'get on', 'get off', 0.8);
+  ratio('POST, telemetry on / off', 'post on', 'post off', 0.85);
   ratio('POST, telemetry on / pgbench -N tps', 'post on', 'pgbench', 0.3);
   if (got('get on').length)
     verdicts.push(latencyVerdict(`GET cache hit p99, telemetry on, ${connections} conn.`, got('get on'), 5));
+
+  // A span's cost: the CPU telemetry adds to a request, shared among the request's spans, beside the
+  // SDK's own floor for one span (started and ended, nothing exported).
+  if ((census.get && got('get off').length) || census.post) {
+    const floor = await sdkFloorMicros();
+    console.log(`\nthe SDK floor: ${floor.toFixed(1)} µs CPU a span (Node provider, batch processor, no exporter)`);
+    for (const [route, counted, on, off] of [
+      ['GET cache hit', census.get, 'get on', 'get off'],
+      ['POST', census.post, 'post on', 'post off'],
+    ] as const) {
+      const cpuOn = cpuPerRequest(got(on));
+      const cpuOff = cpuPerRequest(got(off));
+      if (!counted || cpuOn === undefined || cpuOff === undefined) continue;
+      const perSpan = (cpuOn - cpuOff) / counted.spans;
+      verdicts.push(
+        boundVerdict(
+          `${route}: telemetry's CPU a span`,
+          perSpan,
+          'µs',
+          10,
+          `(${cpuOn.toFixed(0)} - ${cpuOff.toFixed(0)} µs) / ${counted.spans} spans; SDK floor ${floor.toFixed(1)} µs`,
+        ),
+      );
+    }
+  }
+
+  // Memory: idle is the server's RSS before the load, after start-up; the peak is VmHWM after it.
+  for (const [mode, atMost] of [
+    ['embedded', 300],
+    ['on', 150],
+  ] as const) {
+    const idle = rssAtStart.get(mode);
+    if (idle === undefined) continue;
+    const what = mode === 'embedded' ? 'embedded (PGlite)' : 'PostgreSQL + Redis, telemetry on';
+    verdicts.push(boundVerdict(`idle RSS, ${what}`, idle, 'MiB', atMost, 'VmRSS before the load'));
+  }
+  if (api.embedded) {
+    const { peakMiB } = await memoryOf(api.embedded.pid);
+    verdicts.push(boundVerdict('peak RSS, embedded (PGlite)', peakMiB, 'MiB', 500, 'VmHWM after the load'));
+  }
   if (verdicts.length > 0) {
-    console.log('\ngoals of issue 11 (met or missed on the median of the per-slice ratios):');
+    console.log('\ngoals of issue 25 (ratios: met or missed on the median of the per-slice ratios):');
     for (const verdict of verdicts) console.log(verdict.line);
     if (connections !== 10) console.log('  (the p99 goal is stated for 10 connections)');
   }

@@ -1,4 +1,4 @@
-/** The bench's output: each figure, then each ratio against the goal of issue 11, pass or missed. */
+/** The bench's output: each figure, then each goal (issue 25's), met or MISSED with its anchor. */
 import type { Slice } from './load.ts';
 import { mean, median } from './stats.ts';
 
@@ -83,5 +83,15 @@ export function latencyVerdict(label: string, slices: Slice[], underMs: number):
     label,
     met,
     line: `  ${met ? 'met   ' : 'MISSED'} ${label.padEnd(44)} ${`${fixed(p99, 2)} ms`.padStart(8)} (goal < ${underMs} ms; median of the slices' p99, slices ${fixed(Math.min(...p99s))}–${fixed(Math.max(...p99s))} ms)`,
+  };
+}
+
+/** A figure that must stay at or under a bound (memory, CPU a span), printed with what it is measured against. */
+export function boundVerdict(label: string, value: number, unit: string, atMost: number, anchor: string): Verdict {
+  const met = value <= atMost;
+  return {
+    label,
+    met,
+    line: `  ${met ? 'met   ' : 'MISSED'} ${label.padEnd(44)} ${`${fixed(value, 1)} ${unit}`.padStart(10)} (goal <= ${atMost} ${unit}; ${anchor})`,
   };
 }

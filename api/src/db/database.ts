@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Faults } from '../lab/faults.ts';
+import { initPgliteFolder } from './pglite-initdb.ts';
 import { tracePglite } from './pglite-tracing.ts';
 import * as schema from './schema.ts';
 
@@ -91,11 +92,28 @@ export function connectPostgres({
   };
 }
 
+/**
+ * PostgreSQL's memory settings sized for one learner, not a server: in PGlite every buffer lives in
+ * the process's WebAssembly heap, which never shrinks. The defaults (128 MB of shared buffers, 4 MB
+ * a sort) cost about 170 MiB of RSS at start-up for a database of a few megabytes; these hold the
+ * lab's data many times over (measured in api/bench/README.md).
+ */
+export const pgliteStartParams = [
+  ...PGlite.defaultStartParams,
+  ...['-c', 'shared_buffers=16MB', '-c', 'work_mem=1MB', '-c', 'temp_buffers=1MB', '-c', 'wal_buffers=256kB'],
+];
+
 /** The embedded default. `dataDir` is a folder, or "memory://" for a throwaway database. */
 export async function openPglite(dataDir: string, faults?: Faults): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://');
-  if (!inMemory) await mkdir(dataDir, { recursive: true });
-  const client = tracePglite(await PGlite.create(inMemory ? undefined : dataDir), faults);
+  if (!inMemory) {
+    await mkdir(dataDir, { recursive: true });
+    await initPgliteFolder(dataDir, pgliteStartParams);
+  }
+  const client = tracePglite(
+    await PGlite.create(inMemory ? undefined : dataDir, { startParams: pgliteStartParams }),
+    faults,
+  );
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
     db,

@@ -5,7 +5,7 @@
  */
 
 import { SpanKind } from '@opentelemetry/api';
-import neo4j, { type Driver, type RecordShape } from 'neo4j-driver';
+import neo4j, { type AuthToken, type Driver, type RecordShape } from 'neo4j-driver-lite';
 import { errorCode } from '../errors/error-code.ts';
 import type { Faults } from '../lab/faults.ts';
 import {
@@ -46,8 +46,11 @@ const constraints = [
 ];
 
 export function connectNeo4j(options: { uri: string; user?: string; password?: string; faults: Faults }): GraphClient {
-  // No password means a server with auth disabled (the native lab); the driver then sends no credentials.
-  const auth = options.password ? neo4j.auth.basic(options.user ?? 'neo4j', options.password) : undefined;
+  // No password means a server with auth disabled (the native lab): the driver sends the "none" scheme
+  // (the driver's types ask for credentials that this scheme does not have).
+  const auth = options.password
+    ? neo4j.auth.basic(options.user ?? 'neo4j', options.password)
+    : (neo4j.auth.none() as AuthToken);
   const driver: Driver = neo4j.driver(options.uri, auth, {
     // Fail fast: the circuit breaker and the outbox handle an unavailable graph,
     // so the driver must not sit retrying for its default 30 s.

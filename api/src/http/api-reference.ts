@@ -1,33 +1,41 @@
 /**
- * GET /reference: the Scalar API reference, working offline and under a Content-Security-Policy.
- * Its script is the installed @scalar/api-reference package's standalone bundle, served by the API
- * at /reference/standalone.js (a lab in a classroom may have no internet, and a CDN script without
- * a pinned version or integrity check can change under us). Each page gets a fresh nonce: the
- * page's inline scripts carry it, so no other inline script runs (styles are allowed inline: see below).
+ * GET /reference: the API reference (Swagger UI), working offline and under a Content-Security-Policy.
+ * Its script and stylesheet come from the installed swagger-ui-dist package, served by the API under
+ * /reference/ (a lab in a classroom may have no internet, and a CDN script without a pinned version
+ * or integrity check can change under us). "Try it out" sends the request from the page to this API.
+ *
+ * Why Swagger UI and not Scalar: Scalar's package brought about 300 MB and 200 packages (Vue, an AI
+ * chat, icon sets) to serve one bundle; swagger-ui-dist is the prebuilt bundle alone (13 MB, no
+ * dependency worth the name).
+ *
+ * Each page gets a fresh nonce: the page's one inline script carries it, so no other inline script runs.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import type { HonoEnv } from './env.ts';
 
-const STANDALONE_PATH = '/reference/standalone.js';
+/** The package's files the page loads, served at /reference/<name>. */
+export const referenceAssets = {
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui.css': 'text/css; charset=utf-8',
+} as const;
 
-// The package's main entry is dist/index.js; the browser bundle sits beside it.
-const standaloneFile = fileURLToPath(new URL('browser/standalone.js', import.meta.resolve('@scalar/api-reference')));
+/** Where an asset lies in the installed package (its main entry, index.js, sits at the package root). */
+export function referenceAssetFile(name: keyof typeof referenceAssets): URL {
+  return new URL(name, import.meta.resolve('swagger-ui-dist'));
+}
 
 function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
-    // The bundle inserts <style> elements of its own without the nonce (Chromium reports them), and a
-    // nonce in style-src would switch 'unsafe-inline' off: styles stay inline-able, scripts do not.
+    // The UI sets style attributes of its own (React), and a nonce in style-src would switch
+    // 'unsafe-inline' off: styles stay inline-able, scripts do not.
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    "img-src 'self' data:",
     "font-src 'self' data:",
     "connect-src 'self'",
-    "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
@@ -35,33 +43,49 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
-export function apiReferenceRoutes(options: { openapiUrl: string; pageTitle: string }) {
-  const page = Scalar<HonoEnv>({
+function page(options: { openapiUrl: string; pageTitle: string; nonce: string }): string {
+  const settings = JSON.stringify({
     url: options.openapiUrl,
-    pageTitle: options.pageTitle,
-    cdn: STANDALONE_PATH,
-    // The default fonts come from Scalar's font host: the page uses the system's instead.
-    withDefaultFonts: false,
-  });
+    dom_id: '#reference',
+    deepLinking: true,
+    // "Try it out" open on every operation: the lab is for trying.
+    tryItOutEnabled: true,
+    // The default validator badge calls a host on the internet: none.
+    validatorUrl: null,
+    displayRequestDuration: true,
+  }).replaceAll('<', '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${options.pageTitle.replace(/[<&"]/g, '')}</title>
+    <link rel="stylesheet" href="/reference/swagger-ui.css" />
+  </head>
+  <body>
+    <main id="reference"></main>
+    <script nonce="${options.nonce}" src="/reference/swagger-ui-bundle.js"></script>
+    <script nonce="${options.nonce}">window.ui = SwaggerUIBundle(${settings});</script>
+  </body>
+</html>
+`;
+}
 
-  // Read once, on first use: 5 MB that most runs never ask for.
-  let bundle: Promise<Buffer> | undefined;
-  return new Hono<HonoEnv>()
-    .get('/reference', async (c) => {
-      // Scalar writes the page; the nonce then goes on every <script> and <style> of it.
-      const rendered = (await page(c, async () => {})) as Response;
-      const html = await rendered.text();
-      const nonce = randomBytes(16).toString('base64');
-      const withNonce = html
-        .replace(/<(script|style)\b/g, `<$1 nonce="${nonce}"`)
-        .replace('<head>', `<head>\n    <meta property="csp-nonce" content="${nonce}" />`);
-      return c.html(withNonce, 200, { 'Content-Security-Policy': contentSecurityPolicy(nonce) });
-    })
-    .get(STANDALONE_PATH, async (c) => {
-      bundle ??= readFile(standaloneFile);
-      return c.body(new Uint8Array(await bundle), 200, {
-        'Content-Type': 'text/javascript; charset=utf-8',
+export function apiReferenceRoutes(options: { openapiUrl: string; pageTitle: string }) {
+  const routes = new Hono<HonoEnv>().get('/reference', (c) => {
+    const nonce = randomBytes(16).toString('base64');
+    return c.html(page({ ...options, nonce }), 200, { 'Content-Security-Policy': contentSecurityPolicy(nonce) });
+  });
+  // Read once, on first use: 2 MB that most runs never ask for.
+  for (const [name, contentType] of Object.entries(referenceAssets)) {
+    let file: Promise<Buffer> | undefined;
+    routes.get(`/reference/${name}`, async (c) => {
+      file ??= readFile(referenceAssetFile(name as keyof typeof referenceAssets));
+      return c.body(new Uint8Array(await file), 200, {
+        'Content-Type': contentType,
         'Cache-Control': 'public, max-age=3600',
       });
     });
+  }
+  return routes;
 }

@@ -25,9 +25,12 @@
  * RECENT_TRACES_* and TRACES_PER_SECOND go through config.ts's schema (telemetrySettings).
  */
 import { register } from 'node:module';
-import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -93,52 +96,54 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
     ...(!env.OTEL_TRACES_SAMPLER && { sampler: labSampler(settings.tracesPerSecond) }),
     // Metrics are served by prom-client at /metrics; the SDK exports traces only.
     metricReaders: [],
+    // Only the libraries the API calls are instrumented (not the 40-odd of the auto-instrumentation
+    // bundle): each one loaded wraps its module and costs memory and start-up time even if unused.
     instrumentations: [
-      getNodeAutoInstrumentations({
-        // Noisy and rarely what a learner is looking for.
-        '@opentelemetry/instrumentation-fs': { enabled: false },
-        '@opentelemetry/instrumentation-dns': { enabled: false },
-        '@opentelemetry/instrumentation-net': { enabled: false },
-        // The HTTP server span is renamed by the app to "METHOD /route" once the route is known.
-        '@opentelemetry/instrumentation-http': {
-          // Probes, scrapes and the trace viewer itself would drown the learner's own requests.
-          // So would the pages of the walkthrough and the web client, the browser spans they send
-          // (/otlp/), and CORS preflights.
-          ignoreIncomingRequestHook: (request) =>
-            request.method === 'OPTIONS' ||
-            /^\/(healthz|readyz|metrics|debug\/|otlp\/|learn(\/|$)|app(\/|$))/.test(request.url ?? ''),
-          // url.query keeps the parameter names only for these: a search (?q=) is personal data,
-          // a cursor says nothing to a reader. The first four are the instrumentation's defaults.
-          redactedQueryParamsServer: ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'q', 'cursor'],
-        },
-        // Redis commands would otherwise carry their values (cached todos) in db.statement.
-        // Calls outside any request (start-up checks) make no orphan traces.
-        // Named by the command, as the semantic conventions name Redis spans (`GET`, `EVALSHA`), not
-        // ioredis's lower case; db.system.name=redis says which database it is.
-        '@opentelemetry/instrumentation-ioredis': {
-          dbStatementSerializer: (command) => command,
-          requireParentSpan: true,
-          requestHook: (span, { cmdName }) => span.updateName(cmdName.toUpperCase()),
-        },
-        // pg: the statement with its placeholders, never the values. A span per pool checkout
-        // would double the spans of every step; pool waits show in flowlab_db_pool_connections.
+      // The HTTP server span is renamed by the app to "METHOD /route" once the route is known.
+      new HttpInstrumentation({
+        // Probes, scrapes and the trace viewer itself would drown the learner's own requests.
+        // So would the pages of the walkthrough and the web client, the browser spans they send
+        // (/otlp/), and CORS preflights.
+        ignoreIncomingRequestHook: (request) =>
+          request.method === 'OPTIONS' ||
+          /^\/(healthz|readyz|metrics|debug\/|otlp\/|learn(\/|$)|app(\/|$))/.test(request.url ?? ''),
+        // url.query keeps the parameter names only for these: a search (?q=) is personal data,
+        // a cursor says nothing to a reader. The first four are the instrumentation's defaults.
+        redactedQueryParamsServer: ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'q', 'cursor'],
+      }),
+      // Redis commands would otherwise carry their values (cached todos) in db.statement.
+      // Calls outside any request (start-up checks) make no orphan traces.
+      // Named by the command, as the semantic conventions name Redis spans (`GET`, `EVALSHA`), not
+      // ioredis's lower case; db.system.name=redis says which database it is.
+      new IORedisInstrumentation({
+        dbStatementSerializer: (command) => command,
+        requireParentSpan: true,
+        requestHook: (span, { cmdName }) => span.updateName(cmdName.toUpperCase()),
+      }),
+      // pg: the statement with its placeholders, never the values. A span per pool checkout
+      // would double the spans of every step; pool waits show in flowlab_db_pool_connections.
+      new PgInstrumentation({
+        enhancedDatabaseReporting: false,
+        ignoreConnectSpans: true,
+        requireParentSpan: true,
         // Named `INSERT todos`, `BEGIN` (db.query.summary), as PGlite's are: not `pg.query:INSERT todos learner_db`.
-        '@opentelemetry/instrumentation-pg': {
-          enhancedDatabaseReporting: false,
-          ignoreConnectSpans: true,
-          requireParentSpan: true,
-          requestHook: (span, { query }) => {
-            const summary = querySummary(query.text);
-            span.updateName(summary);
-            span.setAttribute(ATTR_DB_QUERY_SUMMARY, summary);
-          },
+        requestHook: (span, { query }) => {
+          const summary = querySummary(query.text);
+          span.updateName(summary);
+          span.setAttribute(ATTR_DB_QUERY_SUMMARY, summary);
         },
-        // Log sending only: the logger adds trace_id and span_id to its lines itself (logger.ts), in plain sight.
-        // OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino turns it off (bench/log-sending.ts compares the two).
-        '@opentelemetry/instrumentation-pino': {
-          ...(logRecordProcessors.length === 0 && { enabled: false }),
-          disableLogCorrelation: true,
-        },
+      }),
+      // Log sending only: the logger adds trace_id and span_id to its lines itself (logger.ts), in plain sight.
+      // OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino turns it off (bench/log-sending.ts compares the two), as it
+      // did when the auto-instrumentation bundle read that variable.
+      new PinoInstrumentation({
+        enabled:
+          logRecordProcessors.length > 0 &&
+          !(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ?? '')
+            .split(',')
+            .map((name) => name.trim())
+            .includes('pino'),
+        disableLogCorrelation: true,
       }),
     ],
   });

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import neo4j, { type Driver } from 'neo4j-driver';
+import neo4j, { type AuthToken, type Driver } from 'neo4j-driver-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { freePort } from '../helpers/start-server.ts';
@@ -84,7 +84,9 @@ describe("Neo4j with docker-compose.yml's memory settings", () => {
     expect(service.environment.NEO4J_server_memory_heap_initial__size).toBe(env.FLOWLAB_NEO4J_HEAP);
     await run('bash', [join(repo, 'scripts/services.sh'), 'up', 'neo4j'], { env, timeout: 180_000 });
     pid = Number((await readFile(join(home, 'run/neo4j.pid'), 'utf8')).trim());
-    driver = neo4j.driver(`bolt://127.0.0.1:${boltPort}`, undefined, { disableLosslessIntegers: true });
+    driver = neo4j.driver(`bolt://127.0.0.1:${boltPort}`, neo4j.auth.none() as AuthToken, {
+      disableLosslessIntegers: true,
+    });
   }, 200_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@
  * with a useful message when one does not, rather than with a hundred connection errors.
  */
 import { Redis } from 'ioredis';
-import neo4j from 'neo4j-driver';
+import neo4j, { type AuthToken } from 'neo4j-driver-lite';
 import pg from 'pg';
 import { testDatabaseUrl } from './backends.ts';
 import { testNeo4jUri, testRedisUrl } from './services.ts';
@@ -36,7 +36,7 @@ async function checkRedis(): Promise<void> {
 }
 
 async function checkNeo4j(): Promise<void> {
-  const driver = neo4j.driver(testNeo4jUri, undefined, { connectionTimeout: 5000 });
+  const driver = neo4j.driver(testNeo4jUri, neo4j.auth.none() as AuthToken, { connectionTimeout: 5000 });
   try {
     await driver.executeQuery('RETURN 1');
   } finally {

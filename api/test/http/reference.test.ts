@@ -1,10 +1,10 @@
 /**
- * /reference works offline and under a Content-Security-Policy: its script comes from the
- * installed @scalar/api-reference package, served by the API itself, not from a CDN.
+ * /reference works offline and under a Content-Security-Policy: its script and stylesheet come
+ * from the installed swagger-ui-dist package, served by the API itself, not from a CDN.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { referenceAssetFile, referenceAssets } from '../../src/http/api-reference.ts';
 import { pgliteBackend, type TestDatabase } from '../helpers/backends.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -23,7 +23,9 @@ describe('GET /reference', () => {
     // Every script and stylesheet is the API's own: no https:// source, no CDN.
     expect(first.text).not.toMatch(/<script[^>]+src="https?:/);
     expect(first.text).not.toContain('cdn.jsdelivr');
-    expect(first.text).toContain('src="/reference/standalone.js"');
+    expect(first.text).toContain('src="/reference/swagger-ui-bundle.js"');
+    expect(first.text).toContain('href="/reference/swagger-ui.css"');
+    expect(first.text).toContain('"url":"/openapi.json"');
     const csp = first.headers.get('content-security-policy') ?? '';
     const nonce = /'nonce-([A-Za-z0-9+/=_-]+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
@@ -39,14 +41,11 @@ describe('GET /reference', () => {
     expect(second.headers.get('content-security-policy')).not.toContain(nonce);
   });
 
-  it("serves the installed package's standalone script", async () => {
-    const response = await t.send('GET', '/reference/standalone.js');
+  it.each(Object.entries(referenceAssets))("serves the installed package's %s", async (name, contentType) => {
+    const response = await t.send('GET', `/reference/${name}`);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/javascript/);
-    const installed = await readFile(
-      fileURLToPath(new URL('browser/standalone.js', import.meta.resolve('@scalar/api-reference'))),
-      'utf8',
-    );
+    expect(response.headers.get('content-type')).toBe(contentType);
+    const installed = await readFile(referenceAssetFile(name as keyof typeof referenceAssets), 'utf8');
     expect(response.text.length).toBe(installed.length);
   });
 });
