@@ -9,42 +9,17 @@
  * the API then ends the drill and restores the faults by itself.
  */
 
+import type { components } from '@flowlab/api/api-types';
 import type { SpanNode } from './lab.ts';
 import { apiBase } from './lab.ts';
-import { renderWaterfall } from './waterfall.ts';
+import { element, renderWaterfall } from './waterfall.ts';
 
 const ADMIN_KEY = 'flowlab.adminToken';
 const LEASE_EVERY_MS = 20_000;
 
-interface DrillSummary {
-  id: string;
-  title: string;
-  symptom: string;
-  runnable: boolean;
-  needs: string[];
-}
-
-interface Drill {
-  runId: string;
-  drillId: string;
-  title: string;
-  symptom: string;
-  state: 'running' | 'solved' | 'ended';
-  startedAt: string;
-  hints: string[];
-  attempts: number;
-  choices: { id: string; label: string }[];
-  endedBecause?: string;
-  debrief?: {
-    cause: { id: string; label: string };
-    evidence?: { traceId: string; found: string };
-    path: string[];
-    fix: string;
-    attempts: number;
-    hintsUsed: number;
-    tookMs: number;
-  };
-}
+// The drills' shapes as the API's OpenAPI document states them (npm run api:types).
+type DrillSummary = components['schemas']['DrillSummary'];
+type Drill = components['schemas']['Drill'];
 
 interface TraceSummary {
   traceId: string;
@@ -54,16 +29,6 @@ interface TraceSummary {
   startTime: string;
   durationMs: number;
   spanCount: number;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
 }
 
 async function problemText(response: Response): Promise<string> {

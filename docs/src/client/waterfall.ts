@@ -7,7 +7,8 @@
  */
 import { allSpans, type SpanNode, type StoredLog } from './lab.ts';
 
-function element<K extends keyof HTMLElementTagNameMap>(
+/** A DOM element with its properties and children (the lab's panels build their markup with it). */
+export function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {},
   ...children: (Node | string)[]
