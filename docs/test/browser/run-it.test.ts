@@ -44,7 +44,7 @@ describe('Run it on every step page', () => {
         throw new Error(`${error.message}\nThe panel said:\n${await tab.locator('run-it').innerText()}`);
       });
       expect(await row.getAttribute('class')).toContain('highlight');
-      expect(await row.locator('summary').innerText()).toContain('[this step]');
+      expect(await row.locator(':scope > summary').innerText()).toContain('[this step]');
       // The trace shown is the one the API answered with (every answer carries traceresponse).
       const head = await tab.locator('run-it .response-head').innerText();
       const traceresponse = /traceresponse: 00-([0-9a-f]{32})-/.exec(head);
@@ -52,7 +52,7 @@ describe('Run it on every step page', () => {
       // The cache page compares two reads: the answer shown is the second, drawn last.
       expect(await tab.locator('run-it .trace-heading code').last().innerText()).toBe(traceresponse?.[1]);
       // Attributes are one key press away: each row is a <details>, its summary focusable.
-      await row.locator('summary').focus();
+      await row.locator(':scope > summary').focus();
       await tab.keyboard.press('Enter');
       await expect.poll(() => row.locator('table caption', { hasText: 'Attributes' }).isVisible()).toBe(true);
       if (page.step === 'duplicate-check') {
