@@ -29,6 +29,8 @@ export interface Verdict {
 const pass = (message: string): Verdict => ({ pass: true, message });
 const fail = (message: string): Verdict => ({ pass: false, message });
 const wrongAnswer = (message: string): Verdict => ({ pass: false, message, answerOnly: true });
+/** The request was right and only time is missing (a worker still busy): Check the same trace again later. */
+const notYet = wrongAnswer;
 
 function status(span: SpanNode | undefined): number | undefined {
   const code = span?.attributes['http.response.status_code'];
@@ -166,8 +168,8 @@ export const checks: Record<string, (context: CheckContext) => Verdict | Promise
     const pending = body.outbox?.pending;
     return stats.ok && pending === 0
       ? pass('Your create went pending, and the outbox is empty now: the worker applied it to the graph.')
-      : fail(
-          `Your create went pending; the outbox still has ${pending ?? 'unknown'} pending event(s). Clear the fault and give the worker a few seconds.`,
+      : notYet(
+          `Your create went pending; the outbox still has ${pending ?? 'unknown'} pending event(s). Clear the fault and give the worker a few seconds, then Check again.`,
         );
   },
 

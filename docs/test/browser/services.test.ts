@@ -53,8 +53,9 @@ describe('with Neo4j', () => {
       const tab = await context.newPage();
       await tab.goto(`${full.server.base}${c.page}`);
       const exercise = tab.locator(`lab-exercise[data-exercise="${c.id}"]`);
-      const shell = await shellOf(exercise);
       expect((await check(exercise)).verdict).toBe('fail');
+      // A failed Check gives the exercise a new traceparent: the learner copies the shell lines again.
+      const shell = await shellOf(exercise);
       const command = await exercise.locator('[data-code]').first().getAttribute('data-code');
       await run('bash', ['-c', (command ?? '').replaceAll('\u007f', '\n').replace('export ADMIN_TOKEN=...', '')], {
         env: { ...process.env, ...shell, ADMIN_TOKEN },

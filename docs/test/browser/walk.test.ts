@@ -104,16 +104,19 @@ const walk: Page_[] = [
   { path: '/learn/picture/metrics/', exercise: 'exemplar' },
   {
     path: '/learn/picture/logs/',
-    exercise: 'log-span-id',
+    exercise: 'span-log-trace',
     answer: async (shell) => {
-      // The API writes its log asynchronously: a learner finds the line in the terminal a moment later.
-      const find = () =>
-        server
-          .output()
-          .split('\n')
-          .find((l) => l.includes(`"trace_id":"${traceIdOf(shell)}"`));
-      await expect.poll(find, { timeout: 5_000, interval: 100 }).toBeTruthy();
-      return JSON.parse(find() ?? '{}').span_id ?? '';
+      // The page's terminal route: the log search by trace id, as its second command prints it. The
+      // API writes its log records a moment after the answer: a learner runs it again if it is empty.
+      const find = async () => {
+        const response = await fetch(`${server.base}/debug/logs?traceId=${traceIdOf(shell)}`, {
+          headers: { Authorization: `Bearer ${shell.TOKEN}` },
+        });
+        const { items } = (await response.json()) as { items: { fields: { requestId?: string } }[] };
+        return items.find((item) => typeof item.fields.requestId === 'string')?.fields.requestId;
+      };
+      await expect.poll(find, { timeout: 5_000, interval: 200 }).toBeTruthy();
+      return (await find()) ?? '';
     },
   },
   { path: '/learn/recent/' },
