@@ -560,7 +560,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/lab/drills/current": {
+    "/lab/drill-runs/current": {
         parameters: {
             query?: never;
             header?: never;
@@ -577,7 +577,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/lab/drills/current/{runId}/lease": {
+    "/lab/drill-runs/{runId}/lease": {
         parameters: {
             query?: never;
             header?: never;
@@ -594,7 +594,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/lab/drills/current/{runId}/hint": {
+    "/lab/drill-runs/{runId}/hint": {
         parameters: {
             query?: never;
             header?: never;
@@ -611,7 +611,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/lab/drills/current/{runId}/answer": {
+    "/lab/drill-runs/{runId}/answer": {
         parameters: {
             query?: never;
             header?: never;
@@ -628,7 +628,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/lab/drills/current/{runId}": {
+    "/lab/drill-runs/{runId}": {
         parameters: {
             query?: never;
             header?: never;

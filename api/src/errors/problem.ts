@@ -71,7 +71,7 @@ export const problemTypes = {
     status: 409,
     title: 'A drill is running',
     description:
-      'One drill runs at a time, and while it runs its fault switches are its own: finish it or give it up (DELETE /lab/drills/current/{runId}) first. `runId` names the running drill.',
+      'One drill runs at a time, and while it runs its fault switches are its own: finish it or give it up (DELETE /lab/drill-runs/{runId}) first. `runId` names the running drill.',
   },
   'drill-unavailable': {
     status: 409,

@@ -164,7 +164,7 @@ export async function solveDrill(
   // While a drill runs its faults are hidden, and the switches refuse to change.
   const faults = await call('GET', '/lab/faults');
   expect(faults.json.type === '/problems/drill-running', `GET /lab/faults during a drill: ${faults.status}`);
-  const lease = setInterval(() => void call('POST', `/lab/drills/current/${runId}/lease`), 15_000);
+  const lease = setInterval(() => void call('POST', `/lab/drill-runs/${runId}/lease`), 15_000);
   try {
     let anyTrace: string | undefined;
     for (let i = 0; i < 60 && !anyTrace; i++) {
@@ -176,7 +176,7 @@ export async function solveDrill(
     // neo4j-slow is never an answer for these drills' symptoms but graph-pending's, where
     // postgresql-errors is the wrong one.
     const wrongCause = drill.causes.includes('neo4j-slow') ? 'postgresql-errors' : 'neo4j-slow';
-    const wrong = await call('POST', `/lab/drills/current/${runId}/answer`, { cause: wrongCause, traceId: anyTrace });
+    const wrong = await call('POST', `/lab/drill-runs/${runId}/answer`, { cause: wrongCause, traceId: anyTrace });
     expect(
       wrong.json.correct === false && wrong.json.drill.hints.length === 1,
       `the wrong answer: ${JSON.stringify(wrong.json)}`,
@@ -186,7 +186,7 @@ export async function solveDrill(
     let verdict: Record<string, any> = {};
     for (let attempt = 0; attempt < 3 && !verdict.correct; attempt++) {
       const evidence = await findEvidence(get, since, drill.causes, { excluded });
-      verdict = (await call('POST', `/lab/drills/current/${runId}/answer`, evidence)).json;
+      verdict = (await call('POST', `/lab/drill-runs/${runId}/answer`, evidence)).json;
       if (!verdict.correct) excluded.push(evidence.cause);
     }
     expect(verdict.correct === true, `never solved: ${verdict.message}`);
@@ -208,8 +208,8 @@ export async function solveDrill(
     return seconds;
   } finally {
     clearInterval(lease);
-    const current = await call('GET', '/lab/drills/current');
-    if (current.json.state === 'running') await call('DELETE', `/lab/drills/current/${runId}`);
+    const current = await call('GET', '/lab/drill-runs/current');
+    if (current.json.state === 'running') await call('DELETE', `/lab/drill-runs/${runId}`);
   }
 }
 

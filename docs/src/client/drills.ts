@@ -103,7 +103,7 @@ class IncidentDrills extends HTMLElement {
       return;
     }
     // A drill still running (this tab was reloaded) is taken up again rather than started anew.
-    const current = await this.api('GET', '/lab/drills/current');
+    const current = await this.api('GET', '/lab/drill-runs/current');
     if (current.ok) {
       const drill = (await current.json()) as Drill;
       if (drill.state === 'running') return this.showDrill(drill);
@@ -152,10 +152,10 @@ class IncidentDrills extends HTMLElement {
     if (drill.state !== 'running') return this.showDebrief(drill);
     this.stopLease();
     this.lease = window.setInterval(async () => {
-      const renewed = await this.api('POST', `/lab/drills/current/${drill.runId}/lease`);
+      const renewed = await this.api('POST', `/lab/drill-runs/${drill.runId}/lease`);
       if (!renewed.ok) {
         this.stopLease();
-        const now = await this.api('GET', '/lab/drills/current');
+        const now = await this.api('GET', '/lab/drill-runs/current');
         if (now.ok) this.showDebrief((await now.json()) as Drill);
       }
     }, LEASE_EVERY_MS);
@@ -235,7 +235,7 @@ class IncidentDrills extends HTMLElement {
     answer.addEventListener('submit', async (event) => {
       event.preventDefault();
       check.disabled = true;
-      const response = await this.api('POST', `/lab/drills/current/${drill.runId}/answer`, {
+      const response = await this.api('POST', `/lab/drill-runs/${drill.runId}/answer`, {
         cause: select.value,
         traceId: traceId.value.trim(),
       });
@@ -250,11 +250,11 @@ class IncidentDrills extends HTMLElement {
       showHints(result.drill.hints);
     });
     hint.addEventListener('click', async () => {
-      const response = await this.api('POST', `/lab/drills/current/${drill.runId}/hint`);
+      const response = await this.api('POST', `/lab/drill-runs/${drill.runId}/hint`);
       if (response.ok) showHints(((await response.json()) as Drill).hints);
     });
     giveUp.addEventListener('click', async () => {
-      const response = await this.api('DELETE', `/lab/drills/current/${drill.runId}`);
+      const response = await this.api('DELETE', `/lab/drill-runs/${drill.runId}`);
       if (response.ok) this.showDebrief((await response.json()) as Drill);
     });
 

@@ -2,11 +2,11 @@
  * The incident drills over HTTP (LAB_MODE=1 and the admin token, like the fault switches):
  *   GET    /lab/drills                        the drills, and which this lab can run
  *   POST   /lab/drills/{drillId}/start        start one (a hidden cause, faults, background load)
- *   GET    /lab/drills/current                the drill running (or the last one, with its debrief)
- *   POST   /lab/drills/current/{runId}/lease  the page is still open: keep the drill alive
- *   POST   /lab/drills/current/{runId}/hint   the next hint (three at most)
- *   POST   /lab/drills/current/{runId}/answer {cause, traceId}: checked against the trace
- *   DELETE /lab/drills/current/{runId}        give up: the cause, and faults restored
+ *   GET    /lab/drill-runs/current                the drill running (or the last one, with its debrief)
+ *   POST   /lab/drill-runs/{runId}/lease  the page is still open: keep the drill alive
+ *   POST   /lab/drill-runs/{runId}/hint   the next hint (three at most)
+ *   POST   /lab/drill-runs/{runId}/answer {cause, traceId}: checked against the trace
+ *   DELETE /lab/drill-runs/{runId}        give up: the cause, and faults restored
  */
 import { z } from '@hono/zod-openapi';
 import { ProblemError } from '../../errors/problem.ts';
@@ -107,7 +107,7 @@ const start = defineRoute('admin', {
 
 const current = defineRoute('admin', {
   method: 'get',
-  path: '/drills/current',
+  path: '/drill-runs/current',
   operationId: 'currentDrill',
   tags,
   summary: 'The drill running, or the last one with its debrief',
@@ -120,7 +120,7 @@ const current = defineRoute('admin', {
 const runAction = (path: string, operationId: string, summary: string) =>
   defineRoute('admin', {
     method: 'post',
-    path: `/drills/current/{runId}/${path}`,
+    path: `/drill-runs/{runId}/${path}`,
     operationId,
     tags,
     summary,
@@ -136,7 +136,7 @@ const hint = runAction('hint', 'drillHint', 'The next hint (three at most)');
 
 const answer = defineRoute('admin', {
   method: 'post',
-  path: '/drills/current/{runId}/answer',
+  path: '/drill-runs/{runId}/answer',
   operationId: 'answerDrill',
   tags,
   summary: 'Answer with a cause and a trace that shows it; the lab checks the trace',
@@ -149,7 +149,7 @@ const answer = defineRoute('admin', {
 
 const giveUp = defineRoute('admin', {
   method: 'delete',
-  path: '/drills/current/{runId}',
+  path: '/drill-runs/{runId}',
   operationId: 'giveUpDrill',
   tags,
   summary: 'Give up: the drill ends, its faults are restored and the debrief names the cause',
