@@ -123,7 +123,8 @@ describe('the stack, end to end', () => {
     expect(names).toEqual(
       expect.arrayContaining(['POST /todos', ...CREATE_STEPS, 'circuit breaker', 'neo4j sync todos']),
     );
-    expect(names.some((n) => /^pg\.query/.test(n))).toBe(true);
+    // PostgreSQL's statements, named by the semantic conventions ({operation} {table}).
+    expect(names.some((n) => /^(SELECT|INSERT|UPDATE|DELETE) \w+/.test(n))).toBe(true);
     expect(new Set(trace.spans.map((s) => s.traceID))).toEqual(new Set([traces.create]));
     expect(Object.values(trace.processes).map((p) => p.serviceName)).toContain('flowlab-api');
   });

@@ -123,7 +123,11 @@ class JaegerSearch extends HTMLElement {
             button.className = 'trace-link';
             button.dataset.traceId = item.traceId;
             button.textContent = `${item.service}: ${item.rootName}${item.statusCode ? ` → ${item.statusCode}` : ''}${item.error ? ' [error]' : ''}, ${item.durationMs.toFixed(1)} ms, ${item.spanCount} spans, ${new Date(item.startTime).toLocaleTimeString()}${item.services.length > 1 ? ` (${item.services.join(', ')})` : ''}`;
-            button.addEventListener('click', () => void showJaegerTrace(trace, item.traceId));
+            // Searched with the admin token: read each trace with it too (a user's trace is theirs).
+            button.addEventListener(
+              'click',
+              () => void showJaegerTrace(trace, item.traceId, admin ? token : undefined),
+            );
             const li = document.createElement('li');
             li.append(button);
             return li;
