@@ -560,7 +560,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/lab/drill-runs/current": {
+    "/lab/drills/current": {
         parameters: {
             query?: never;
             header?: never;

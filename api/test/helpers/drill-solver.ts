@@ -208,7 +208,7 @@ export async function solveDrill(
     return seconds;
   } finally {
     clearInterval(lease);
-    const current = await call('GET', '/lab/drill-runs/current');
+    const current = await call('GET', '/lab/drills/current');
     if (current.json.state === 'running') await call('DELETE', `/lab/drill-runs/${runId}`);
   }
 }

@@ -103,7 +103,7 @@ class IncidentDrills extends HTMLElement {
       return;
     }
     // A drill still running (this tab was reloaded) is taken up again rather than started anew.
-    const current = await this.api('GET', '/lab/drill-runs/current');
+    const current = await this.api('GET', '/lab/drills/current');
     if (current.ok) {
       const drill = (await current.json()) as Drill;
       if (drill.state === 'running') return this.showDrill(drill);
@@ -155,7 +155,7 @@ class IncidentDrills extends HTMLElement {
       const renewed = await this.api('POST', `/lab/drill-runs/${drill.runId}/lease`);
       if (!renewed.ok) {
         this.stopLease();
-        const now = await this.api('GET', '/lab/drill-runs/current');
+        const now = await this.api('GET', '/lab/drills/current');
         if (now.ok) this.showDebrief((await now.json()) as Drill);
       }
     }, LEASE_EVERY_MS);

@@ -47,7 +47,7 @@ afterAll(async () => {
 describe('incident drills, in the browser', () => {
   // A drill that failed its test must not hold the next one: give it up, and show the list again.
   afterEach(async () => {
-    const current = await get('/lab/drill-runs/current');
+    const current = await get('/lab/drills/current');
     if (current.state === 'running') {
       await fetch(`${server.base}/lab/drill-runs/${current.runId}`, {
         method: 'DELETE',
@@ -130,7 +130,7 @@ describe('incident drills, in the browser', () => {
 
       // Nothing left running.
       expect(await get('/lab/faults')).toEqual({ faults: {} });
-      expect((await get('/lab/drill-runs/current')).state).toBe('solved');
+      expect((await get('/lab/drills/current')).state).toBe('solved');
       await tab.click('incident-drills button.back');
       await tab.locator('incident-drills .drill-list').waitFor();
     }, 240_000);

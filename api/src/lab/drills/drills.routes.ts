@@ -2,7 +2,7 @@
  * The incident drills over HTTP (LAB_MODE=1 and the admin token, like the fault switches):
  *   GET    /lab/drills                        the drills, and which this lab can run
  *   POST   /lab/drills/{drillId}/start        start one (a hidden cause, faults, background load)
- *   GET    /lab/drill-runs/current                the drill running (or the last one, with its debrief)
+ *   GET    /lab/drills/current                the drill running (or the last one, with its debrief)
  *   POST   /lab/drill-runs/{runId}/lease  the page is still open: keep the drill alive
  *   POST   /lab/drill-runs/{runId}/hint   the next hint (three at most)
  *   POST   /lab/drill-runs/{runId}/answer {cause, traceId}: checked against the trace
@@ -107,7 +107,7 @@ const start = defineRoute('admin', {
 
 const current = defineRoute('admin', {
   method: 'get',
-  path: '/drill-runs/current',
+  path: '/drills/current',
   operationId: 'currentDrill',
   tags,
   summary: 'The drill running, or the last one with its debrief',
