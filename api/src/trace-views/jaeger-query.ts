@@ -94,7 +94,7 @@ const dependency = { dependency: 'jaeger' };
 
 /**
  * Reads a dependency's answer up to `maxBytes`, then stops: a huge answer is refused, not buffered.
- * Shared by the Jaeger and VictoriaLogs clients; `tooLarge` names the problem in the caller's words.
+ * Shared by the Jaeger, VictoriaLogs and Prometheus clients; `tooLarge` names the problem in the caller's words.
  */
 export async function readBounded(response: Response, maxBytes: number, tooLarge: () => ProblemError): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? 0);

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { ProblemError } from '../errors/problem.ts';
+import { readBounded } from './jaeger-query.ts';
 
 export interface RangeQuery {
   query: string;
@@ -67,27 +68,11 @@ function failed(detail: string, cause?: unknown): ProblemError {
   return new ProblemError('dependency-failed', { detail, extensions: dependency, cause });
 }
 
-async function readBounded(response: Response, maxBytes: number): Promise<string> {
-  const tooLarge = () =>
-    failed(
-      `Prometheus's answer is larger than ${Math.round(maxBytes / 1024)} KiB: aggregate the query (sum by …) or shorten its range.`,
-    );
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** Prometheus's answer too large to read: the caller's words for readBounded's refusal. */
+function tooLarge(maxBytes: number): ProblemError {
+  return failed(
+    `Prometheus's answer is larger than ${Math.round(maxBytes / 1024)} KiB: aggregate the query (sum by …) or shorten its range.`,
+  );
 }
 
 export function createPrometheusQuery(options: PrometheusQueryOptions): PrometheusQuery {
@@ -141,7 +126,7 @@ export function createPrometheusQuery(options: PrometheusQueryOptions): Promethe
       }
       let text: string;
       try {
-        text = await readBounded(response, options.maxBytes);
+        text = await readBounded(response, options.maxBytes, () => tooLarge(options.maxBytes));
       } catch (error) {
         if (error instanceof ProblemError) throw error;
         throw timedOut(error);
