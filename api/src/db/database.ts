@@ -3,16 +3,11 @@
  * is set, otherwise the embedded default, PGlite (PostgreSQL compiled to WebAssembly,
  * running inside this process). Both speak the same SQL and run the same migrations.
  */
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Faults } from '../lab/faults.ts';
-import { initPgliteFolder } from './pglite-initdb.ts';
-import { tracePglite } from './pglite-tracing.ts';
 import * as schema from './schema.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -92,40 +87,6 @@ export function connectPostgres({
   };
 }
 
-/**
- * PostgreSQL's memory settings sized for one learner, not a server: in PGlite every buffer lives in
- * the process's WebAssembly heap, which never shrinks. The defaults (128 MB of shared buffers, 4 MB
- * a sort) cost about 170 MiB of RSS at start-up for a database of a few megabytes; these hold the
- * lab's data many times over (measured in api/bench/README.md).
- */
-export const pgliteStartParams = [
-  ...PGlite.defaultStartParams,
-  ...['-c', 'shared_buffers=16MB', '-c', 'work_mem=1MB', '-c', 'temp_buffers=1MB', '-c', 'wal_buffers=256kB'],
-];
-
-/** The embedded default. `dataDir` is a folder, or "memory://" for a throwaway database. */
-export async function openPglite(dataDir: string, faults?: Faults): Promise<DatabaseHandle> {
-  const inMemory = dataDir.startsWith('memory://');
-  if (!inMemory) {
-    await mkdir(dataDir, { recursive: true });
-    await initPgliteFolder(dataDir, pgliteStartParams);
-  }
-  const client = tracePglite(
-    await PGlite.create(inMemory ? undefined : dataDir, { startParams: pgliteStartParams }),
-    faults,
-  );
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
-  return {
-    db,
-    kind: 'pglite',
-    location: inMemory ? 'pglite (in memory)' : `pglite (${dataDir})`,
-    ping: async () => {
-      await db.execute(sql`select 1`);
-    },
-    close: () => client.close(),
-  };
-}
-
 export async function openDatabase(options: {
   databaseUrl?: string;
   poolMax?: number;
@@ -133,7 +94,9 @@ export async function openDatabase(options: {
   faults?: Faults;
 }): Promise<DatabaseHandle> {
   // The lab's `postgresql` fault switch reaches either: the pg driver's queries or PGlite's.
-  return options.databaseUrl
-    ? connectPostgres({ url: options.databaseUrl, poolMax: options.poolMax, faults: options.faults })
-    : openPglite(options.pgliteDataDir, options.faults);
+  if (options.databaseUrl)
+    return connectPostgres({ url: options.databaseUrl, poolMax: options.poolMax, faults: options.faults });
+  // Loaded only for the embedded database: a server on PostgreSQL never loads PGlite (bench/README.md).
+  const { openPglite } = await import('./pglite.ts');
+  return openPglite(options.pgliteDataDir, options.faults);
 }

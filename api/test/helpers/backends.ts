@@ -4,8 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { connectPostgres, type DatabaseHandle, openPglite } from '../../src/db/database.ts';
+import { connectPostgres, type DatabaseHandle } from '../../src/db/database.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
+import { openPglite } from '../../src/db/pglite.ts';
 import { errorCode } from '../../src/errors/error-code.ts';
 import { createFaults, type Faults } from '../../src/lab/faults.ts';
 
