@@ -67,9 +67,7 @@ describe.each(labs)('lab fault switches on $name', ({ backend, withRedis }) => {
     const slow = await t.send('PUT', '/lab/faults/postgresql', { headers: admin, body: { latencyMs: 150 } });
     expect(slow.json).toEqual({ faults: { postgresql: { latencyMs: 150, errorRate: 0 } } });
     try {
-      const answer = await spans.traced('POST', '/todos', () =>
-        t.send('POST', '/todos', { token, body: { title: 'slow on purpose' } }),
-      );
+      const answer = await spans.traced(() => t.send('POST', '/todos', { token, body: { title: 'slow on purpose' } }));
       expect(answer.status).toBe(201);
       const all = flattenTree(spans.tree(answer.traceId));
       const root = all[0];
@@ -89,9 +87,7 @@ describe.each(labs)('lab fault switches on $name', ({ backend, withRedis }) => {
     const { token } = await t.signUp();
     await t.send('PUT', '/lab/faults/postgresql', { headers: admin, body: { errorRate: 1 } });
     try {
-      const broken = await spans.traced('POST', '/todos', () =>
-        t.send('POST', '/todos', { token, body: { title: 'never stored' } }),
-      );
+      const broken = await spans.traced(() => t.send('POST', '/todos', { token, body: { title: 'never stored' } }));
       expect(broken.status).toBe(500);
       expect(broken.json).toMatchObject({ type: '/problems/internal-error', requestId: expect.any(String) });
       expect(broken.headers.get('x-request-id')).toBe(broken.json.requestId);
@@ -114,7 +110,7 @@ describe.each(labs)('lab fault switches on $name', ({ backend, withRedis }) => {
     const { token } = await t.signUp();
     await t.send('PUT', '/lab/faults/cache', { headers: admin, body: { errorRate: 1 } });
     try {
-      const first = await spans.traced('GET', '/todos', () => t.send('GET', '/todos', { token }));
+      const first = await spans.traced(() => t.send('GET', '/todos', { token }));
       expect(first.status).toBe(200);
       expect(first.headers.get('x-cache')).toBe('bypass');
       const lookup = flattenTree(spans.tree(first.traceId)).find((s) => s.name === 'cache lookup');
