@@ -1,9 +1,9 @@
 /**
  * OpenTelemetry start-up, loaded before anything else: `node --import ./src/telemetry/instrumentation.ts`.
  *
- * - ESM: the import-in-the-middle hook is registered first, so the ESM imports of pg, ioredis and
- *   http are instrumented too (without it, ESM instrumentation silently does nothing; the
- *   telemetry tests prove the pg, ioredis and http spans appear).
+ * - ESM: the import-in-the-middle hook is registered first, so the ESM imports of ioredis and
+ *   pino are instrumented too (without it, ESM instrumentation silently does nothing; the
+ *   telemetry tests prove the ioredis spans appear).
  * - Identity comes from the standard variables: OTEL_SERVICE_NAME (default flowlab-api),
  *   OTEL_RESOURCE_ATTRIBUTES. Sampling from OTEL_TRACES_SAMPLER when set; by default parent-based,
  *   every new trace, or up to TRACES_PER_SECOND a second when that is set (sampler.ts).
@@ -19,11 +19,13 @@
  *   The records go to the recent-logs store, and to OTLP (protobuf, /v1/logs) beside the spans
  *   when an endpoint is set. With neither, no record is made at all.
  * - OTEL_SDK_DISABLED=true turns all of it off.
- * - The SDK's pieces are put together here (a tracer provider, a logger provider, four
+ * - The SDK's pieces are put together here (a tracer provider, a logger provider, two
  *   instrumentations) rather than by @opentelemetry/sdk-node: that one loads every exporter, gRPC
  *   and protobufjs, and its own copy of the pieces, for about 33 MiB of memory and 18 MB of install
  *   the lab never uses (bench/README.md, "Lean"). The SERVER span of a request is the app's own
- *   (server-spans.ts), not @opentelemetry/instrumentation-http's: the same span, for a fraction of its CPU.
+ *   (server-spans.ts), not @opentelemetry/instrumentation-http's, and so is each PostgreSQL
+ *   statement's CLIENT span (db/pg-tracing.ts), not @opentelemetry/instrumentation-pg's: the
+ *   same spans, for a fraction of their CPU.
  *
  * This module is the one place outside config.ts that reads the environment: it must run
  * before the app, and so before the config is parsed. The OTEL_* variables are the SDK's own;
@@ -35,7 +37,6 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import {
   defaultResource,
@@ -52,7 +53,6 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { ConfigError, telemetrySettings } from '../config.ts';
 import { API_VERSION } from '../version.ts';
-import { ATTR_DB_QUERY_SUMMARY, querySummary } from './db-query-summary.ts';
 import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
 import { recentLogs } from './recent-logs.ts';
@@ -75,7 +75,7 @@ function settingsOrExit() {
 }
 
 if (env.OTEL_SDK_DISABLED !== 'true') {
-  // Only the modules an instrumentation asks for are wrapped (pg, ioredis, pino): wrapping
+  // Only the modules an instrumentation asks for are wrapped (ioredis, pino): wrapping
   // every ESM module would put a getter in front of every imported function the app calls.
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
@@ -129,7 +129,8 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
     ...(loggerProvider && { loggerProvider }),
     // Only the libraries the API calls are instrumented (not the 40-odd of the auto-instrumentation
     // bundle): each one loaded wraps its module and costs memory and start-up time even if unused.
-    // No http instrumentation: the request observer makes the SERVER span (server-spans.ts).
+    // No http instrumentation: the request observer makes the SERVER span (server-spans.ts); no pg
+    // one: the pool's client makes each statement's CLIENT span (db/pg-tracing.ts), as PGlite's does.
     instrumentations: [
       // Redis commands would otherwise carry their values (cached todos) in db.statement.
       // Calls outside any request (start-up checks) make no orphan traces.
@@ -139,19 +140,6 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
         dbStatementSerializer: (command) => command,
         requireParentSpan: true,
         requestHook: (span, { cmdName }) => span.updateName(cmdName.toUpperCase()),
-      }),
-      // pg: the statement with its placeholders, never the values. A span per pool checkout
-      // would double the spans of every step; pool waits show in flowlab_db_pool_connections.
-      new PgInstrumentation({
-        enhancedDatabaseReporting: false,
-        ignoreConnectSpans: true,
-        requireParentSpan: true,
-        // Named `INSERT todos`, `BEGIN` (db.query.summary), as PGlite's are: not `pg.query:INSERT todos learner_db`.
-        requestHook: (span, { query }) => {
-          const summary = querySummary(query.text);
-          span.updateName(summary);
-          span.setAttribute(ATTR_DB_QUERY_SUMMARY, summary);
-        },
       }),
       // Log sending only: the logger adds trace_id and span_id to its lines itself (logger.ts), in plain sight.
       // OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino turns it off (bench/log-sending.ts compares the two), as it
