@@ -11,7 +11,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import type { OutboxRow } from './db/schema.ts';
 import { createGraphBreaker, type GraphBreaker } from './graph/breaker.ts';
 import { prepareGraph } from './graph/graph-sync.ts';
-import { connectNeo4j, type GraphClient } from './graph/neo4j.ts';
+import type { GraphClient } from './graph/neo4j.ts';
 import { createFaults, type Faults } from './lab/faults.ts';
 import { untraced } from './telemetry/tracing.ts';
 
@@ -79,9 +79,10 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     pgliteDataDir: config.PGLITE_DATA_DIR,
     faults,
   });
+  // The Neo4j driver is loaded only when a graph is configured: without one it would be memory for nothing.
   const graph = config.NEO4J_URI
     ? {
-        client: connectNeo4j({
+        client: (await import('./graph/neo4j.ts')).connectNeo4j({
           uri: config.NEO4J_URI,
           user: config.NEO4J_USER,
           password: config.NEO4J_PASSWORD,

@@ -15,7 +15,6 @@ import {
   FLOWLAB_BREAKER_STATE_AFTER,
 } from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
-import { isGraphUnavailable } from './neo4j.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -92,4 +91,13 @@ export function isGraphOutage(error: unknown): boolean {
   return (
     code === 'EOPENBREAKER' || code === 'ETIMEDOUT' || error instanceof InjectedFaultError || isGraphUnavailable(error)
   );
+}
+
+/**
+ * True for the errors that mean "Neo4j is unreachable", as opposed to "this query is wrong". Here, not in
+ * neo4j.ts, so that a server without a graph never loads the Neo4j driver (dependencies.ts).
+ */
+export function isGraphUnavailable(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ServiceUnavailable' || code === 'SessionExpired' || code?.startsWith('Neo.TransientError') === true;
 }

@@ -6,7 +6,6 @@
 
 import { SpanKind } from '@opentelemetry/api';
 import neo4j, { type AuthToken, type Driver, type RecordShape } from 'neo4j-driver-lite';
-import { errorCode } from '../errors/error-code.ts';
 import type { Faults } from '../lab/faults.ts';
 import {
   ATTR_DB_NAMESPACE,
@@ -137,10 +136,4 @@ export function connectNeo4j(options: { uri: string; user?: string; password?: s
     },
     close: () => driver.close(),
   };
-}
-
-/** True for the errors that mean "Neo4j is unreachable", as opposed to "this query is wrong". */
-export function isGraphUnavailable(error: unknown): boolean {
-  const code = errorCode(error);
-  return code === 'ServiceUnavailable' || code === 'SessionExpired' || code?.startsWith('Neo.TransientError') === true;
 }
