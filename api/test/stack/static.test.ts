@@ -288,6 +288,18 @@ describe('api/Dockerfile', () => {
     for (const base of bases) expect(base).toBe(`node:${devDependencies.node}-slim`);
   });
 
+  // The image is bound by the same memory figures as `npm start` (api/bench/README.md, "Lean (issue 25)").
+  it("runs Node.js with npm start's flags and a compile cache", async () => {
+    const dockerfile = await read('api/Dockerfile');
+    const { scripts } = JSON.parse(await read('package.json'));
+    const startFlags = /exec node (.*?) --import/.exec(scripts.start)?.[1]?.split(' ');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    expect(startFlags).toContain('--liftoff-only');
+    expect(cmd.slice(1, cmd.indexOf('--import'))).toEqual(startFlags);
+    expect(scripts.start).toMatch(/NODE_COMPILE_CACHE=\S+/);
+    expect(dockerfile).toMatch(/^ENV NODE_COMPILE_CACHE=\S+$/m);
+  });
+
   it('builds docs/ and web/ into the image when they exist, where the API serves them from', async () => {
     const dockerfile = await read('api/Dockerfile');
     expect(dockerfile).toMatch(/for site in docs web; do/);
