@@ -19,7 +19,7 @@ export default defineConfig({
   base: '/learn',
   trailingSlash: 'always',
   outDir: './dist',
-  // Images are served as they are: no build-time optimiser, so sharp (20 MB) is left out (docs/no-sharp).
+  // Images are served as they are: no build-time optimiser, so sharp (20 MB) is left out (stand-ins/sharp).
   image: { service: passthroughImageService() },
   integrations: [
     starlight({
