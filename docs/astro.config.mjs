@@ -2,7 +2,7 @@
 // built into docs/dist. `npm run docs:dev` serves it on Astro's dev server against PUBLIC_FLOWLAB_API.
 import { readdirSync, readFileSync } from 'node:fs';
 import starlight from '@astrojs/starlight';
-import { defineConfig } from 'astro/config';
+import { defineConfig, passthroughImageService } from 'astro/config';
 
 // One sidebar entry per provisioned dashboard (src/pages/dashboards/ builds their pages): a new
 // dashboard file appears without anyone editing this list.
@@ -19,6 +19,8 @@ export default defineConfig({
   base: '/learn',
   trailingSlash: 'always',
   outDir: './dist',
+  // Images are served as they are: no build-time optimiser, so sharp (20 MB) is left out (stand-ins/sharp).
+  image: { service: passthroughImageService() },
   integrations: [
     starlight({
       title: 'Flowlab: a request, step by step',

@@ -13,6 +13,7 @@
 #   neo4j     Neo4j Community 5.26 resolved from Maven Central, Bolt on 127.0.0.1:7687
 #   tools     jq and promtool, which the tests use
 #   schemathesis  Schemathesis in a Python virtual environment (.data/venv), for npm run test:contract
+#   redocly   Redocly CLI, pinned in scripts/lib/redocly/, in .data/redocly, for npm run test:contract
 #   The observability stack (not started by default; `npm run stack:up` starts everything):
 #   jaeger     Jaeger v2 built from the Go module proxy; UI on 127.0.0.1:16686, OTLP in on 14317/14318
 #   collector  an OpenTelemetry Collector built from stack/collector/builder-config.yaml, running ./otel-collector.yaml
@@ -43,10 +44,12 @@ source "$here/lib/prometheus.sh"
 source "$here/lib/victorialogs.sh"
 # shellcheck source=scripts/lib/schemathesis.sh
 source "$here/lib/schemathesis.sh"
+# shellcheck source=scripts/lib/redocly.sh
+source "$here/lib/redocly.sh"
 
 # The default set: what `npm test` needs. The observability stack is named explicitly.
 all_services=(tools postgres redis neo4j)
-known_services=(tools postgres redis neo4j jaeger victorialogs collector prometheus schemathesis)
+known_services=(tools postgres redis neo4j jaeger victorialogs collector prometheus schemathesis redocly)
 
 main() {
   local action="${1:-}"
@@ -69,7 +72,7 @@ main() {
   esac
   for service in "${services[@]}"; do
     case "$service" in
-      tools | postgres | redis | neo4j | jaeger | victorialogs | collector | prometheus | schemathesis) "${service}_$action" ;;
+      tools | postgres | redis | neo4j | jaeger | victorialogs | collector | prometheus | schemathesis | redocly) "${service}_$action" ;;
       *)
         echo "unknown service: $service (known: ${known_services[*]})" >&2
         exit 2

@@ -75,7 +75,7 @@ const headerGetter: TextMapGetter<IncomingRequest> = {
 };
 
 /** `host:port`, `[::1]:port` or `host`: the semantic conventions' server.address and server.port. */
-function serverOf(host: string | undefined): { address?: string; port?: number } {
+function parseHost(host: string | undefined): { address?: string; port?: number } {
   if (!host) return {};
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(host);
   if (!match) return {};
@@ -84,6 +84,16 @@ function serverOf(host: string | undefined): { address?: string; port?: number }
 
 export class ServerSpans {
   private tracing = false;
+  /** The last Host header read, and what it says: nearly every request names the same host. */
+  private lastHost: { host: string | undefined; server: { address?: string; port?: number } } = {
+    host: undefined,
+    server: {},
+  };
+
+  private serverOf(host: string | undefined): { address?: string; port?: number } {
+    if (host !== this.lastHost.host) this.lastHost = { host, server: parseHost(host) };
+    return this.lastHost.server;
+  }
 
   /** Called by the instrumentation module once it has registered a tracer provider. */
   enable(on = true): void {
@@ -105,8 +115,13 @@ export class ServerSpans {
     if (!this.tracing) return undefined;
     if (request.method === 'OPTIONS' || UNTRACED_PATH.test(request.path))
       return { context: suppressTracing(context.active()) };
-    const parent = propagation.extract(context.active(), request, headerGetter);
-    const { address, port } = serverOf(request.header('host'));
+    // Most requests carry no trace context: the propagators (traceparent, tracestate, baggage) are
+    // asked only when one of their headers is there.
+    const parent =
+      request.header('traceparent') !== undefined || request.header('baggage') !== undefined
+        ? propagation.extract(context.active(), request, headerGetter)
+        : context.active();
+    const { address, port } = this.serverOf(request.header('host'));
     const method = KNOWN_METHODS.has(request.method) ? request.method : '_OTHER';
     const span = tracer.startSpan(
       method,

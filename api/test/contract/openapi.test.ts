@@ -3,7 +3,7 @@
  * Redocly CLI's linter (its recommended rules, ../../../redocly.yaml) on the live document, and
  * Schemathesis (every phase, stateful included, every check) against the real `npm start`, on
  * the embedded default and on the real services with the graph on. `npm run test:contract`
- * installs Schemathesis first (scripts/lib/schemathesis.sh).
+ * installs both first, apart from node_modules (scripts/lib/schemathesis.sh, scripts/lib/redocly.sh).
  *
  * CONTRACT_MAX_EXAMPLES (default 25) sets Schemathesis' cases per operation and phase;
  * CONTRACT_SEED (default 1) its seed, so a failure can be replayed.
@@ -20,6 +20,7 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
 const workDir = join(repoRoot, '.data/contract');
 const schemathesisBin = join(repoRoot, '.data/venv/bin/schemathesis');
+const redoclyBin = join(repoRoot, '.data/redocly/node_modules/.bin/redocly');
 const maxExamples = process.env.CONTRACT_MAX_EXAMPLES ?? '25';
 const seed = process.env.CONTRACT_SEED ?? '1';
 
@@ -80,7 +81,7 @@ describe('the live OpenAPI document, linted by Redocly CLI (recommended rules)',
     // A fixed path: the ignore file beside redocly.yaml names each justified warning by it.
     const document = join(workDir, 'openapi.json');
     await writeFile(document, await (await fetch(`${server.base}/openapi.json`)).text());
-    const lint = await run('npx', ['--no-install', 'redocly', 'lint', '.data/contract/openapi.json', '--format=json']);
+    const lint = await run(redoclyBin, ['lint', '.data/contract/openapi.json', '--format=json']);
     const report = JSON.parse(lint.stdout) as {
       totals: { errors: number; warnings: number; ignored: number };
       problems: { ruleId: string; message: string; location: { pointer: string }[] }[];
