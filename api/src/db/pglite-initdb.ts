@@ -1,6 +1,6 @@
 /**
  * A new PGlite data folder is made in a short-lived child process. PGlite's initdb runs a second
- * PostgreSQL and the initdb program in WebAssembly beside the first (about 1.1 GiB at its peak) and
+ * PostgreSQL and the initdb program in WebAssembly beside the first (about 570 MiB at its peak) and
  * the server would keep much of that heap for its whole life (a WebAssembly memory never shrinks):
  * made apart, the server opens a finished folder and starts at about 250 MiB instead of 470.
  *
@@ -20,7 +20,10 @@ export async function initPgliteFolder(dataDir: string, startParams: string[]): 
     () => false,
   );
   if (exists) return;
-  await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), dataDir, JSON.stringify(startParams)], {
+  // V8's baseline WebAssembly compiler only, as `npm start` runs: the optimizing one would take its 600 MiB here too
+  // (a peak of 1,100 MiB against 570, and slower: api/bench/README.md).
+  const script = fileURLToPath(import.meta.url);
+  await promisify(execFile)(process.execPath, ['--liftoff-only', script, dataDir, JSON.stringify(startParams)], {
     timeout: 120_000,
   });
 }
