@@ -57,7 +57,13 @@ export function createApp(deps: AppDependencies) {
   const { metrics, whoIs, isAdmin } = services;
 
   // 2. The HTTP shell, and who may call what.
-  const app = createShell({ config, logger, metrics, serverTimings: telemetry.serverTimings });
+  const app = createShell({
+    config,
+    logger,
+    metrics,
+    serverTimings: telemetry.serverTimings,
+    serverSpans: telemetry.serverSpans,
+  });
   const authenticate = requireUser({
     authenticate: whoIs,
     onAuthenticated: (traceId, userId) => telemetry.recentTraces.claim(traceId, userId),

@@ -31,7 +31,9 @@ async function censusOnce(base: string, load: HttpLoad): Promise<Census> {
     body: load.body?.(),
   });
   await response.arrayBuffer();
-  const spans = flatten(await fetchTrace(base, traceId, { minSpans: 2 }));
+  // A user's trace is theirs: it is read with the token the request carried.
+  const token = load.headers?.Authorization?.replace(/^Bearer /, '');
+  const spans = flatten(await fetchTrace(base, traceId, { minSpans: 2, token }));
   const statement = (s: (typeof spans)[number]) =>
     String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? s.name).slice(0, 90);
   return {

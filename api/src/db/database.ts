@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Faults } from '../lab/faults.ts';
+import { tracedClient } from './pg-tracing.ts';
 import { initPgliteFolder } from './pglite-initdb.ts';
 import { tracePglite } from './pglite-tracing.ts';
 import * as schema from './schema.ts';
@@ -42,33 +43,23 @@ export interface PostgresOptions {
   faults?: Faults;
 }
 
-/**
- * A pg Client that passes the lab's fault switch before every query: drizzle's own calls
- * (promise style) and pool.query's (callback style, which is how the pool runs a plain query).
- */
-function faultInjectingClient(faults: Faults): typeof pg.Client {
-  return class FaultInjectingClient extends pg.Client {
-    // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; arguments pass through untouched.
-    override query(...args: any[]): any {
-      const query = super.query.bind(this) as (...a: unknown[]) => unknown;
-      const callback = args.at(-1);
-      if (typeof callback === 'function') {
-        faults.before('postgresql').then(() => query(...args), callback);
-        return undefined;
-      }
-      return faults.before('postgresql').then(() => query(...args));
-    }
-  };
-}
-
 export function connectPostgres({
   url,
   poolMax = 10,
   applicationName = 'flowlab-api',
   faults,
 }: PostgresOptions): DatabaseHandle {
+  const parsed = new URL(url);
   const pool = new pg.Pool({
-    ...(faults && { Client: faultInjectingClient(faults) }),
+    // Each statement's CLIENT span, and the lab's fault switch inside it (pg-tracing.ts).
+    Client: tracedClient(
+      {
+        database: decodeURIComponent(parsed.pathname.slice(1)) || 'postgres',
+        host: parsed.hostname,
+        port: Number(parsed.port || 5432),
+      },
+      faults,
+    ),
     connectionString: url,
     max: poolMax,
     application_name: applicationName,
@@ -79,7 +70,6 @@ export function connectPostgres({
   // the pool drops it and the next query reconnects.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Database;
-  const parsed = new URL(url);
   return {
     db,
     kind: 'postgresql',

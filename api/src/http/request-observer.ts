@@ -2,8 +2,9 @@
  * Everything the API notes about a request, in one middleware with one clock and one look-up
  * of the route. When the request is over (in `finally`, so even a failure in the error handler
  * is counted):
- * - the SERVER span (made by the http instrumentation) is named "METHOD /route/:param" and gets
- *   http.route, Hono's matched template, never the raw path; a 5xx also gets error.type;
+ * - the SERVER span (started here, when the request reaches the app: telemetry/server-spans.ts) is
+ *   named "METHOD /route/:param" and gets http.route, Hono's matched template, never the raw path,
+ *   and the status; a 5xx also gets error.type and an error status;
  * - http_server_request_duration_seconds gets the duration, with the trace as its exemplar so a
  *   latency bucket leads to a trace, and http_server_active_requests goes back down;
  * - the response carries its trace (W3C Trace Context level 2 `traceresponse`) and a
@@ -13,15 +14,15 @@
  *
  * @example
  *   app.use(requestId());
- *   app.use(requestObserver({ metrics, logger, serverTimings }));
+ *   app.use(requestObserver({ metrics, logger, serverTimings, serverSpans }));
  */
-import { context, type Span, trace } from '@opentelemetry/api';
+import { context, type Span } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
-import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '../telemetry/attributes.ts';
 import { requestLineLogger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { IncomingRequest, ServerSpans } from '../telemetry/server-spans.ts';
 import { type ServerTimings, serverTimingHeader, type TimingStep } from '../telemetry/server-timing.ts';
 import { unsampledRequestContext } from '../telemetry/tracing.ts';
 import type { HonoEnv } from './env.ts';
@@ -36,15 +37,11 @@ interface Observed {
   span: Span | undefined;
 }
 
-/** The trace: the SERVER span named for the route, and the response told which trace it is. */
+/** The response told which trace it is, and where its time went. */
 function traceResponse(c: Context<HonoEnv>, request: Observed, sums?: Record<TimingStep, number>): void {
   const { span } = request;
   if (span) {
     const spanContext = span.spanContext();
-    span.updateName(`${request.method} ${request.route}`);
-    span.setAttribute(ATTR_HTTP_ROUTE, request.route);
-    // The semantic conventions' error.type for a server error with no better class: its status code.
-    if (request.status >= 500) span.setAttribute(ATTR_ERROR_TYPE, String(request.status));
     answerHeader(c, 'traceresponse', `00-${spanContext.traceId}-${spanContext.spanId}-0${spanContext.traceFlags & 1}`);
   }
   answerHeader(c, 'Server-Timing', serverTimingHeader(sums, request.durationMs));
@@ -97,17 +94,58 @@ function logRequest(logger: Logger, c: Context<HonoEnv>, request: Observed): voi
   logger[level](line, level === 'error' ? 'request failed' : 'request');
 }
 
+/** The request as the SERVER span reads it: the node request's own headers when there is one. */
+function incomingRequest(c: Context<HonoEnv>): IncomingRequest {
+  const url = c.req.url;
+  const queryAt = url.indexOf('?');
+  const incoming = (
+    c.env as { incoming?: { headers: Record<string, string | string[] | undefined>; httpVersion?: string } }
+  )?.incoming;
+  return {
+    method: c.req.method,
+    path: c.req.path,
+    query: queryAt === -1 ? '' : url.slice(queryAt + 1),
+    // A plain object look-up on node's headers: asking the Request for them would build a Headers object.
+    header: incoming
+      ? (name) => {
+          const value = incoming.headers[name];
+          return Array.isArray(value) ? value.join(',') : value;
+        }
+      : (name) => c.req.header(name),
+    protocolVersion: incoming?.httpVersion,
+  };
+}
+
 type RequestMetrics = Pick<Metrics, 'httpDuration' | 'activeRequests'>;
 
-export function requestObserver(deps: { metrics: RequestMetrics; logger: Logger; serverTimings: ServerTimings }) {
-  const { metrics, serverTimings } = deps;
+interface ObserverDeps {
+  metrics: RequestMetrics;
+  logger: Logger;
+  serverTimings: ServerTimings;
+  serverSpans: ServerSpans;
+}
+
+export function requestObserver(deps: ObserverDeps) {
+  const { serverSpans } = deps;
+  const observe = observeWith(deps);
+  return createMiddleware<HonoEnv>(function observeRequest(c, next) {
+    // The rest of the request, the observer's own ending included (its log line carries the trace
+    // id), runs in the SERVER span's context; with tracing off there is none, and a lab path runs
+    // with tracing suppressed, without a span.
+    const server = serverSpans.start(incomingRequest(c));
+    if (!server) return observe(c, next, undefined);
+    return context.with(server.context, () => observe(c, next, server.span));
+  });
+}
+
+function observeWith(deps: ObserverDeps) {
+  const { metrics, serverTimings, serverSpans } = deps;
   const logger = requestLineLogger(deps.logger);
-  return createMiddleware<HonoEnv>(async function observeRequest(c, next) {
+  return async function observe(c: Context<HonoEnv>, next: () => Promise<void>, span: Span | undefined) {
     const started = performance.now();
     const method = c.req.method;
-    // With telemetry off there is no span, and a request the sampler left out has one that records
-    // nothing: no exemplar, and Server-Timing has its total only (the sums come from the spans).
-    const span = trace.getActiveSpan();
+    // A request the sampler left out has a span that records nothing: no exemplar, and
+    // Server-Timing has its total only (the sums come from the spans).
     const stopTiming = span?.isRecording() ? serverTimings.track(span.spanContext().traceId) : undefined;
     metrics.activeRequests.inc({ http_request_method: method });
     try {
@@ -126,6 +164,7 @@ export function requestObserver(deps: { metrics: RequestMetrics; logger: Logger;
       traceResponse(c, request, stopTiming?.());
       measureRequest(metrics, request);
       logRequest(logger, c, request);
+      if (span) serverSpans.end(span, request);
     }
-  });
+  };
 }

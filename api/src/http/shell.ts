@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { ProblemError } from '../errors/problem.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { ServerSpans } from '../telemetry/server-spans.ts';
 import type { ServerTimings } from '../telemetry/server-timing.ts';
 import { crossOrigin } from './cors.ts';
 import type { HonoEnv } from './env.ts';
@@ -20,15 +21,21 @@ import { requestObserver } from './request-observer.ts';
 import { strictTransportOverTls } from './strict-transport.ts';
 import { validationHook } from './validation.ts';
 
-export function createShell(deps: { config: Config; logger: Logger; metrics: Metrics; serverTimings: ServerTimings }) {
-  const { config, logger, metrics, serverTimings } = deps;
+export function createShell(deps: {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  serverTimings: ServerTimings;
+  serverSpans: ServerSpans;
+}) {
+  const { config, logger, metrics, serverTimings, serverSpans } = deps;
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(logger));
   app.notFound(methodAwareNotFound(app.routes));
 
   app.use(crossOrigin({ origins: config.CORS_ORIGINS ?? [] }));
   app.use(requestId({ headerName: 'X-Request-ID' }));
-  app.use(requestObserver({ metrics, logger, serverTimings }));
+  app.use(requestObserver({ metrics, logger, serverTimings, serverSpans }));
   // HSTS only over TLS: the API itself speaks plain HTTP, so TLS means a trusted proxy that says https.
   app.use(secureHeaders({ crossOriginResourcePolicy: false, strictTransportSecurity: false }));
   app.use(strictTransportOverTls({ trustProxy: config.TRUST_PROXY }));

@@ -1,9 +1,9 @@
 /**
  * OpenTelemetry start-up, loaded before anything else: `node --import ./src/telemetry/instrumentation.ts`.
  *
- * - ESM: the import-in-the-middle hook is registered first, so the ESM imports of pg, ioredis and
- *   http are instrumented too (without it, ESM instrumentation silently does nothing; the
- *   telemetry tests prove the pg, ioredis and http spans appear).
+ * - ESM: the import-in-the-middle hook is registered first, so the ESM imports of ioredis and
+ *   pino are instrumented too (without it, ESM instrumentation silently does nothing; the
+ *   telemetry tests prove the ioredis spans appear).
  * - Identity comes from the standard variables: OTEL_SERVICE_NAME (default flowlab-api),
  *   OTEL_RESOURCE_ATTRIBUTES. Sampling from OTEL_TRACES_SAMPLER when set; by default parent-based,
  *   every new trace, or up to TRACES_PER_SECOND a second when that is set (sampler.ts).
@@ -19,32 +19,46 @@
  *   The records go to the recent-logs store, and to OTLP (protobuf, /v1/logs) beside the spans
  *   when an endpoint is set. With neither, no record is made at all.
  * - OTEL_SDK_DISABLED=true turns all of it off.
+ * - The SDK's pieces are put together here (a tracer provider, a logger provider, two
+ *   instrumentations) rather than by @opentelemetry/sdk-node: that one loads every exporter, gRPC
+ *   and protobufjs, and its own copy of the pieces, for about 33 MiB of memory and 18 MB of install
+ *   the lab never uses (bench/README.md, "Lean"). The SERVER span of a request is the app's own
+ *   (server-spans.ts), not @opentelemetry/instrumentation-http's, and so is each PostgreSQL
+ *   statement's CLIENT span (db/pg-tracing.ts), not @opentelemetry/instrumentation-pg's: the
+ *   same spans, for a fraction of their CPU.
  *
  * This module is the one place outside config.ts that reads the environment: it must run
  * before the app, and so before the config is parsed. The OTEL_* variables are the SDK's own;
  * RECENT_TRACES_* and TRACES_PER_SECOND go through config.ts's schema (telemetrySettings).
  */
 import { register } from 'node:module';
+import { logs } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  hostDetector,
+  processDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { ConfigError, telemetrySettings } from '../config.ts';
 import { API_VERSION } from '../version.ts';
-import { ATTR_DB_QUERY_SUMMARY, querySummary } from './db-query-summary.ts';
 import { dependencySpans } from './dependency-spans.ts';
 import { onTelemetryShutdown } from './lifecycle.ts';
 import { recentLogs } from './recent-logs.ts';
 import { recentTraces } from './recent-traces.ts';
 import { labSampler } from './sampler.ts';
+import { serverSpans } from './server-spans.ts';
 import { serverTimings } from './server-timing.ts';
 
 const env = process.env;
@@ -61,7 +75,7 @@ function settingsOrExit() {
 }
 
 if (env.OTEL_SDK_DISABLED !== 'true') {
-  // Only the modules an instrumentation asks for are wrapped (pg, ioredis, http...): wrapping
+  // Only the modules an instrumentation asks for are wrapped (ioredis, pino): wrapping
   // every ESM module would put a getter in front of every imported function the app calls.
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
@@ -82,35 +96,42 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
     logRecordProcessors.push(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() }));
   }
 
-  const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ?? 'flowlab-api',
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_VERSION]: API_VERSION,
-      'deployment.environment.name': env.NODE_ENV ?? 'development',
-    }),
+  // The SDK's own (telemetry.sdk.*), then the lab's, then what is detected: OTEL_SERVICE_NAME and
+  // OTEL_RESOURCE_ATTRIBUTES (envDetector) win over the defaults, as they do in sdk-node.
+  const resource = defaultResource()
+    .merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: 'flowlab-api',
+        [ATTR_SERVICE_VERSION]: API_VERSION,
+        'deployment.environment.name': env.NODE_ENV ?? 'development',
+      }),
+    )
+    .merge(detectResources({ detectors: [processDetector, hostDetector, envDetector] }));
+
+  const tracerProvider = new NodeTracerProvider({
+    resource,
     spanProcessors,
-    // Explicit, even when empty: left out, the SDK would send logs to localhost:4318 by default.
-    logRecordProcessors,
     // OTEL_TRACES_SAMPLER, when set, is the SDK's to read; else every request, or at most
     // TRACES_PER_SECOND new traces a second when that is set (telemetry/sampler.ts).
     ...(!env.OTEL_TRACES_SAMPLER && { sampler: labSampler(settings.tracesPerSecond) }),
-    // Metrics are served by prom-client at /metrics; the SDK exports traces only.
-    metricReaders: [],
+  });
+  // The global tracer provider, AsyncLocalStorage for the active span, W3C traceparent and baggage.
+  tracerProvider.register();
+  serverSpans.enable();
+  // Metrics are served by prom-client at /metrics: no meter provider, so the instrumentations'
+  // own metrics go to the API's no-op meter and cost nothing.
+  const loggerProvider =
+    logRecordProcessors.length > 0 ? new LoggerProvider({ resource, processors: logRecordProcessors }) : undefined;
+  if (loggerProvider) logs.setGlobalLoggerProvider(loggerProvider);
+
+  registerInstrumentations({
+    tracerProvider,
+    ...(loggerProvider && { loggerProvider }),
     // Only the libraries the API calls are instrumented (not the 40-odd of the auto-instrumentation
     // bundle): each one loaded wraps its module and costs memory and start-up time even if unused.
+    // No http instrumentation: the request observer makes the SERVER span (server-spans.ts); no pg
+    // one: the pool's client makes each statement's CLIENT span (db/pg-tracing.ts), as PGlite's does.
     instrumentations: [
-      // The HTTP server span is renamed by the app to "METHOD /route" once the route is known.
-      new HttpInstrumentation({
-        // Probes, scrapes and the trace viewer itself would drown the learner's own requests.
-        // So would the pages of the walkthrough and the web client, the browser spans they send
-        // (/otlp/), and CORS preflights.
-        ignoreIncomingRequestHook: (request) =>
-          request.method === 'OPTIONS' ||
-          /^\/(healthz|readyz|metrics|debug\/|otlp\/|learn(\/|$)|app(\/|$))/.test(request.url ?? ''),
-        // url.query keeps the parameter names only for these: a search (?q=) is personal data,
-        // a cursor says nothing to a reader. The first four are the instrumentation's defaults.
-        redactedQueryParamsServer: ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'q', 'cursor'],
-      }),
       // Redis commands would otherwise carry their values (cached todos) in db.statement.
       // Calls outside any request (start-up checks) make no orphan traces.
       // Named by the command, as the semantic conventions name Redis spans (`GET`, `EVALSHA`), not
@@ -119,19 +140,6 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
         dbStatementSerializer: (command) => command,
         requireParentSpan: true,
         requestHook: (span, { cmdName }) => span.updateName(cmdName.toUpperCase()),
-      }),
-      // pg: the statement with its placeholders, never the values. A span per pool checkout
-      // would double the spans of every step; pool waits show in flowlab_db_pool_connections.
-      new PgInstrumentation({
-        enhancedDatabaseReporting: false,
-        ignoreConnectSpans: true,
-        requireParentSpan: true,
-        // Named `INSERT todos`, `BEGIN` (db.query.summary), as PGlite's are: not `pg.query:INSERT todos learner_db`.
-        requestHook: (span, { query }) => {
-          const summary = querySummary(query.text);
-          span.updateName(summary);
-          span.setAttribute(ATTR_DB_QUERY_SUMMARY, summary);
-        },
       }),
       // Log sending only: the logger adds trace_id and span_id to its lines itself (logger.ts), in plain sight.
       // OTEL_NODE_DISABLED_INSTRUMENTATIONS=pino turns it off (bench/log-sending.ts compares the two), as it
@@ -147,8 +155,9 @@ if (env.OTEL_SDK_DISABLED !== 'true') {
       }),
     ],
   });
-  sdk.start();
   await waitForAllMessagesAcknowledged();
-  // The server flushes the buffered spans on its way out (graceful shutdown).
-  onTelemetryShutdown(() => sdk.shutdown());
+  // The server flushes the buffered spans and records on its way out (graceful shutdown).
+  onTelemetryShutdown(async () => {
+    await Promise.all([tracerProvider.shutdown(), loggerProvider?.shutdown()]);
+  });
 }

@@ -7,6 +7,7 @@
 import { type DependencySpans, dependencySpans } from './dependency-spans.ts';
 import { type RecentLogs, recentLogs } from './recent-logs.ts';
 import { type RecentTraces, recentTraces } from './recent-traces.ts';
+import { type ServerSpans, serverSpans } from './server-spans.ts';
 import { type ServerTimings, serverTimings } from './server-timing.ts';
 
 export interface TelemetryStores {
@@ -18,6 +19,14 @@ export interface TelemetryStores {
   serverTimings: ServerTimings;
   /** Every dependency call's duration, for the dependency metrics. */
   dependencySpans: DependencySpans;
+  /** Each request's SERVER span (on once the instrumentation module has set up tracing). */
+  serverSpans: ServerSpans;
 }
 
-export const processTelemetry: TelemetryStores = { recentTraces, recentLogs, serverTimings, dependencySpans };
+export const processTelemetry: TelemetryStores = {
+  recentTraces,
+  recentLogs,
+  serverTimings,
+  dependencySpans,
+  serverSpans,
+};

@@ -4,6 +4,9 @@
  * Bounded three ways: at most `maxTraces` traces, `maxSpans` spans and about `maxBytes` bytes
  * in all; the oldest trace goes first. Ended spans are kept as the SDK made them and turned into
  * plain objects only when somebody reads them: every request pays for the store, few are read.
+ * Off the request path: a span that ends is only queued, and filed (its trace found, the bounds
+ * kept) once the request's own work is done, in the next turn of the event loop, or when somebody
+ * reads the store (every reader files the queue first, so nothing ended is ever missing).
  * Served by GET /debug/traces and GET /debug/traces/:traceId (trace-views/debug.routes.ts).
  *
  * Each trace may have owners: the users whose token authenticated a request in it (`claim`).
@@ -112,7 +115,6 @@ export type TraceViewer = { admin: true } | { admin: false; userId?: number };
 
 interface KeptTrace {
   spans: ReadableSpan[];
-  spanIds: Set<string>;
   bytes: number;
   /** Whose share of the store it counts against: `user:<id>` (its first owner), or `anonymous`. */
   bucket: string;
@@ -126,6 +128,8 @@ interface Bucket {
 }
 
 const ANONYMOUS = 'anonymous';
+/** Spans queued before they are filed at once: far more than a request makes, so a flood stays bounded. */
+const MAX_QUEUED = 1024;
 /** The most of each bound one user's traces may hold (the requests without a token share the rest). */
 export const USER_SHARE = 1 / 4;
 const share = (bound: number) => Math.max(1, Math.floor(bound * USER_SHARE));
@@ -141,6 +145,9 @@ export class RecentTraces implements SpanProcessor {
   private byteCount = 0;
   /** The trace last appended to, so the end of the map. */
   private newest: string | undefined;
+  /** Ended spans not filed yet (at most MAX_QUEUED: past it, they are filed at once). */
+  private queued: ReadableSpan[] = [];
+  private fileScheduled = false;
 
   constructor(limits: RecentTracesLimits) {
     this.limits = limits;
@@ -160,28 +167,49 @@ export class RecentTraces implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (!this.enabled) return;
+    this.queued.push(span);
+    if (this.queued.length >= MAX_QUEUED) this.fileQueued();
+    else if (!this.fileScheduled) {
+      this.fileScheduled = true;
+      setImmediate(this.fileQueued);
+    }
+  }
+
+  /** Files the queued spans: every reader calls it first. */
+  private readonly fileQueued = (): void => {
+    this.fileScheduled = false;
+    const queued = this.queued;
+    if (queued.length === 0) return;
+    this.queued = [];
+    for (const span of queued) this.file(span);
+  };
+
+  private file(span: ReadableSpan): void {
     const traceId = span.spanContext().traceId;
     const bytes = approximateBytes(span);
     let trace = this.traces.get(traceId);
     if (!trace) {
       const [owner] = this.owners.get(traceId) ?? [];
-      trace = { spans: [], spanIds: new Set(), bytes: 0, bucket: owner === undefined ? ANONYMOUS : `user:${owner}` };
+      trace = { spans: [], bytes: 0, bucket: owner === undefined ? ANONYMOUS : `user:${owner}` };
       this.traces.set(traceId, trace);
-    } else if (traceId !== this.newest) {
-      // (Re-)insert at the end: a trace that is still growing is not the oldest. The spans of one
-      // request mostly end one after another, so most spans find their trace at the end already.
+      this.bucket(trace.bucket).traces.add(traceId);
+      this.newest = traceId;
+    }
+    const bucket = this.bucket(trace.bucket);
+    if (traceId !== this.newest) {
+      // (Re-)insert at the end, in the store and in its share: a trace that is still growing is not
+      // the oldest. The spans of one request mostly end one after another, so most spans find their
+      // trace at the end of both already.
       this.traces.delete(traceId);
       this.traces.set(traceId, trace);
+      bucket.traces.delete(traceId);
+      bucket.traces.add(traceId);
+      this.newest = traceId;
     }
-    this.newest = traceId;
     trace.spans.push(span);
-    trace.spanIds.add(span.spanContext().spanId);
     trace.bytes += bytes;
     this.spanCount += 1;
     this.byteCount += bytes;
-    const bucket = this.bucket(trace.bucket);
-    bucket.traces.delete(traceId);
-    bucket.traces.add(traceId);
     bucket.spans += 1;
     bucket.bytes += bytes;
     this.evict(trace.bucket);
@@ -236,6 +264,7 @@ export class RecentTraces implements SpanProcessor {
   private drop(traceId: string): void {
     const trace = this.traces.get(traceId);
     if (!trace) return;
+    if (traceId === this.newest) this.newest = undefined;
     this.traces.delete(traceId);
     this.owners.delete(traceId);
     this.spanCount -= trace.spans.length;
@@ -251,6 +280,7 @@ export class RecentTraces implements SpanProcessor {
   /** Notes that `userId` authenticated a request of this trace (a numeric id, nothing personal). */
   claim(traceId: string, userId: number): void {
     if (!this.enabled) return;
+    this.fileQueued();
     const owners = this.owners.get(traceId) ?? new Set<number>();
     // A handful of users per trace at most (one browser action, one curl); more is an abuse.
     if (owners.size < 8) owners.add(userId);
@@ -283,11 +313,13 @@ export class RecentTraces implements SpanProcessor {
 
   /** The user ids that authenticated in this trace (empty for a request without a token). */
   ownersOf(traceId: string): number[] {
+    this.fileQueued();
     return [...(this.owners.get(traceId) ?? [])];
   }
 
   /** The owner rule: a trace with an authenticated request in it is its users' and the admin's. */
   canRead(traceId: string, viewer: TraceViewer): boolean {
+    this.fileQueued();
     if (viewer.admin) return true;
     const owners = this.owners.get(traceId);
     return !owners || owners.size === 0 || (viewer.userId !== undefined && owners.has(viewer.userId));
@@ -298,18 +330,24 @@ export class RecentTraces implements SpanProcessor {
    * may: its trace must be new or the caller's own, and its span id new in it.
    */
   refusalFor(traceId: string, spanId: string, userId: number): string | undefined {
+    this.fileQueued();
     const owners = this.owners.get(traceId);
     const trace = this.traces.get(traceId);
-    if (owners?.has(userId)) return trace?.spanIds.has(spanId) ? 'reuses a span id of the trace' : undefined;
+    if (owners?.has(userId))
+      return trace?.spans.some((span) => span.spanContext().spanId === spanId)
+        ? 'reuses a span id of the trace'
+        : undefined;
     if (trace || (owners && owners.size > 0)) return 'joins a trace that is not yours';
     return undefined;
   }
 
   forceFlush(): Promise<void> {
+    this.fileQueued();
     return Promise.resolve();
   }
 
   shutdown(): Promise<void> {
+    this.fileQueued();
     return Promise.resolve();
   }
 
@@ -318,6 +356,7 @@ export class RecentTraces implements SpanProcessor {
    * With `ownerId`, only the traces that user authenticated in; without, all (the admin's view).
    */
   list(filter: { route?: string; status?: 'ok' | 'error'; limit: number; ownerId?: number }): TraceSummary[] {
+    this.fileQueued();
     const summaries: TraceSummary[] = [];
     for (const [traceId, { spans }] of [...this.traces.entries()].reverse()) {
       const linksTo = [...new Set(spans.flatMap((s) => s.links.map((l) => l.context.traceId)))];
@@ -359,6 +398,7 @@ export class RecentTraces implements SpanProcessor {
    * link to it. The second reads every kept span (bounded by maxSpans), only when somebody asks.
    */
   links(traceId: string): { linksTo: TraceLink[]; linkedFrom: TraceLink[] } {
+    this.fileQueued();
     const linksTo: TraceLink[] = [];
     const linkedFrom: TraceLink[] = [];
     const nameOf = (otherTrace: string, spanId: string) =>
@@ -394,6 +434,7 @@ export class RecentTraces implements SpanProcessor {
    * The lab's views (trace-views/span-tree.ts) make the tree.
    */
   spans(traceId: string): StoredSpan[] | undefined {
+    this.fileQueued();
     return this.traces.get(traceId)?.spans.map(toStored);
   }
 }

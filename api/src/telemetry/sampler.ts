@@ -11,14 +11,16 @@
  * burst), and beyond that it is not: it still has its metrics and its log line, and its
  * `traceresponse` says `-00` (not sampled). `perSecond` 0 traces every request.
  */
-import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import {
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  type Sampler,
-  SamplingDecision,
-  type SamplingResult,
-} from '@opentelemetry/sdk-trace-base';
+  type Attributes,
+  type Context,
+  INVALID_TRACEID,
+  type Link,
+  type SpanKind,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
+import { AlwaysOnSampler, type Sampler, SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace-base';
 
 export class RootRateSampler implements Sampler {
   private readonly perSecond: number;
@@ -51,7 +53,42 @@ export class RootRateSampler implements Sampler {
   }
 }
 
+const SAMPLED: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED };
+const LEFT_OUT: SamplingResult = { decision: SamplingDecision.NOT_RECORD };
+
+/**
+ * Parent-based, as the SDK's ParentBasedSampler with its defaults (a parent's flag is followed,
+ * remote or local), without its second check of the parent's ids: every span pays for that check
+ * (two regular expressions) and the SDK's tracer has already made it, as has the traceparent
+ * propagator for a remote parent (bench/README.md, "Lean").
+ */
+export class LabSampler implements Sampler {
+  private readonly root: Sampler;
+
+  constructor(root: Sampler) {
+    this.root = root;
+  }
+
+  shouldSample(
+    context: Context,
+    traceId: string,
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    const parent = trace.getSpanContext(context);
+    if (!parent || parent.traceId === INVALID_TRACEID)
+      return this.root.shouldSample(context, traceId, name, kind, attributes, links);
+    return parent.traceFlags & TraceFlags.SAMPLED ? SAMPLED : LEFT_OUT;
+  }
+
+  toString(): string {
+    return `LabSampler{root=${this.root.toString()}}`;
+  }
+}
+
 /** Parent-based; a new trace is sampled up to `perSecond` a second (0: always). */
 export function labSampler(perSecond: number): Sampler {
-  return new ParentBasedSampler({ root: perSecond > 0 ? new RootRateSampler(perSecond) : new AlwaysOnSampler() });
+  return new LabSampler(perSecond > 0 ? new RootRateSampler(perSecond) : new AlwaysOnSampler());
 }

@@ -5,16 +5,16 @@
  * makes (the SERVER span's name and route, the step spans, their attributes) is asserted here,
  * faster and with no server to start.
  *
- * There is no http instrumentation in-process, so `traced()` opens the SERVER span the way it
- * does (named for the method, kind SERVER, active while the app handles the request) and ends it
- * with the response's status code; the app renames it, as it renames the instrumentation's.
+ * The app makes its SERVER span itself (telemetry/server-spans.ts, switched on here as the
+ * instrumentation module does): `traced()` sends a request under a sampled remote parent, as a
+ * `traceparent` header would, so the app's spans join a trace whose id the test knows.
  */
 import { randomBytes } from 'node:crypto';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE } from '../../src/telemetry/attributes.ts';
+import { serverSpans } from '../../src/telemetry/server-spans.ts';
 import { serverTimings } from '../../src/telemetry/server-timing.ts';
 import { flattenSpans } from '../../src/trace-views/span-tree.ts';
 
@@ -52,36 +52,44 @@ export function inMemorySpans() {
   // Server-Timing sums the CLIENT spans as they end, as it does in the real process.
   const provider = new NodeTracerProvider({ spanProcessors: [serverTimings, new SimpleSpanProcessor(exporter)] });
   provider.register();
-  const tracer = trace.getTracer('flowlab-test-http-server');
+  serverSpans.enable();
+
+  /** Sends a request under a remote parent span, sampled or not; returns the response and its trace id. */
+  async function underParent<R>(traceFlags: TraceFlags, send: () => Promise<R>) {
+    const traceId = randomBytes(16).toString('hex');
+    const parent = trace.wrapSpanContext({
+      traceId,
+      spanId: randomBytes(8).toString('hex'),
+      traceFlags,
+      isRemote: true,
+    });
+    const response = await context.with(trace.setSpan(context.active(), parent), send);
+    return { response, traceId };
+  }
 
   return {
-    /** Sends a request inside a SERVER span; returns the response and its trace id. */
-    async traced<R extends { status: number }>(method: string, path: string, send: () => Promise<R>) {
-      return tracer.startActiveSpan(
-        method,
-        { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, 'url.path': path } },
-        async (span) => {
-          try {
-            const response = await send();
-            span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
-            return { ...response, traceId: span.spanContext().traceId };
-          } finally {
-            span.end();
-          }
-        },
-      );
+    /** Sends a request in a sampled trace; returns the response and its trace id. */
+    async traced<R extends { status: number }>(send: () => Promise<R>) {
+      const { response, traceId } = await underParent(TraceFlags.SAMPLED, send);
+      return { ...response, traceId };
     },
 
     /** Sends a request as one the sampler left out: its SERVER span records nothing. */
     async unsampled<R extends { status: number }>(send: () => Promise<R>) {
-      const traceId = randomBytes(16).toString('hex');
-      const span = trace.wrapSpanContext({ traceId, spanId: randomBytes(8).toString('hex'), traceFlags: 0 });
-      const response = await context.with(trace.setSpan(context.active(), span), send);
+      const { response, traceId } = await underParent(TraceFlags.NONE, send);
       return {
         ...response,
         traceId,
         spans: exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId),
       };
+    },
+
+    /** Every span of one trace, as ended. */
+    spansOf(traceId: string): MemorySpan[] {
+      return exporter
+        .getFinishedSpans()
+        .filter((span) => span.spanContext().traceId === traceId)
+        .map(toNode);
     },
 
     /** The span tree of one trace, children in start order. */
@@ -102,6 +110,7 @@ export function inMemorySpans() {
     },
 
     async shutdown() {
+      serverSpans.enable(false);
       await provider.shutdown();
       trace.disable();
     },

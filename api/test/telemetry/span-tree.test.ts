@@ -26,7 +26,7 @@ describe('the span tree of each step, in-process', () => {
   let token: string;
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await spans.traced(method, path, () => t.send(method, path, { token, body, headers }));
+    const response = await spans.traced(() => t.send(method, path, { token, body, headers }));
     return { ...response, root: spans.tree(response.traceId) };
   }
 
@@ -153,6 +153,33 @@ describe('the span tree of each step, in-process', () => {
     expect(childNamed(hit.root, 'cache lookup').children.some(isDatabaseSpan)).toBe(false);
   });
 
+  it("makes no span at all for the lab's own paths (the trace views, probes), not even their steps", async () => {
+    // /debug/traces validates its query (a `validate request` step): with no SERVER span it must
+    // not become a trace of its own, or every look at the traces would add one.
+    const looked = await spans.traced(() => t.send('GET', '/debug/traces?limit=5', { token }));
+    expect(looked.status).toBe(200);
+    const probed = await spans.traced(() => t.send('GET', '/healthz'));
+    expect(probed.status).toBe(200);
+    expect([...spans.spansOf(looked.traceId), ...spans.spansOf(probed.traceId)]).toEqual([]);
+    expect(looked.headers.get('traceresponse')).toBeNull();
+  });
+
+  it('gives the SERVER span the HTTP semantic conventions, with the query redacted and nobody named', async () => {
+    const listed = await call('GET', '/todos?q=my%20secret%20plans&limit=5');
+    expect(listed.status).toBe(200);
+    expect(listed.root).toMatchObject({ name: 'GET /todos', kind: 'SERVER' });
+    expect(listed.root.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.path': '/todos',
+      'url.scheme': 'http',
+      'url.query': 'q=REDACTED&limit=5',
+      'http.route': '/todos',
+      'http.response.status_code': 200,
+    });
+    expect(listed.root.attributes).not.toHaveProperty('client.address');
+    expect(listed.root.attributes).not.toHaveProperty('user_agent.original');
+  });
+
   it('runs a request the sampler left out without any span, its log line still naming its trace', async () => {
     lines.length = 0;
     const listed = await spans.unsampled(() => t.send('GET', '/todos?limit=3', { token }));
@@ -205,7 +232,7 @@ describe('the validate request span of any route built with createRouter', () =>
   // The app's error handler is not here: a refusal is simply a 422.
   router.onError((_error, c) => c.body(null, 422));
   const post = (name: string) =>
-    spans.traced('POST', '/checked/1', async () =>
+    spans.traced(async () =>
       router.request('/checked/1', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -219,7 +246,9 @@ describe('the validate request span of any route built with createRouter', () =>
       ['refused', false],
     ] as const) {
       const { traceId } = await post(name);
-      const validate = childNamed(spans.tree(traceId), 'validate request');
+      // A bare router has no request observer, so no SERVER span: the step is the trace's root.
+      const validate = spans.tree(traceId);
+      expect(validate.name).toBe('validate request');
       expect(validate.attributes).toMatchObject({
         'flowlab.validation.target': 'param,json',
         'flowlab.validation.valid': valid,

@@ -1,5 +1,5 @@
-import { context, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
-import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
+import { context, INVALID_SPAN_CONTEXT, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import { AlwaysOnSampler, ParentBasedSampler, SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { labSampler } from '../../src/telemetry/sampler.ts';
 
@@ -31,5 +31,26 @@ describe('the lab sampler', () => {
       isRemote: true,
     });
     expect(decide(sampler, parent)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+  });
+});
+
+describe('the lab sampler, against the SDK parent-based sampler it stands for', () => {
+  it('decides as ParentBasedSampler does for every kind of parent', () => {
+    const reference = new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    const sampler = labSampler(0);
+    const parents = [
+      ROOT_CONTEXT,
+      ...[TraceFlags.SAMPLED, TraceFlags.NONE].flatMap((traceFlags) =>
+        [true, false].map((isRemote) =>
+          trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: 'b'.repeat(16), traceFlags, isRemote }),
+        ),
+      ),
+      trace.setSpanContext(ROOT_CONTEXT, INVALID_SPAN_CONTEXT),
+    ];
+    for (const parent of parents) {
+      expect(decide(sampler, parent)).toBe(
+        reference.shouldSample(parent, traceId, 'GET /todos', SpanKind.SERVER, {}, []).decision,
+      );
+    }
   });
 });
