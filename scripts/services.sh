@@ -26,6 +26,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/.." && pwd)"
 # shellcheck source=scripts/lib/common.sh
 source "$here/lib/common.sh"
+# shellcheck source=scripts/lib/daemon.sh
+source "$here/lib/daemon.sh"
 # shellcheck source=scripts/lib/postgres.sh
 source "$here/lib/postgres.sh"
 # shellcheck source=scripts/lib/redis.sh
@@ -72,7 +74,9 @@ main() {
   esac
   for service in "${services[@]}"; do
     case "$service" in
-      tools | postgres | redis | neo4j | jaeger | victorialogs | collector | prometheus | schemathesis | redocly) "${service}_$action" ;;
+      tools | postgres | redis | neo4j | schemathesis | redocly) "${service}_$action" ;;
+      # The observability stack: one skeleton (lib/daemon.sh), each script giving its specifics.
+      jaeger | victorialogs | collector | prometheus) "daemon_$action" "$service" ;;
       *)
         echo "unknown service: $service (known: ${known_services[*]})" >&2
         exit 2

@@ -666,6 +666,11 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /**
+             * @description For dependency-unavailable and dependency-failed: the service that did not answer
+             * @example neo4j
+             */
+            dependency?: string;
         };
         ProblemType: {
             type: string;

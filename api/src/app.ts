@@ -180,9 +180,10 @@ export function createApp(deps: AppDependencies) {
     .route('/', siteRoutes(services.sites, { connectSources: collectorOrigins(config) }))
     .route('/', apiReferenceRoutes({ openapiUrl: '/openapi.json', pageTitle: 'Flowlab API reference' }))
     .route('/', homeRoutes({ databaseKind: database.kind, sites: services.sites }));
-  serveOpenApiDocument(app, { labMode: config.LAB_MODE });
+  // 6. The OpenAPI document, made from the routes' contracts when it is asked for.
+  const documented = serveOpenApiDocument(api, { labMode: config.LAB_MODE });
 
-  return Object.assign(api, {
+  return Object.assign(documented, {
     /** Removes what this app added to its process (the dependency metrics' listeners). */
     dispose: () => {
       drills?.runner.dispose();

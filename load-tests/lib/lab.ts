@@ -2,6 +2,7 @@
  * The lab's own switches, for the drills: the fault switches (LAB_MODE=1 and ADMIN_TOKEN on the API,
  * the same ADMIN_TOKEN given to k6) and the graph's statistics (the outbox backlog, the breaker).
  */
+import type { components } from '@flowlab/api/api-types';
 import { check } from 'k6';
 import { ADMIN_TOKEN } from './config.ts';
 import { bodyJson, send } from './request.ts';
@@ -28,10 +29,8 @@ export function clearFaults(): boolean {
   return check(res, { 'fault: every switch off': (r) => r.status === 200 });
 }
 
-export interface GraphStats {
-  outbox: { pending: number; dead: number; oldestPendingAgeSeconds: number };
-  breaker: 'closed' | 'open' | 'half-open';
-}
+/** GET /graph/stats's answer, the API's own type (generated from its OpenAPI document). */
+export type GraphStats = components['schemas']['GraphStats'];
 
 /** GET /graph/stats, or undefined while the graph is unavailable (503 naming neo4j). */
 export function graphStats(token: string): GraphStats | undefined {

@@ -21,6 +21,8 @@ COLLECTOR_METRICS_URL="http://$COLLECTOR_HOST:8889/metrics"
 COLLECTOR_PORTS=(4317 4318 13133 8889)
 COLLECTOR_START_SECONDS=30
 COLLECTOR_STOP_SECONDS=15
+# The lock waits long: the first call may be building the collector.
+COLLECTOR_LOCK_SECONDS=900
 
 collector_root="${repo_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 COLLECTOR_MANIFEST="$collector_root/stack/collector/builder-config.yaml"
@@ -96,55 +98,17 @@ collector_validate() {
     "$COLLECTOR_BIN" validate --config="$COLLECTOR_CONFIG"
 }
 
+# Ready: the health check answers 200.
 collector_ready() {
   [ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$COLLECTOR_HEALTH_URL" 2>/dev/null)" = 200 ]
 }
 
-collector_pid() { daemon_pid "$COLLECTOR_PID_FILE" "$COLLECTOR_BIN "; }
-# The lock waits long: the first call may be building the collector.
-collector_up() { with_lock "$COLLECTOR_HOME/lock" 900 collector_start; }
-collector_down() { with_lock "$COLLECTOR_HOME/lock" 900 collector_stop; }
+collector_prepare() { collector_build; }
 
-collector_ensure() {
-  # Some collector answers already (ours, or Docker's): leave it alone.
-  collector_ready || collector_up
-}
-
-collector_start() {
-  local pid
-  if pid="$(collector_pid)"; then
-    collector_wait "$pid" "$(date +%s%N)"
-    return
-  fi
-  ports_free "$COLLECTOR_HOST" collector "${COLLECTOR_PORTS[@]}" || return 1
-  collector_build || return 1
-  log "starting the collector (OTLP on :4317/:4318, span metrics on :8889, traces to $COLLECTOR_JAEGER_ENDPOINT, logs to $COLLECTOR_VICTORIALOGS_ENDPOINT)"
-  local started
-  started="$(date +%s%N)"
-  pid="$(daemon_launch "the collector" "$COLLECTOR_PID_FILE" "$COLLECTOR_LOG" \
-    env JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" VICTORIALOGS_OTLP_ENDPOINT="$COLLECTOR_VICTORIALOGS_ENDPOINT" \
-    "$COLLECTOR_BIN" --config="$COLLECTOR_CONFIG")" || return 1
-  collector_wait "$pid" "$started"
-}
-
-# Ready: the health check answers 200.
-collector_wait() {
-  daemon_wait collector "$COLLECTOR_OTLP_HTTP_URL" "$1" "$COLLECTOR_PID_FILE" "$COLLECTOR_LOG" \
-    "$COLLECTOR_START_SECONDS" "$2" collector_ready
-}
-
-collector_stop() {
-  local pid
-  if pid="$(collector_pid)"; then
-    daemon_stop "the collector" "$pid" "$COLLECTOR_PID_FILE" "$COLLECTOR_STOP_SECONDS" || true
-  fi
-  rm -f "$COLLECTOR_PID_FILE"
-}
-
-collector_status() {
-  if collector_ready; then
-    status_line collector up "$COLLECTOR_OTLP_HTTP_URL (OTLP/HTTP; gRPC :4317)  span metrics $COLLECTOR_METRICS_URL"
-  else
-    status_line collector down "($COLLECTOR_OTLP_HTTP_URL)"
-  fi
-}
+# The rest is daemon.sh's, the same for the four daemons: up, down, ensure, status.
+COLLECTOR_LABEL="the collector"
+COLLECTOR_WHERE="$COLLECTOR_OTLP_HTTP_URL"
+COLLECTOR_STARTING="starting the collector (OTLP on :4317/:4318, span metrics on :8889, traces to $COLLECTOR_JAEGER_ENDPOINT, logs to $COLLECTOR_VICTORIALOGS_ENDPOINT)"
+COLLECTOR_STATUS="$COLLECTOR_OTLP_HTTP_URL (OTLP/HTTP; gRPC :4317)  span metrics $COLLECTOR_METRICS_URL"
+COLLECTOR_COMMAND=(env JAEGER_OTLP_ENDPOINT="$COLLECTOR_JAEGER_ENDPOINT" VICTORIALOGS_OTLP_ENDPOINT="$COLLECTOR_VICTORIALOGS_ENDPOINT"
+  "$COLLECTOR_BIN" --config="$COLLECTOR_CONFIG")

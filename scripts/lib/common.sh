@@ -138,13 +138,13 @@ daemon_wait() {
 # One line of `services.sh status`, aligned: NAME STATE DETAIL.
 status_line() { printf '%-11s %-7s %s\n' "$1:" "$2" "$3"; }
 
-# True when none of PORTS is open on HOST; otherwise says which one NAME cannot have.
+# True when none of PORTS is open on HOST; otherwise says which one is taken, and WHO may hold it.
 ports_free() {
-  local host="$1" name="$2" port
+  local host="$1" who="$2" port
   shift 2
   for port in "$@"; do
     if port_open "$host" "$port"; then
-      log "port $port is taken by another process (a $name in Docker?); stop it first"
+      log "port $port is taken by another process ($who); stop it first"
       return 1
     fi
   done

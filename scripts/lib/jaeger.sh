@@ -18,6 +18,8 @@ JAEGER_HEALTH_URL="http://$JAEGER_HOST:13134/status"
 JAEGER_PORTS=(16686 16685 14317 14318 13134 14269)
 JAEGER_START_SECONDS=30
 JAEGER_STOP_SECONDS=15
+# The lock waits long: the first call may be building Jaeger.
+JAEGER_LOCK_SECONDS=900
 
 jaeger_root="${repo_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 JAEGER_MODULE_DIR="$jaeger_root/stack/jaeger"
@@ -83,51 +85,15 @@ jaeger_ready() {
     port_open "$JAEGER_HOST" "$JAEGER_OTLP_GRPC_PORT"
 }
 
-jaeger_pid() { daemon_pid "$JAEGER_PID_FILE" "$JAEGER_BIN "; }
-# The lock waits long: the first call may be building Jaeger.
-jaeger_up() { with_lock "$JAEGER_HOME/lock" 900 jaeger_start; }
-jaeger_down() { with_lock "$JAEGER_HOME/lock" 900 jaeger_stop; }
+jaeger_prepare() { jaeger_build; }
 
-jaeger_ensure() {
-  jaeger_ready || jaeger_up
-}
-
-jaeger_start() {
-  local pid
-  if pid="$(jaeger_pid)"; then
-    jaeger_wait "$pid" "$(date +%s%N)"
-    return
-  fi
-  ports_free "$JAEGER_HOST" Jaeger "${JAEGER_PORTS[@]}" || return 1
-  jaeger_build || return 1
-  log "starting Jaeger (UI $JAEGER_UI_URL, OTLP on 127.0.0.1:14317/14318, in-memory storage)"
-  local started
-  started="$(date +%s%N)"
-  # OTEL_EXPORTER_OTLP_ENDPOINT: where Jaeger sends the traces of its own query API (see jaeger.yaml):
-  # to itself, as in Docker, never to the lab's collector on :4317 (nor to a value inherited from a
-  # shell set up for the API).
-  pid="$(daemon_launch Jaeger "$JAEGER_PID_FILE" "$JAEGER_LOG" \
-    env OTEL_EXPORTER_OTLP_ENDPOINT="http://$JAEGER_HOST:$JAEGER_OTLP_GRPC_PORT" \
-    "$JAEGER_BIN" --config="file:$JAEGER_CONFIG")" || return 1
-  jaeger_wait "$pid" "$started"
-}
-
-jaeger_wait() {
-  daemon_wait Jaeger "$JAEGER_UI_URL" "$1" "$JAEGER_PID_FILE" "$JAEGER_LOG" "$JAEGER_START_SECONDS" "$2" jaeger_ready
-}
-
-jaeger_stop() {
-  local pid
-  if pid="$(jaeger_pid)"; then
-    daemon_stop Jaeger "$pid" "$JAEGER_PID_FILE" "$JAEGER_STOP_SECONDS" || true
-  fi
-  rm -f "$JAEGER_PID_FILE"
-}
-
-jaeger_status() {
-  if jaeger_ready; then
-    status_line jaeger up "$JAEGER_UI_URL (UI, /api/traces/<id>)  OTLP 127.0.0.1:14317 (gRPC) :14318 (HTTP)  health $JAEGER_HEALTH_URL"
-  else
-    status_line jaeger down "($JAEGER_UI_URL)"
-  fi
-}
+# The rest is daemon.sh's, the same for the four daemons: up, down, ensure, status.
+JAEGER_LABEL=Jaeger
+JAEGER_WHERE="$JAEGER_UI_URL"
+JAEGER_STARTING="starting Jaeger (UI $JAEGER_UI_URL, OTLP on 127.0.0.1:14317/14318, in-memory storage)"
+JAEGER_STATUS="$JAEGER_UI_URL (UI, /api/traces/<id>)  OTLP 127.0.0.1:14317 (gRPC) :14318 (HTTP)  health $JAEGER_HEALTH_URL"
+# OTEL_EXPORTER_OTLP_ENDPOINT: where Jaeger sends the traces of its own query API (see jaeger.yaml):
+# to itself, as in Docker, never to the lab's collector on :4317 (nor to a value inherited from a
+# shell set up for the API).
+JAEGER_COMMAND=(env OTEL_EXPORTER_OTLP_ENDPOINT="http://$JAEGER_HOST:$JAEGER_OTLP_GRPC_PORT"
+  "$JAEGER_BIN" --config="file:$JAEGER_CONFIG")

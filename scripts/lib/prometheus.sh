@@ -15,6 +15,7 @@ PROMETHEUS_PORT="${FLOWLAB_PROMETHEUS_PORT:-9090}"
 PROMETHEUS_URL="http://$PROMETHEUS_HOST:$PROMETHEUS_PORT"
 PROMETHEUS_START_SECONDS=30
 PROMETHEUS_STOP_SECONDS=15
+PROMETHEUS_LOCK_SECONDS=300
 
 prometheus_root="${repo_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 # The Docker configuration the native copy derives from (FLOWLAB_PROMETHEUS_CONFIG: another one).
@@ -54,50 +55,17 @@ prometheus_ready() {
   [ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$PROMETHEUS_URL/-/ready" 2>/dev/null)" = 200 ]
 }
 
-prometheus_pid() { daemon_pid "$PROMETHEUS_PID_FILE" "$PROMETHEUS_BIN --config.file=$PROMETHEUS_CONFIG "; }
-prometheus_up() { with_lock "$PROMETHEUS_HOME/lock" 300 prometheus_start; }
-prometheus_down() { with_lock "$PROMETHEUS_HOME/lock" 300 prometheus_stop; }
+prometheus_prepare() { prometheus_install && prometheus_write_config; }
 
-prometheus_ensure() {
-  prometheus_ready || prometheus_up
-}
-
-prometheus_start() {
-  local pid
-  prometheus_install || return 1
-  if pid="$(prometheus_pid)"; then
-    prometheus_wait "$pid" "$(date +%s%N)"
-    return
-  fi
-  if port_open "$PROMETHEUS_HOST" "$PROMETHEUS_PORT"; then
-    log "$PROMETHEUS_HOST:$PROMETHEUS_PORT is taken by another process (Debian's own service: 'service prometheus stop'; Docker's?)"
-    return 1
-  fi
-  prometheus_write_config || return 1
-  log "starting Prometheus on $PROMETHEUS_URL"
-  local started
-  started="$(date +%s%N)"
-  pid="$(daemon_launch Prometheus "$PROMETHEUS_PID_FILE" "$PROMETHEUS_LOG" \
-    "$PROMETHEUS_BIN" --config.file="$PROMETHEUS_CONFIG" \
-    --storage.tsdb.path="$PROMETHEUS_HOME/data" --storage.tsdb.retention.time=2d \
-    --web.listen-address="$PROMETHEUS_HOST:$PROMETHEUS_PORT" \
-    --enable-feature=exemplar-storage --web.enable-lifecycle --web.enable-remote-write-receiver)" || return 1
-  prometheus_wait "$pid" "$started"
-}
-
-prometheus_wait() {
-  daemon_wait Prometheus "$PROMETHEUS_URL" "$1" "$PROMETHEUS_PID_FILE" "$PROMETHEUS_LOG" \
-    "$PROMETHEUS_START_SECONDS" "$2" prometheus_ready
-}
-
-prometheus_stop() {
-  local pid
-  if pid="$(prometheus_pid)"; then
-    daemon_stop Prometheus "$pid" "$PROMETHEUS_PID_FILE" "$PROMETHEUS_STOP_SECONDS" || true
-  fi
-  rm -f "$PROMETHEUS_PID_FILE"
-}
-
-prometheus_status() {
-  if prometheus_ready; then status_line prometheus up "$PROMETHEUS_URL"; else status_line prometheus down "($PROMETHEUS_URL)"; fi
-}
+# The rest is daemon.sh's, the same for the four daemons: up, down, ensure, status.
+PROMETHEUS_LABEL=Prometheus
+PROMETHEUS_WHERE="$PROMETHEUS_URL"
+PROMETHEUS_PORTS=("$PROMETHEUS_PORT")
+PROMETHEUS_PORTS_HINT="Debian's own service: 'service prometheus stop'; Docker's?"
+PROMETHEUS_PID_MARK="$PROMETHEUS_BIN --config.file=$PROMETHEUS_CONFIG "
+PROMETHEUS_STARTING="starting Prometheus on $PROMETHEUS_URL"
+PROMETHEUS_STATUS="$PROMETHEUS_URL"
+PROMETHEUS_COMMAND=("$PROMETHEUS_BIN" --config.file="$PROMETHEUS_CONFIG"
+  --storage.tsdb.path="$PROMETHEUS_HOME/data" --storage.tsdb.retention.time=2d
+  --web.listen-address="$PROMETHEUS_HOST:$PROMETHEUS_PORT"
+  --enable-feature=exemplar-storage --web.enable-lifecycle --web.enable-remote-write-receiver)

@@ -19,6 +19,8 @@ VICTORIALOGS_PORT=9428
 VICTORIALOGS_URL_NATIVE="http://$VICTORIALOGS_HOST:$VICTORIALOGS_PORT"
 VICTORIALOGS_START_SECONDS=30
 VICTORIALOGS_STOP_SECONDS=15
+# The lock waits long: the first call may be building it.
+VICTORIALOGS_LOCK_SECONDS=600
 
 victorialogs_root="${repo_root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 VICTORIALOGS_HOME="$victorialogs_root/.data/victorialogs"
@@ -55,51 +57,14 @@ victorialogs_ready() {
   [ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$VICTORIALOGS_URL_NATIVE/health" 2>/dev/null)" = 200 ]
 }
 
-victorialogs_pid() { daemon_pid "$VICTORIALOGS_PID_FILE" "$VICTORIALOGS_BIN "; }
-# The lock waits long: the first call may be building it.
-victorialogs_up() { with_lock "$VICTORIALOGS_HOME/lock" 600 victorialogs_start; }
-victorialogs_down() { with_lock "$VICTORIALOGS_HOME/lock" 600 victorialogs_stop; }
+victorialogs_prepare() { victorialogs_build; }
 
-victorialogs_ensure() {
-  victorialogs_ready || victorialogs_up
-}
-
-victorialogs_start() {
-  local pid
-  mkdir -p "$VICTORIALOGS_HOME" || return 1
-  if pid="$(victorialogs_pid)"; then
-    victorialogs_wait "$pid" "$(date +%s%N)"
-    return
-  fi
-  ports_free "$VICTORIALOGS_HOST" VictoriaLogs "$VICTORIALOGS_PORT" || return 1
-  victorialogs_build || return 1
-  log "starting VictoriaLogs on $VICTORIALOGS_URL_NATIVE (UI $VICTORIALOGS_URL_NATIVE/select/vmui/)"
-  local started
-  started="$(date +%s%N)"
-  # The flags docker-compose.yml gives it too: 7 days kept, and stop taking logs before the disk is full.
-  pid="$(daemon_launch VictoriaLogs "$VICTORIALOGS_PID_FILE" "$VICTORIALOGS_LOG" \
-    "$VICTORIALOGS_BIN" -httpListenAddr="$VICTORIALOGS_HOST:$VICTORIALOGS_PORT" \
-    -storageDataPath="$VICTORIALOGS_HOME/data" -retentionPeriod=7d -storage.minFreeDiskSpaceBytes=1GB)" || return 1
-  victorialogs_wait "$pid" "$started"
-}
-
-victorialogs_wait() {
-  daemon_wait VictoriaLogs "$VICTORIALOGS_URL_NATIVE" "$1" "$VICTORIALOGS_PID_FILE" "$VICTORIALOGS_LOG" \
-    "$VICTORIALOGS_START_SECONDS" "$2" victorialogs_ready
-}
-
-victorialogs_stop() {
-  local pid
-  if pid="$(victorialogs_pid)"; then
-    daemon_stop VictoriaLogs "$pid" "$VICTORIALOGS_PID_FILE" "$VICTORIALOGS_STOP_SECONDS" || true
-  fi
-  rm -f "$VICTORIALOGS_PID_FILE"
-}
-
-victorialogs_status() {
-  if victorialogs_ready; then
-    status_line victorialogs up "$VICTORIALOGS_URL_NATIVE (UI /select/vmui/, LogsQL /select/logsql/query)  OTLP /insert/opentelemetry/v1/logs"
-  else
-    status_line victorialogs down "($VICTORIALOGS_URL_NATIVE)"
-  fi
-}
+# The rest is daemon.sh's, the same for the four daemons: up, down, ensure, status.
+VICTORIALOGS_LABEL=VictoriaLogs
+VICTORIALOGS_WHERE="$VICTORIALOGS_URL_NATIVE"
+VICTORIALOGS_PORTS=("$VICTORIALOGS_PORT")
+VICTORIALOGS_STARTING="starting VictoriaLogs on $VICTORIALOGS_URL_NATIVE (UI $VICTORIALOGS_URL_NATIVE/select/vmui/)"
+VICTORIALOGS_STATUS="$VICTORIALOGS_URL_NATIVE (UI /select/vmui/, LogsQL /select/logsql/query)  OTLP /insert/opentelemetry/v1/logs"
+# The flags docker-compose.yml gives it too: 7 days kept, and stop taking logs before the disk is full.
+VICTORIALOGS_COMMAND=("$VICTORIALOGS_BIN" -httpListenAddr="$VICTORIALOGS_HOST:$VICTORIALOGS_PORT"
+  -storageDataPath="$VICTORIALOGS_HOME/data" -retentionPeriod=7d -storage.minFreeDiskSpaceBytes=1GB)

@@ -12,7 +12,7 @@
  * The lab's `postgresql` fault switch acts inside the span: an injected delay lengthens it and an
  * injected error turns it red, as a slow or failing server would (as on PGlite).
  */
-import { SpanKind, trace } from '@opentelemetry/api';
+import { type Attributes, SpanKind, trace } from '@opentelemetry/api';
 import pg from 'pg';
 import type { Faults } from '../lab/faults.ts';
 import {
@@ -35,6 +35,9 @@ export interface PostgresTarget {
 
 type Callback = (error: Error | null, result?: unknown) => void;
 
+/** Statements whose span attributes are remembered (then forgotten at once): far more than the app has. */
+const STATEMENTS_KEPT = 256;
+
 /**
  * A pg Client whose statements each run in a CLIENT span, after the lab's fault switch: drizzle's
  * own calls (promise style) and pool.query's (callback style, which is how the pool runs a plain
@@ -48,22 +51,34 @@ export function tracedClient(target: PostgresTarget, faults?: Faults): typeof pg
     [ATTR_SERVER_PORT]: target.port,
   };
 
+  // The app's statements are built once (prepared.ts), so the same few texts come back with every
+  // request: each one's name and attributes are made once (the SDK copies them into each span).
+  const statements = new Map<string, { summary: string; attributes: Attributes }>();
+  function statement(text: string) {
+    let known = statements.get(text);
+    if (!known) {
+      if (statements.size >= STATEMENTS_KEPT) statements.clear();
+      const summary = querySummary(text);
+      known = {
+        summary,
+        attributes: {
+          ...where,
+          [ATTR_DB_OPERATION_NAME]: summary.split(' ', 1)[0] ?? summary,
+          [ATTR_DB_QUERY_SUMMARY]: summary,
+          [ATTR_DB_QUERY_TEXT]: text,
+        },
+      };
+      statements.set(text, known);
+    }
+    return known;
+  }
+
   function run(text: string, send: () => Promise<unknown>): Promise<unknown> {
     const work = faults ? () => faults.before('postgresql').then(send) : send;
     // No traced request around it (start-up checks, the pool's own work): no span, no orphan trace.
     if (!trace.getActiveSpan()) return work();
-    const summary = querySummary(text);
-    return step(
-      summary,
-      {
-        ...where,
-        [ATTR_DB_OPERATION_NAME]: summary.split(' ', 1)[0] ?? summary,
-        [ATTR_DB_QUERY_SUMMARY]: summary,
-        [ATTR_DB_QUERY_TEXT]: text,
-      },
-      work,
-      { kind: SpanKind.CLIENT },
-    );
+    const { summary, attributes } = statement(text);
+    return step(summary, attributes, work, { kind: SpanKind.CLIENT });
   }
 
   return class TracedClient extends pg.Client {

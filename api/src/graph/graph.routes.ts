@@ -27,7 +27,11 @@ const SimilarSchema = z
       z.object({
         userId: z.number().int(),
         sharedCategories: z.array(z.string()),
-        score: z.number().openapi({ description: 'Jaccard index of the two sets of category names, 0 to 1' }),
+        score: z
+          .number()
+          .min(0)
+          .max(1)
+          .openapi({ description: 'Jaccard index of the two sets of category names, 0 to 1' }),
       }),
     ),
   })

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { HonoEnv } from './env.ts';
 
 /** The package's files the page loads, served at /reference/<name>. */
@@ -72,20 +72,23 @@ function page(options: { openapiUrl: string; pageTitle: string; nonce: string })
 }
 
 export function apiReferenceRoutes(options: { openapiUrl: string; pageTitle: string }) {
-  const routes = new Hono<HonoEnv>().get('/reference', (c) => {
-    const nonce = randomBytes(16).toString('base64');
-    return c.html(page({ ...options, nonce }), 200, { 'Content-Security-Policy': contentSecurityPolicy(nonce) });
-  });
   // Read once, on first use: 2 MB that most runs never ask for.
-  for (const [name, contentType] of Object.entries(referenceAssets)) {
+  const asset = (name: keyof typeof referenceAssets) => {
     let file: Promise<Buffer> | undefined;
-    routes.get(`/reference/${name}`, async (c) => {
-      file ??= readFile(referenceAssetFile(name as keyof typeof referenceAssets));
+    return async (c: Context<HonoEnv>) => {
+      file ??= readFile(referenceAssetFile(name));
       return c.body(new Uint8Array(await file), 200, {
-        'Content-Type': contentType,
+        'Content-Type': referenceAssets[name],
         'Cache-Control': 'public, max-age=3600',
       });
-    });
-  }
-  return routes;
+    };
+  };
+  // Chained: the App type carries each route.
+  return new Hono<HonoEnv>()
+    .get('/reference', (c) => {
+      const nonce = randomBytes(16).toString('base64');
+      return c.html(page({ ...options, nonce }), 200, { 'Content-Security-Policy': contentSecurityPolicy(nonce) });
+    })
+    .get('/reference/swagger-ui-bundle.js', asset('swagger-ui-bundle.js'))
+    .get('/reference/swagger-ui.css', asset('swagger-ui.css'));
 }

@@ -3,6 +3,7 @@
  * order a learner meets them and the bearer scheme the protected routes name.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Schema } from 'hono';
 import { API_VERSION } from '../version.ts';
 import type { HonoEnv } from './env.ts';
 
@@ -18,14 +19,18 @@ const openApiTags = [
   { name: 'lab', description: 'Fault switches (LAB_MODE=1 and ADMIN_TOKEN)' },
 ];
 
-export function serveOpenApiDocument(app: OpenAPIHono<HonoEnv>, options: { labMode: boolean }) {
+/** Returns the app with GET /openapi.json added, so that the App type carries it too. */
+export function serveOpenApiDocument<S extends Schema, B extends string>(
+  app: OpenAPIHono<HonoEnv, S, B>,
+  options: { labMode: boolean },
+) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: 'The accessToken from POST /auth/login',
   });
-  app.doc31('/openapi.json', {
+  return app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Flowlab API',

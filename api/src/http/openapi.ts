@@ -29,6 +29,10 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .openapi({ description: 'For validation-failed: each field at fault and what is wrong with it' }),
+    dependency: z.string().optional().openapi({
+      description: 'For dependency-unavailable and dependency-failed: the service that did not answer',
+      example: 'neo4j',
+    }),
   })
   .openapi('Problem');
 

@@ -28,8 +28,8 @@ export function browserSpanRoutes(deps: {
   trustProxy: number;
   authenticate: Authenticate;
 }) {
-  const router = new Hono<HonoEnv>();
-  router.post(
+  // Chained: the App type carries the route (the tests' typed client reaches it).
+  return new Hono<HonoEnv>().post(
     '/v1/traces',
     async function receiverEnabled(_c, next) {
       if (deps.production || !deps.traces.enabled) {
@@ -108,5 +108,4 @@ export function browserSpanRoutes(deps: {
       return c.json({ partialSuccess: { rejectedSpans: String(rejected), errorMessage: reasons.join('; ') } }, 200);
     },
   );
-  return router;
 }

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { ProblemError } from '../errors/problem.ts';
+import { askDependency } from './ask-dependency.ts';
 import { type JaegerTrace, MAX_JAEGER_SPANS as SPANS_CHECKED } from './jaeger-traces.ts';
 
 // The shapes the views read, checked before anything walks them: a field of another type would
@@ -92,37 +93,6 @@ export interface JaegerQueryOptions {
 
 const dependency = { dependency: 'jaeger' };
 
-/**
- * Reads a dependency's answer up to `maxBytes`, then stops: a huge answer is refused, not buffered.
- * Shared by the Jaeger, VictoriaLogs and Prometheus clients; `tooLarge` names the problem in the caller's words.
- */
-export async function readBounded(response: Response, maxBytes: number, tooLarge: () => ProblemError): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw tooLarge();
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function tooLarge(what: string, maxBytes: number): ProblemError {
-  return new ProblemError('dependency-failed', {
-    detail: `Jaeger's answer to ${what} is larger than ${Math.round(maxBytes / 1024)} KiB: ask for fewer traces (limit) or a shorter time range.`,
-    extensions: dependency,
-  });
-}
-
 export function createJaegerQuery(options: JaegerQueryOptions): JaegerQuery {
   const base = options.baseUrl.replace(/\/$/, '');
 
@@ -134,51 +104,27 @@ export function createJaegerQuery(options: JaegerQueryOptions): JaegerQuery {
     const url = new URL(`${base}${path}`);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     const what = `GET ${path}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        signal: AbortSignal.timeout(options.timeoutMs),
-        headers: { Accept: 'application/json' },
-        // A redirect could point anywhere (another host, a cloud metadata address): not followed.
-        redirect: 'manual',
-      });
-    } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-      throw timedOut
-        ? new ProblemError('dependency-timeout', {
-            detail: `Jaeger did not answer ${what} within ${options.timeoutMs} ms.`,
-            extensions: dependency,
-            cause: error,
-          })
-        : new ProblemError('dependency-unavailable', {
-            detail: `Jaeger's query API at ${base} does not answer (is Jaeger running? npm run stack:up starts it).`,
-            extensions: dependency,
-            headers: { 'Retry-After': '5' },
-            cause: error,
-          });
-    }
-    let text: string;
-    try {
-      text = await readBounded(response, options.maxBytes, () => tooLarge(what, options.maxBytes));
-    } catch (error) {
-      if (error instanceof ProblemError) throw error;
-      throw new ProblemError('dependency-timeout', {
-        detail: `Jaeger's answer to ${what} did not arrive within ${options.timeoutMs} ms.`,
-        extensions: dependency,
-        cause: error,
-      });
-    }
-    if (response.status >= 300 && response.status < 400) {
+    const { status, text } = await askDependency({
+      url,
+      headers: { Accept: 'application/json' },
+      timeoutMs: options.timeoutMs,
+      maxBytes: options.maxBytes,
+      dependency: 'jaeger',
+      unavailable: `Jaeger's query API at ${base} does not answer (is Jaeger running? npm run stack:up starts it).`,
+      timedOut: `Jaeger did not answer ${what} within ${options.timeoutMs} ms.`,
+      tooLarge: `Jaeger's answer to ${what} is larger than ${Math.round(options.maxBytes / 1024)} KiB: ask for fewer traces (limit) or a shorter time range.`,
+    });
+    if (status >= 300 && status < 400) {
       throw new ProblemError('dependency-failed', {
-        detail: `Jaeger answered ${what} with a redirect (${response.status}), which the lab does not follow: set JAEGER_QUERY_URL to Jaeger's own query address.`,
+        detail: `Jaeger answered ${what} with a redirect (${status}), which the lab does not follow: set JAEGER_QUERY_URL to Jaeger's own query address.`,
         extensions: dependency,
       });
     }
-    if (response.status === 404) return undefined;
-    if (!response.ok) {
+    if (status === 404) return undefined;
+    if (status < 200 || status >= 300) {
       // Jaeger's error text stays out of the answer: it is another program's words, of any size.
       throw new ProblemError('dependency-failed', {
-        detail: `Jaeger refused ${what} with status ${response.status}.`,
+        detail: `Jaeger refused ${what} with status ${status}.`,
         extensions: dependency,
       });
     }
@@ -187,7 +133,7 @@ export function createJaegerQuery(options: JaegerQueryOptions): JaegerQuery {
       body = JSON.parse(text);
     } catch (error) {
       throw new ProblemError('dependency-failed', {
-        detail: `Jaeger answered ${what} with ${response.status} and a body that is not JSON.`,
+        detail: `Jaeger answered ${what} with ${status} and a body that is not JSON.`,
         extensions: dependency,
         cause: error,
       });

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { ProblemError } from '../errors/problem.ts';
-import { readBounded } from './jaeger-query.ts';
+import { askDependency } from './ask-dependency.ts';
 
 export interface RangeQuery {
   query: string;
@@ -68,21 +68,11 @@ function failed(detail: string, cause?: unknown): ProblemError {
   return new ProblemError('dependency-failed', { detail, extensions: dependency, cause });
 }
 
-/** Prometheus's answer too large to read: the caller's words for readBounded's refusal. */
-function tooLarge(maxBytes: number): ProblemError {
-  return failed(
-    `Prometheus's answer is larger than ${Math.round(maxBytes / 1024)} KiB: aggregate the query (sum by …) or shorten its range.`,
-  );
-}
-
 export function createPrometheusQuery(options: PrometheusQueryOptions): PrometheusQuery {
   const base = options.baseUrl.replace(/\/$/, '');
+  const timedOutDetail = `Prometheus did not answer ${WHAT} within ${options.timeoutMs} ms: shorten the range or simplify the query.`;
   const timedOut = (cause: unknown) =>
-    new ProblemError('dependency-timeout', {
-      detail: `Prometheus did not answer ${WHAT} within ${options.timeoutMs} ms: shorten the range or simplify the query.`,
-      extensions: dependency,
-      cause,
-    });
+    new ProblemError('dependency-timeout', { detail: timedOutDetail, extensions: dependency, cause });
 
   return {
     async ready() {
@@ -105,40 +95,24 @@ export function createPrometheusQuery(options: PrometheusQueryOptions): Promethe
       url.searchParams.set('step', String(step));
       // Prometheus gives up evaluating too, rather than working on for an answer nobody reads.
       url.searchParams.set('timeout', `${options.timeoutMs / 1000}s`);
-      const signal = AbortSignal.timeout(options.timeoutMs);
-      let response: Response;
-      try {
-        response = await fetch(url, { signal, redirect: 'manual', headers: { Accept: 'application/json' } });
-      } catch (error) {
-        if (error instanceof DOMException && error.name === 'TimeoutError') throw timedOut(error);
-        throw new ProblemError('dependency-unavailable', {
-          detail: `Prometheus at ${base} does not answer: is it running? bash scripts/services.sh up prometheus starts it.`,
-          extensions: dependency,
-          headers: { 'Retry-After': '5' },
-          cause: error,
-        });
-      }
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
-        throw failed(
-          `Prometheus answered ${WHAT} with a redirect (${response.status}), which the API does not follow.`,
-        );
-      }
-      let text: string;
-      try {
-        text = await readBounded(response, options.maxBytes, () => tooLarge(options.maxBytes));
-      } catch (error) {
-        if (error instanceof ProblemError) throw error;
-        throw timedOut(error);
+      const { status, text } = await askDependency({
+        url,
+        headers: { Accept: 'application/json' },
+        timeoutMs: options.timeoutMs,
+        maxBytes: options.maxBytes,
+        dependency: 'prometheus',
+        unavailable: `Prometheus at ${base} does not answer: is it running? bash scripts/services.sh up prometheus starts it.`,
+        timedOut: timedOutDetail,
+        tooLarge: `Prometheus's answer is larger than ${Math.round(options.maxBytes / 1024)} KiB: aggregate the query (sum by …) or shorten its range.`,
+      });
+      if (status >= 300 && status < 400) {
+        throw failed(`Prometheus answered ${WHAT} with a redirect (${status}), which the API does not follow.`);
       }
       let answer: z.infer<typeof answerSchema>;
       try {
         answer = answerSchema.parse(JSON.parse(text));
       } catch (error) {
-        throw failed(
-          `Prometheus answered ${WHAT} with ${response.status} and a body that is not its query API's.`,
-          error,
-        );
+        throw failed(`Prometheus answered ${WHAT} with ${status} and a body that is not its query API's.`, error);
       }
       if (answer.status === 'error') {
         if (answer.errorType === 'timeout') throw timedOut(undefined);
@@ -148,9 +122,9 @@ export function createPrometheusQuery(options: PrometheusQueryOptions): Promethe
             errors: [{ path: 'query.query', message: `Prometheus refused it (${answer.errorType})` }],
             extensions: dependency,
           });
-        throw failed(`Prometheus refused ${WHAT} with ${response.status}.`);
+        throw failed(`Prometheus refused ${WHAT} with ${status}.`);
       }
-      if (!response.ok) throw failed(`Prometheus answered ${WHAT} with ${response.status}.`);
+      if (status < 200 || status >= 300) throw failed(`Prometheus answered ${WHAT} with ${status}.`);
       return answer.data.result;
     },
   };

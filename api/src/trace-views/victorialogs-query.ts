@@ -14,7 +14,7 @@
  */
 import { ProblemError } from '../errors/problem.ts';
 import type { StoredLog } from '../telemetry/recent-logs.ts';
-import { readBounded } from './jaeger-query.ts';
+import { askDependency } from './ask-dependency.ts';
 
 export interface VictoriaLogsSearch {
   /** The lowest severity shown: info, warn or error. */
@@ -105,46 +105,18 @@ export function createVictoriaLogsQuery(options: VictoriaLogsQueryOptions): Vict
       url.searchParams.set('query', logsQl(search));
       url.searchParams.set('start', new Date(search.startMs).toISOString());
       url.searchParams.set('end', new Date(search.endMs).toISOString());
-      let response: Response;
-      try {
-        response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs) });
-      } catch (error) {
-        const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-        throw timedOut
-          ? new ProblemError('dependency-timeout', {
-              detail: `VictoriaLogs did not answer ${what} within ${options.timeoutMs} ms.`,
-              extensions: dependency,
-              cause: error,
-            })
-          : new ProblemError('dependency-unavailable', {
-              detail: `VictoriaLogs at ${base} does not answer (is it running? npm run stack:up starts it).`,
-              extensions: dependency,
-              headers: { 'Retry-After': '5' },
-              cause: error,
-            });
-      }
-      let text: string;
-      try {
-        text = await readBounded(
-          response,
-          options.maxBytes,
-          () =>
-            new ProblemError('dependency-failed', {
-              detail: `VictoriaLogs' answer to ${what} is larger than ${Math.round(options.maxBytes / 1024)} KiB: ask for fewer lines (limit) or a shorter time range.`,
-              extensions: dependency,
-            }),
-        );
-      } catch (error) {
-        if (error instanceof ProblemError) throw error;
-        throw new ProblemError('dependency-timeout', {
-          detail: `VictoriaLogs' answer to ${what} did not arrive within ${options.timeoutMs} ms.`,
-          extensions: dependency,
-          cause: error,
-        });
-      }
-      if (!response.ok) {
+      const { status, text } = await askDependency({
+        url,
+        timeoutMs: options.timeoutMs,
+        maxBytes: options.maxBytes,
+        dependency: 'victorialogs',
+        unavailable: `VictoriaLogs at ${base} does not answer (is it running? npm run stack:up starts it).`,
+        timedOut: `VictoriaLogs did not answer ${what} within ${options.timeoutMs} ms.`,
+        tooLarge: `VictoriaLogs' answer to ${what} is larger than ${Math.round(options.maxBytes / 1024)} KiB: ask for fewer lines (limit) or a shorter time range.`,
+      });
+      if (status < 200 || status >= 300) {
         throw new ProblemError('dependency-failed', {
-          detail: `VictoriaLogs refused ${what} with ${response.status}: ${text.slice(0, 300)}`,
+          detail: `VictoriaLogs refused ${what} with ${status}: ${text.slice(0, 300)}`,
           extensions: dependency,
         });
       }

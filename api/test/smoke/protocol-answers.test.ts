@@ -4,9 +4,8 @@
  * the limit (413). Each is the one problem shape, and says `Connection: close` when it closes.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
-import { type StartedServer, startServer } from '../helpers/start-server.ts';
+import { describe, expect, it } from 'vitest';
+import { serverOnPostgres } from '../helpers/server-on-postgres.ts';
 
 /** Sends raw bytes, reads until the server closes (or `ms` pass), and splits the answer. */
 function raw(port: number, bytes: string, ms = 8000): Promise<{ head: string; body: string; closed: boolean }> {
@@ -36,23 +35,10 @@ function raw(port: number, bytes: string, ms = 8000): Promise<{ head: string; bo
 const problemType = (body: string) => (JSON.parse(body) as { type: string }).type;
 
 describe('answers the server makes itself', () => {
-  let database: TestDatabase;
-  let server: StartedServer;
-  beforeAll(async () => {
-    database = await postgresBackend.create();
-    server = await startServer({
-      DATABASE_URL: database.url ?? '',
-      SERVER_REQUEST_TIMEOUT_MS: '1500',
-      SERVER_HEADERS_TIMEOUT_MS: '1500',
-    });
-  }, 90_000);
-  afterAll(async () => {
-    await server?.stop();
-    await database?.destroy();
-  });
+  const server = serverOnPostgres({ SERVER_REQUEST_TIMEOUT_MS: '1500', SERVER_HEADERS_TIMEOUT_MS: '1500' });
 
   it('answers headers too large with a 431 problem, and closes', async () => {
-    const answer = await raw(server.port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const answer = await raw(server().port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(answer.head).toMatch(/^HTTP\/1\.1 431/);
     expect(answer.head).toMatch(/content-type: application\/problem\+json/i);
     expect(answer.head).toMatch(/connection: close/i);
@@ -60,7 +46,7 @@ describe('answers the server makes itself', () => {
   });
 
   it("answers what is not HTTP with Node's 400 as a problem, and closes", async () => {
-    const answer = await raw(server.port, 'HELLO THERE\r\n\r\n');
+    const answer = await raw(server().port, 'HELLO THERE\r\n\r\n');
     expect(answer.head).toMatch(/^HTTP\/1\.1 400/);
     expect(answer.head).toMatch(/content-type: application\/problem\+json/i);
     expect(problemType(answer.body)).toBe('/problems/bad-request');
@@ -69,7 +55,7 @@ describe('answers the server makes itself', () => {
 
   it('answers a request that never finishes with a 408 problem', async () => {
     const answer = await raw(
-      server.port,
+      server().port,
       'POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"em',
     );
     expect(answer.head).toMatch(/^HTTP\/1\.1 408/);
@@ -79,7 +65,7 @@ describe('answers the server makes itself', () => {
   it('says Connection: close on a 413, since it closes the connection after it', async () => {
     const body = 'x'.repeat(200_000);
     const answer = await raw(
-      server.port,
+      server().port,
       `POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
     );
     expect(answer.head).toMatch(/^HTTP\/1\.1 413/);

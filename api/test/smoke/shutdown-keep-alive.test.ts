@@ -6,9 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresBackend, type TestDatabase } from '../helpers/backends.ts';
-import { type StartedServer, startServer } from '../helpers/start-server.ts';
+import { describe, expect, it } from 'vitest';
+import { serverOnPostgres } from '../helpers/server-on-postgres.ts';
 
 interface Outcome {
   sentAt: number;
@@ -47,27 +46,13 @@ function send(agent: Agent, port: number, token: string, title: string): Promise
 }
 
 describe('shutdown with keep-alive clients', () => {
-  let database: TestDatabase;
-  let server: StartedServer;
-  beforeAll(async () => {
-    // On PostgreSQL: it starts faster than PGlite on a loaded machine, and the creates are real writes.
-    database = await postgresBackend.create();
-    server = await startServer({
-      DATABASE_URL: database.url ?? '',
-      TODO_CREATE_LIMIT: '100000',
-      SHUTDOWN_TIMEOUT_MS: '8000',
-    });
-  }, 90_000);
-  afterAll(async () => {
-    await server?.stop();
-    await database?.destroy();
-  });
+  const server = serverOnPostgres({ TODO_CREATE_LIMIT: '100000', SHUTDOWN_TIMEOUT_MS: '8000' });
 
   it('answers every request sent before SIGTERM, closing the connections with Connection: close', async () => {
     const json = { 'Content-Type': 'application/json' };
     const credentials = JSON.stringify({ email: 'drain@example.com', password: 'keep alive please' });
-    await fetch(`${server.base}/auth/register`, { method: 'POST', headers: json, body: credentials });
-    const login = await fetch(`${server.base}/auth/login`, { method: 'POST', headers: json, body: credentials });
+    await fetch(`${server().base}/auth/register`, { method: 'POST', headers: json, body: credentials });
+    const login = await fetch(`${server().base}/auth/login`, { method: 'POST', headers: json, body: credentials });
     const { accessToken } = (await login.json()) as { accessToken: string };
 
     let signalledAt = Number.POSITIVE_INFINITY;
@@ -75,7 +60,7 @@ describe('shutdown with keep-alive clients', () => {
     const client = async (n: number) => {
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       for (let i = 0; ; i++) {
-        const outcome = await send(agent, server.port, accessToken, `client ${n} todo ${i}`);
+        const outcome = await send(agent, server().port, accessToken, `client ${n} todo ${i}`);
         outcomes.push(outcome);
         if (outcome.error || outcome.connection === 'close') break;
       }
@@ -85,7 +70,7 @@ describe('shutdown with keep-alive clients', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     // To node itself, not through npm: the signal lands while requests are on the wire.
     const node = Number(
-      execFileSync('pgrep', ['-P', String(server.child.pid)])
+      execFileSync('pgrep', ['-P', String(server().child.pid)])
         .toString()
         .trim(),
     );
@@ -104,6 +89,6 @@ describe('shutdown with keep-alive clients', () => {
     expect(before.filter((o) => o.status !== 201)).toEqual([]);
     // Each client's last answer told it to close the connection.
     expect(outcomes.filter((o) => o.connection === 'close').length).toBeGreaterThanOrEqual(1);
-    expect((await server.exited).code).toBe(0);
+    expect((await server().exited).code).toBe(0);
   }, 60_000);
 });

@@ -65,6 +65,8 @@ describe('log lines beside the spans', () => {
     const found = tab.locator('log-search .log-results details.log-line').first();
     await found.waitFor({ timeout: 15_000 });
     expect(await tab.locator('log-search .summary').textContent()).toContain('of your lab account');
+    // The admin token's field shows only once "with the admin token" is chosen.
+    expect(await tab.locator('log-search .admin-token').isVisible()).toBe(false);
     await found.locator('summary').click();
     await found.scrollIntoViewIfNeeded();
     await tab.screenshot({ path: 'test-results/logs-search.png', fullPage: false });

@@ -10,17 +10,18 @@ import { ApiError, errorFromResponse } from './errors.ts';
 import {
   type AccessToken,
   type Category,
+  type CategoryList,
   type Guard,
   isAccessToken,
   isCategory,
   isCategoryList,
-  isRelatedList,
-  isSimilarList,
+  isRelatedTodos,
+  isSimilarUsers,
   isTodoPage,
   isTodoWrite,
   isUser,
-  type RelatedTodo,
-  type SimilarUser,
+  type RelatedTodos,
+  type SimilarUsers,
   type TodoPage,
   type TodoWrite,
   type User,
@@ -110,13 +111,13 @@ export function createApiClient(options: { baseUrl: string; token: () => string 
     updateTodo: (a: Action, id: number, patch: TodoPatch): Promise<TodoWrite> =>
       request(a, 'PATCH', `/todos/${id}`, isTodoWrite, patch),
     deleteTodo: (a: Action, id: number): Promise<undefined> => request(a, 'DELETE', `/todos/${id}`, noBody),
-    listCategories: (a: Action): Promise<{ items: Category[] }> => request(a, 'GET', '/categories', isCategoryList),
+    listCategories: (a: Action): Promise<CategoryList> => request(a, 'GET', '/categories', isCategoryList),
     createCategory: (a: Action, name: string): Promise<Category> =>
       request(a, 'POST', '/categories', isCategory, { name }),
     deleteCategory: (a: Action, id: number): Promise<undefined> => request(a, 'DELETE', `/categories/${id}`, noBody),
-    related: (a: Action, id: number): Promise<{ items: RelatedTodo[] }> =>
-      request(a, 'GET', `/todos/${id}/related`, isRelatedList),
-    similar: (a: Action): Promise<{ items: SimilarUser[] }> => request(a, 'GET', '/users/me/similar', isSimilarList),
+    related: (a: Action, id: number): Promise<RelatedTodos> =>
+      request(a, 'GET', `/todos/${id}/related`, isRelatedTodos),
+    similar: (a: Action): Promise<SimilarUsers> => request(a, 'GET', '/users/me/similar', isSimilarUsers),
   };
 }
 

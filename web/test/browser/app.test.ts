@@ -6,6 +6,7 @@
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { components } from '@flowlab/api/api-types';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedServer, startServer } from '../../../api/test/helpers/start-server.ts';
@@ -15,6 +16,23 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const screenshots = new URL('../../test-results/', import.meta.url).pathname;
 
 const ADMIN_TOKEN = 'web-test-admin-token-0123456789';
+
+type Problem = components['schemas']['Problem'];
+/** An answer the test makes up, with a problem as the API writes one (every member its schema requires). */
+const problemAnswer = (
+  problem: Pick<Problem, 'type' | 'title' | 'status'> & Partial<Problem>,
+  headers?: Record<string, string>,
+) => ({
+  status: problem.status,
+  headers,
+  contentType: 'application/problem+json',
+  body: JSON.stringify({
+    detail: problem.title,
+    instance: '/todos',
+    requestId: `req-${problem.status}`,
+    ...problem,
+  } satisfies Problem),
+});
 let server: StartedServer;
 let browser: Browser;
 let userNumber = 0;
@@ -229,16 +247,14 @@ describe('the web client at /app/', () => {
 
     // A 422 the API found (not the page): the message goes under its field.
     await page.route('**/todos', (route) =>
-      route.fulfill({
-        status: 422,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({
+      route.fulfill(
+        problemAnswer({
           type: '/problems/validation-failed',
           title: 'Request validation failed',
           status: 422,
           errors: [{ path: 'dueAt', message: 'must be an ISO 8601 date-time' }],
         }),
-      }),
+      ),
     );
     await addTodo(page, 'Meets a 422');
     await expect.poll(() => page.locator('#todo-due-error').textContent()).toBe('must be an ISO 8601 date-time');
@@ -246,12 +262,12 @@ describe('the web client at /app/', () => {
 
     // A short Retry-After: the countdown ends and Add is on again.
     await page.route('**/todos', (route) =>
-      route.fulfill({
-        status: 429,
-        headers: { 'Retry-After': '2' },
-        contentType: 'application/problem+json',
-        body: JSON.stringify({ type: '/problems/rate-limited', title: 'Too many requests', status: 429 }),
-      }),
+      route.fulfill(
+        problemAnswer(
+          { type: '/problems/rate-limited', title: 'Too many requests', status: 429 },
+          { 'Retry-After': '2' },
+        ),
+      ),
     );
     await addTodo(page, 'Meets a 429');
     await page.getByTestId('countdown').waitFor();
@@ -262,17 +278,15 @@ describe('the web client at /app/', () => {
 
     await page.route('**/todos', (route) =>
       route.request().method() === 'POST'
-        ? route.fulfill({
-            status: 500,
-            contentType: 'application/problem+json',
-            body: JSON.stringify({
+        ? route.fulfill(
+            problemAnswer({
               type: '/problems/internal-error',
               title: 'Internal server error',
               status: 500,
               detail: 'boom',
               requestId: 'req-quote-me',
             }),
-          })
+          )
         : route.continue(),
     );
     await addTodo(page, 'Meets a 500');
@@ -285,11 +299,7 @@ describe('the web client at /app/', () => {
     await page.unroute('**/todos');
 
     await page.route('**/todos', (route) =>
-      route.fulfill({
-        status: 401,
-        contentType: 'application/problem+json',
-        body: JSON.stringify({ type: '/problems/invalid-token', title: 'Invalid token', status: 401 }),
-      }),
+      route.fulfill(problemAnswer({ type: '/problems/invalid-token', title: 'Invalid token', status: 401 })),
     );
     await addTodo(page, 'Typed before the 401');
     await page.getByRole('heading', { name: 'Log in' }).waitFor();

@@ -9,6 +9,7 @@ const problem = (slug: string, status: number, extra: Record<string, unknown> = 
   title: slug,
   status,
   detail: `detail of ${slug}`,
+  instance: '/todos',
   requestId: 'req-1',
   ...extra,
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isCategoryList, isProblem, isTodoPage, isTodoWrite, isValidTodo } from '../../src/api/guards.ts';
+import {
+  isCategoryList,
+  isProblem,
+  isSimilarUsers,
+  isTodoPage,
+  isTodoWrite,
+  isValidTodo,
+} from '../../src/api/guards.ts';
 
 const todo = {
   id: 1,
@@ -50,7 +57,9 @@ describe('isValidTodo', () => {
 describe('the page, write and category guards', () => {
   it('a page is items of valid todos and a nullable cursor', () => {
     expect(isTodoPage({ items: [todo], nextCursor: null })).toBe(true);
-    expect(isTodoPage({ items: [todo], nextCursor: 'abc' })).toBe(true);
+    expect(isTodoPage({ items: [todo], nextCursor: 'eyJpZA' })).toBe(true);
+    // The cursor's shape is the API's too (its schema's pattern): a made-up one is refused.
+    expect(isTodoPage({ items: [todo], nextCursor: 'abc' })).toBe(false);
     expect(isTodoPage({ items: [{ ...todo, id: 'one' }], nextCursor: null })).toBe(false);
     expect(isTodoPage({ items: [todo] })).toBe(false);
     expect(isTodoPage({ items: null, nextCursor: null })).toBe(false);
@@ -69,10 +78,28 @@ describe('the page, write and category guards', () => {
     expect(isCategoryList(null)).toBe(false);
   });
 
-  it('a problem needs type, title and an integer status', () => {
-    expect(isProblem({ type: '/problems/not-found', title: 'Not found', status: 404 })).toBe(true);
-    expect(isProblem({ type: '/problems/not-found', status: 404 })).toBe(false);
-    expect(isProblem({ type: '/problems/x', title: 't', status: 422, errors: [{ path: 'title' }] })).toBe(false);
+  it('a problem is every member the API writes, its extensions typed too', () => {
+    const notFound = {
+      type: '/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'No todo 7',
+      instance: '/todos/7',
+      requestId: 'req-1',
+    };
+    expect(isProblem(notFound)).toBe(true);
+    expect(isProblem({ ...notFound, status: 503, dependency: 'neo4j' })).toBe(true);
+    expect(isProblem({ ...notFound, dependency: 7 })).toBe(false);
+    expect(isProblem({ ...notFound, title: undefined })).toBe(false);
+    expect(isProblem({ ...notFound, status: '404' })).toBe(false);
+    expect(isProblem({ ...notFound, status: 422, errors: [{ path: 'title' }] })).toBe(false);
     expect(isProblem('<html>')).toBe(false);
+  });
+
+  it('a similar user scores from 0 to 1, as the API schema says', () => {
+    const similar = { userId: 2, sharedCategories: ['work'], score: 0.25 };
+    expect(isSimilarUsers({ items: [similar] })).toBe(true);
+    expect(isSimilarUsers({ items: [{ ...similar, score: -0.1 }] })).toBe(false);
+    expect(isSimilarUsers({ items: [{ ...similar, sharedCategories: [1] }] })).toBe(false);
   });
 });
