@@ -1,6 +1,6 @@
 /**
  * PGlite runs inside the process, so no library sees its queries. This gives each one the
- * CLIENT span that the pg instrumentation gives a PostgreSQL server's, with the same name
+ * CLIENT span that pg-tracing.ts gives a PostgreSQL server's, with the same name
  * (`INSERT todos`, db-query-summary.ts) and attributes, so the embedded lab's traces and
  * Server-Timing show the database too, in the same words.
  * The lab's `postgresql` fault switch acts inside that span: an injected delay lengthens it and

@@ -8,8 +8,8 @@
  * (bench/README.md, "Query building"). Here the statement is
  * built once against the database; a transaction runs the same prepared query on its own
  * connection. The name makes node-postgres send a named statement, which PostgreSQL parses
- * and plans once per connection; PGlite ignores it. The pg instrumentation names the span
- * after it; telemetry/db-query-summary.ts then renames the span `INSERT todos`, as PGlite's is named.
+ * and plans once per connection; PGlite ignores it. The statement's span is named from its text
+ * (`INSERT todos`, telemetry/db-query-summary.ts), on either database.
  */
 import type { Database, Executor } from './database.ts';
 

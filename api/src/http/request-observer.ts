@@ -116,6 +116,19 @@ function incomingRequest(c: Context<HonoEnv>): IncomingRequest {
   };
 }
 
+/**
+ * The SERVER span lasts until the answer has been written to the socket (or the connection
+ * closed), as the HTTP semantic conventions time a server request: what the request cost the
+ * server, where Server-Timing's `total` is the app's own work (the walkthrough's cache lookup
+ * step compares the two). Without a node response (app.request() in tests) it ends at once.
+ */
+function endWhenAnswered(c: Context<HonoEnv>, end: () => void): void {
+  const outgoing = (c.env as { outgoing?: { writableFinished: boolean; once(event: 'close', f: () => void): void } })
+    ?.outgoing;
+  if (outgoing && !outgoing.writableFinished) outgoing.once('close', end);
+  else end();
+}
+
 type RequestMetrics = Pick<Metrics, 'httpDuration' | 'activeRequests'>;
 
 interface ObserverDeps {
@@ -164,7 +177,7 @@ function observeWith(deps: ObserverDeps) {
       traceResponse(c, request, stopTiming?.());
       measureRequest(metrics, request);
       logRequest(logger, c, request);
-      if (span) serverSpans.end(span, request);
+      if (span) endWhenAnswered(c, () => serverSpans.end(span, request));
     }
   };
 }

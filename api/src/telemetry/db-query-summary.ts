@@ -1,8 +1,7 @@
 /**
  * A database span's name, as the semantic conventions give it: `{db.query.summary}`, which is the
  * operation and the table it acts on (`INSERT todos`, `SELECT users`, `BEGIN`). The same words on
- * PostgreSQL (the pg instrumentation's span, renamed by its requestHook) and on the embedded PGlite
- * (pglite-tracing.ts), so the same statement reads the same in either lab, never
+ * PostgreSQL (db/pg-tracing.ts) and on the embedded PGlite (db/pglite-tracing.ts), so the same statement reads the same in either lab, never
  * `pg.query:INSERT todos learner_db` on one and `INSERT pglite` on the other.
  * Only the statement's first words are read (bounded): the SQL drizzle writes names its table there.
  */

@@ -13,7 +13,7 @@ import { processTelemetry } from '../../src/telemetry/process-telemetry.ts';
 import { pgliteBackend, type TestDatabase } from '../helpers/backends.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
-/** A PostgreSQL call's CLIENT span, as the pg instrumentation ends it. */
+/** A PostgreSQL call's CLIENT span, as db/pg-tracing.ts ends it. */
 const postgresCall = {
   kind: SpanKind.CLIENT,
   attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'SELECT' },
