@@ -6,9 +6,8 @@
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import pg from 'pg';
 import type { Faults } from '../lab/faults.ts';
-import { tracedClient } from './pg-tracing.ts';
+import { ContextKeepingPool, tracedClient } from './pg-tracing.ts';
 import * as schema from './schema.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -45,7 +44,7 @@ export function connectPostgres({
   faults,
 }: PostgresOptions): DatabaseHandle {
   const parsed = new URL(url);
-  const pool = new pg.Pool({
+  const pool = new ContextKeepingPool({
     // Each statement's CLIENT span, and the lab's fault switch inside it (pg-tracing.ts).
     Client: tracedClient(
       {

@@ -12,7 +12,7 @@
  * The lab's `postgresql` fault switch acts inside the span: an injected delay lengthens it and an
  * injected error turns it red, as a slow or failing server would (as on PGlite).
  */
-import { type Attributes, SpanKind, trace } from '@opentelemetry/api';
+import { type Attributes, context, SpanKind, trace } from '@opentelemetry/api';
 import pg from 'pg';
 import type { Faults } from '../lab/faults.ts';
 import {
@@ -102,4 +102,19 @@ export function tracedClient(target: PostgresTarget, faults?: Faults): typeof pg
       return undefined;
     }
   };
+}
+
+/**
+ * A pool whose waiting queries keep their caller's context. pg-pool hands a freed client to the
+ * next waiting query from inside the release of whoever freed it, so a query that waited for a
+ * connection would otherwise run, and be traced, in that other request's context: one user's trace
+ * would show another's statement (test/http/pg-span-context.test.ts). A connect with a callback
+ * (how pool.query waits) gets the callback bound to the context it was asked from; a promise keeps
+ * its awaiting caller's context by itself.
+ */
+export class ContextKeepingPool extends pg.Pool {
+  // biome-ignore lint/suspicious/noExplicitAny: pg-pool's connect has a promise form and a callback form.
+  override connect(callback?: any): any {
+    return typeof callback === 'function' ? super.connect(context.bind(context.active(), callback)) : super.connect();
+  }
 }
