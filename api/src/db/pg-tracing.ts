@@ -12,19 +12,12 @@
  * The lab's `postgresql` fault switch acts inside the span: an injected delay lengthens it and an
  * injected error turns it red, as a slow or failing server would (as on PGlite).
  */
-import { type Attributes, context, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import pg from 'pg';
 import type { Faults } from '../lab/faults.ts';
-import {
-  ATTR_DB_NAMESPACE,
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_QUERY_TEXT,
-  ATTR_DB_SYSTEM_NAME,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-} from '../telemetry/attributes.ts';
-import { ATTR_DB_QUERY_SUMMARY, querySummary } from '../telemetry/db-query-summary.ts';
+import { ATTR_DB_NAMESPACE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
+import { statementSpans } from './statement-spans.ts';
 
 /** Where the statements go, for every span: the database's name and its server. */
 export interface PostgresTarget {
@@ -35,43 +28,17 @@ export interface PostgresTarget {
 
 type Callback = (error: Error | null, result?: unknown) => void;
 
-/** Statements whose span attributes are remembered (then forgotten at once): far more than the app has. */
-const STATEMENTS_KEPT = 256;
-
 /**
  * A pg Client whose statements each run in a CLIENT span, after the lab's fault switch: drizzle's
  * own calls (promise style) and pool.query's (callback style, which is how the pool runs a plain
  * query). A submittable (a cursor, a stream) passes through untouched.
  */
 export function tracedClient(target: PostgresTarget, faults?: Faults): typeof pg.Client {
-  const where = {
-    [ATTR_DB_SYSTEM_NAME]: 'postgresql',
+  const statement = statementSpans({
     [ATTR_DB_NAMESPACE]: target.database,
     [ATTR_SERVER_ADDRESS]: target.host,
     [ATTR_SERVER_PORT]: target.port,
-  };
-
-  // The app's statements are built once (prepared.ts), so the same few texts come back with every
-  // request: each one's name and attributes are made once (the SDK copies them into each span).
-  const statements = new Map<string, { summary: string; attributes: Attributes }>();
-  function statement(text: string) {
-    let known = statements.get(text);
-    if (!known) {
-      if (statements.size >= STATEMENTS_KEPT) statements.clear();
-      const summary = querySummary(text);
-      known = {
-        summary,
-        attributes: {
-          ...where,
-          [ATTR_DB_OPERATION_NAME]: summary.split(' ', 1)[0] ?? summary,
-          [ATTR_DB_QUERY_SUMMARY]: summary,
-          [ATTR_DB_QUERY_TEXT]: text,
-        },
-      };
-      statements.set(text, known);
-    }
-    return known;
-  }
+  });
 
   function run(text: string, send: () => Promise<unknown>): Promise<unknown> {
     const work = faults ? () => faults.before('postgresql').then(send) : send;

@@ -10,30 +10,21 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { SpanKind } from '@opentelemetry/api';
 import type { Faults } from '../lab/faults.ts';
-import {
-  ATTR_DB_NAMESPACE,
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_QUERY_TEXT,
-  ATTR_DB_SYSTEM_NAME,
-} from '../telemetry/attributes.ts';
-import { ATTR_DB_QUERY_SUMMARY, querySummary } from '../telemetry/db-query-summary.ts';
+import { ATTR_DB_NAMESPACE } from '../telemetry/attributes.ts';
 import { step } from '../telemetry/tracing.ts';
+import { statementSpans } from './statement-spans.ts';
+
+const statement = statementSpans({ [ATTR_DB_NAMESPACE]: 'pglite' });
 
 type Queryable = Pick<PGlite, 'query'> | Pick<Transaction, 'query'>;
 
 function traceQueries<T extends Queryable>(target: T, faults?: Faults): T {
   const query = target.query.bind(target) as (...args: unknown[]) => Promise<unknown>;
   (target as { query: unknown }).query = (text: string, ...rest: unknown[]) => {
-    const summary = querySummary(text);
+    const { summary, attributes } = statement(text);
     return step(
       summary,
-      {
-        [ATTR_DB_SYSTEM_NAME]: 'postgresql',
-        [ATTR_DB_NAMESPACE]: 'pglite',
-        [ATTR_DB_OPERATION_NAME]: summary.split(' ', 1)[0] ?? summary,
-        [ATTR_DB_QUERY_SUMMARY]: summary,
-        [ATTR_DB_QUERY_TEXT]: text,
-      },
+      attributes,
       async () => {
         await faults?.before('postgresql');
         return query(text, ...rest);

@@ -28,7 +28,6 @@ export class CallDurations {
     'Duration of calls to PostgreSQL, Neo4j and Redis, by system and operation (from their client spans).';
   readonly type = 'histogram';
   readonly aggregator = 'sum';
-  readonly labelNames = ['db_system_name', 'db_operation_name'];
   private readonly bounds: readonly number[];
   /** By system, then by operation. */
   private readonly series = new Map<string, Map<string, Series>>();

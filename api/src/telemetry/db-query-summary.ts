@@ -19,26 +19,8 @@ const TARGET: Record<string, RegExp> = {
   SELECT: new RegExp(`\\bfrom\\s+${NAME}`, 'i'),
 };
 
-/**
- * The app's statements are built once (db/prepared.ts), so the same few texts come back with
- * every request: their summaries are remembered (at most SUMMARIES_KEPT, then forgotten at once),
- * rather than read again by four regular expressions on each query.
- */
-const SUMMARIES_KEPT = 256;
-const summaries = new Map<string, string>();
-
 /** `INSERT todos`, `SELECT users`, `BEGIN`, `COMMIT`; `QUERY` when the text starts with no word. */
 export function querySummary(text: string): string {
-  let summary = summaries.get(text);
-  if (summary === undefined) {
-    if (summaries.size >= SUMMARIES_KEPT) summaries.clear();
-    summary = summarise(text);
-    summaries.set(text, summary);
-  }
-  return summary;
-}
-
-function summarise(text: string): string {
   const head = text.slice(0, HEAD);
   const operation = OPERATION.exec(head)?.[1]?.toUpperCase() ?? 'QUERY';
   const found = TARGET[operation]?.exec(head);
